@@ -1,0 +1,6 @@
+namespace IntuneBanSync.Cli;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) => Task.FromResult(0);
+}

@@ -1,0 +1,70 @@
+namespace IntuneBanSync.BanList;
+
+/// <summary>A validated ban list (format version 1). Built only by <see cref="BanListParser"/>.</summary>
+public sealed record BanListDocument(int Version, IReadOnlyList<Ban> Bans, IReadOnlyList<Exemption> Exemptions)
+{
+    public Ban? FindBan(string id) => Bans.FirstOrDefault(b => b.Id == id);
+}
+
+public sealed record Ban(
+    string Id,
+    string Name,
+    string? Reason,
+    string? Reference,
+    BanApps Apps,
+    BanScope Scope,
+    DateTimeOffset EffectiveFrom,
+    DateTimeOffset UninstallBy,
+    DateTimeOffset ExpiresOn,
+    EnforcementMode Enforcement)
+{
+    public bool IsActiveAt(DateTimeOffset now) => EffectiveFrom <= now && now < ExpiresOn;
+}
+
+/// <summary>Display names match inventory; per-platform identifiers select the catalog app to assign.</summary>
+public sealed record BanApps(
+    IReadOnlyList<string> DisplayNames,
+    IReadOnlyList<string> Ios,
+    IReadOnlyList<string> Android,
+    IReadOnlyList<string> Windows,
+    IReadOnlyList<string> Macos);
+
+public sealed record BanScope(
+    IReadOnlyList<string> IncludeGroups,
+    IReadOnlyList<string> ExcludeGroups,
+    IReadOnlySet<DeviceOwnership> Ownership,
+    IReadOnlySet<DevicePlatform> Platforms);
+
+public sealed record Exemption(
+    string Id,
+    string BanId,
+    ExemptionSubject Subject,
+    string Justification,
+    string ApprovedBy,
+    DateTimeOffset? ExpiresOn)
+{
+    public bool IsInForceAt(DateTimeOffset now) => ExpiresOn is null || now < ExpiresOn;
+}
+
+public enum ExemptionSubjectKind { Group, User, Device }
+
+/// <summary>Exactly one of an Entra group, an Entra user (object id) or a managed device id.</summary>
+public sealed record ExemptionSubject(ExemptionSubjectKind Kind, string Id);
+
+public enum EnforcementMode { Report, Enforce }
+
+public enum DevicePlatform { Ios, Android, Windows, Macos }
+
+public enum DeviceOwnership { Company, Personal }
+
+/// <summary>One problem in a ban list: the JSON path (e.g. <c>$.bans[0].uninstallBy</c>) and what is wrong.</summary>
+public sealed record BanListError(string Path, string Message)
+{
+    public override string ToString() => $"{Path}: {Message}";
+}
+
+/// <summary>The outcome of parsing: a document, or every error found (the file is accepted or rejected whole).</summary>
+public sealed record BanListParseResult(BanListDocument? Document, IReadOnlyList<BanListError> Errors)
+{
+    public bool IsValid => Document is not null && Errors.Count == 0;
+}

@@ -1,0 +1,51 @@
+namespace IntuneBanSync.Journal;
+
+public enum SweepStatus { Running, Completed, Incomplete, Failed }
+
+/// <summary>One sweep of one tenant.</summary>
+public sealed record SweepRun(
+    string RunId,
+    string Tenant,
+    string Trigger,
+    string Mode,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    SweepStatus Status,
+    SweepCounts Counts,
+    string? SummaryJson = null,
+    string? Error = null);
+
+public sealed record SweepCounts(
+    int DevicesEvaluated,
+    int OffendingDevices,
+    int AffectedPeople,
+    int ExemptDevices,
+    int OutOfScopeDevices,
+    int GraceDevices,
+    int UnverifiedDevices)
+{
+    public static SweepCounts Empty { get; } = new(0, 0, 0, 0, 0, 0, 0);
+}
+
+/// <summary>What a run concluded about one (ban, device), with what was seen.</summary>
+public sealed record Finding(
+    string BanId,
+    string DeviceId,
+    string Decision,
+    string Reason,
+    string? AppName,
+    string? AppVersion,
+    string Platform,
+    string Ownership,
+    string? UserId,
+    string? DeviceName,
+    string? UserPrincipalName);
+
+/// <summary>What the journal knows of one (ban, device) across runs.</summary>
+public sealed record DeviceBanState(
+    string BanId,
+    string DeviceId,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen,
+    string LastDecision,
+    string? LastRunId);
