@@ -19,4 +19,5 @@ public enum DecisionKind
 }
 
 /// <summary>One decision per (ban, device), with the reason an administrator reads.</summary>
-public sealed record Decision(string BanId, string DeviceId, DecisionKind Kind, string Reason, string? ExemptionId = null);
+/// <remarks><paramref name="ReasonCode"/> is stable (reports group by it); <paramref name="Reason"/> is the sentence.</remarks>
+public sealed record Decision(string BanId, string DeviceId, DecisionKind Kind, string ReasonCode, string Reason, string? ExemptionId = null);

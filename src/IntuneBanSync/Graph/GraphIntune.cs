@@ -1,0 +1,199 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Models.ODataErrors;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+
+namespace IntuneBanSync.Graph;
+
+/// <summary><see cref="IIntuneGraph"/> over the Microsoft Graph SDK.</summary>
+public sealed class GraphIntune(GraphServiceClient client, GraphOptions options) : IIntuneGraph
+{
+    private static readonly string[] DeviceFields =
+    [
+        "id", "deviceName", "userId", "userPrincipalName", "azureADDeviceId", "operatingSystem",
+        "managedDeviceOwnerType", "isSupervised", "lastSyncDateTime",
+    ];
+
+    private readonly string _betaUrl = GraphClientBuilder.BetaUrl(options.BaseUrl);
+
+    public IAsyncEnumerable<DetectedAppRecord> DetectedAppsAsync(CancellationToken ct) =>
+        PagesAsync(
+            "the tenant's detected apps",
+            () => client.DeviceManagement.DetectedApps.GetAsync(cancellationToken: ct),
+            next => client.DeviceManagement.DetectedApps.WithUrl(next).GetAsync(cancellationToken: ct),
+            page => (page?.Value, page?.OdataNextLink),
+            ToRecord,
+            ct);
+
+    public IAsyncEnumerable<DeviceRecord> DevicesWithAppAsync(string detectedAppId, CancellationToken ct) =>
+        PagesAsync(
+            $"the devices of detected app {detectedAppId}",
+            () => client.DeviceManagement.DetectedApps[detectedAppId].ManagedDevices.GetAsync(cancellationToken: ct),
+            next => client.DeviceManagement.DetectedApps[detectedAppId].ManagedDevices.WithUrl(next).GetAsync(cancellationToken: ct),
+            page => (page?.Value, page?.OdataNextLink),
+            ToRecord,
+            ct);
+
+    public IAsyncEnumerable<DeviceRecord> ManagedDevicesAsync(CancellationToken ct) =>
+        PagesAsync(
+            "the tenant's managed devices",
+            () => client.DeviceManagement.ManagedDevices.GetAsync(
+                r =>
+                {
+                    r.QueryParameters.Select = DeviceFields;
+                    r.QueryParameters.Top = options.DevicePageSize;
+                },
+                ct),
+            next => client.DeviceManagement.ManagedDevices.WithUrl(next).GetAsync(cancellationToken: ct),
+            page => (page?.Value, page?.OdataNextLink),
+            ToRecord,
+            ct);
+
+    public IAsyncEnumerable<DeviceRecord> DevicesOfUserAsync(string userIdOrUpn, CancellationToken ct)
+    {
+        var filter = Guid.TryParse(userIdOrUpn, out _)
+            ? $"userId eq {ODataFilter.Quote(ODataFilter.Guid(userIdOrUpn, "user"))}"
+            : $"userPrincipalName eq {ODataFilter.Quote(userIdOrUpn)}";
+        return PagesAsync(
+            $"the devices of user {userIdOrUpn}",
+            () => client.DeviceManagement.ManagedDevices.GetAsync(
+                r =>
+                {
+                    r.QueryParameters.Select = DeviceFields;
+                    r.QueryParameters.Filter = filter;
+                },
+                ct),
+            next => client.DeviceManagement.ManagedDevices.WithUrl(next).GetAsync(cancellationToken: ct),
+            page => (page?.Value, page?.OdataNextLink),
+            ToRecord,
+            ct);
+    }
+
+    public async Task<DeviceRecord?> DeviceAsync(string managedDeviceId, CancellationToken ct)
+    {
+        try
+        {
+            var device = await client.DeviceManagement.ManagedDevices[managedDeviceId]
+                .GetAsync(r => r.QueryParameters.Select = DeviceFields, ct);
+            return device is null ? null : ToRecord(device);
+        }
+        catch (ODataError e) when (e.ResponseStatusCode == 404)
+        {
+            return null;
+        }
+        catch (Exception e) when (IsReadFailure(e, ct))
+        {
+            throw new GraphReadException($"managed device {managedDeviceId}", e);
+        }
+    }
+
+    public IAsyncEnumerable<DetectedAppRecord> DetectedAppsOfDeviceAsync(string managedDeviceId, CancellationToken ct) =>
+        PagesAsync(
+            $"the detected apps of device {managedDeviceId}",
+            () => SendBetaAsync(BetaDeviceAppsRequest(managedDeviceId), ct),
+            next => SendBetaAsync(new RequestInformation { HttpMethod = Method.GET, URI = new Uri(next) }, ct),
+            page => (page?.Value, page?.OdataNextLink),
+            ToRecord,
+            ct);
+
+    public async Task<GroupMembers> TransitiveMembersAsync(string groupId, CancellationToken ct)
+    {
+        var users = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var devices = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var members = PagesAsync(
+            $"the members of group {groupId}",
+            () => client.Groups[groupId].TransitiveMembers.GetAsync(r => r.QueryParameters.Select = ["id", "deviceId"], ct),
+            next => client.Groups[groupId].TransitiveMembers.WithUrl(next).GetAsync(cancellationToken: ct),
+            page => (page?.Value, page?.OdataNextLink),
+            member => member,
+            ct);
+        await foreach (var member in members)
+        {
+            switch (member)
+            {
+                case User { Id: { } id }:
+                    users.Add(id);
+                    break;
+                case Device { DeviceId: { } deviceId }:
+                    devices.Add(deviceId);
+                    break;
+            }
+        }
+
+        return new GroupMembers(groupId, users, devices);
+    }
+
+    private RequestInformation BetaDeviceAppsRequest(string managedDeviceId)
+    {
+        var request = new RequestInformation
+        {
+            HttpMethod = Method.GET,
+            UrlTemplate = "{+baseurl}/deviceManagement/managedDevices/{managedDevice%2Did}/detectedApps",
+        };
+        request.PathParameters["baseurl"] = _betaUrl;
+        request.PathParameters["managedDevice%2Did"] = managedDeviceId;
+        request.Headers.TryAdd("Accept", "application/json");
+        return request;
+    }
+
+    private Task<DetectedAppCollectionResponse?> SendBetaAsync(RequestInformation request, CancellationToken ct) =>
+        client.RequestAdapter.SendAsync(
+            request,
+            DetectedAppCollectionResponse.CreateFromDiscriminatorValue,
+            new Dictionary<string, ParsableFactory<IParsable>> { ["XXX"] = ODataError.CreateFromDiscriminatorValue },
+            ct);
+
+    /// <summary>Follows @odata.nextLink; a page that fails after the SDK's retries ends the enumeration with <see cref="GraphReadException"/>.</summary>
+    private static async IAsyncEnumerable<TRecord> PagesAsync<TPage, TItem, TRecord>(
+        string what,
+        Func<Task<TPage?>> first,
+        Func<string, Task<TPage?>> next,
+        Func<TPage?, (List<TItem>? Items, string? NextLink)> read,
+        Func<TItem, TRecord> map,
+        [EnumeratorCancellation] CancellationToken ct)
+        where TPage : class
+    {
+        var page = await ReadAsync(what, first, ct);
+        while (true)
+        {
+            var (items, nextLink) = read(page);
+            foreach (var item in items ?? [])
+                yield return map(item);
+            if (string.IsNullOrEmpty(nextLink))
+                yield break;
+            page = await ReadAsync(what, () => next(nextLink), ct);
+        }
+    }
+
+    private static async Task<TPage?> ReadAsync<TPage>(string what, Func<Task<TPage?>> read, CancellationToken ct)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (IsReadFailure(e, ct))
+        {
+            throw new GraphReadException(what, e);
+        }
+    }
+
+    private static bool IsReadFailure(Exception e, CancellationToken ct) =>
+        e is ApiException or HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested);
+
+    private static DetectedAppRecord ToRecord(DetectedApp app) =>
+        new(app.Id ?? "", app.DisplayName ?? "", app.Version, app.Platform?.ToString());
+
+    private static DeviceRecord ToRecord(ManagedDevice d) =>
+        new(
+            d.Id ?? "",
+            d.DeviceName,
+            string.IsNullOrWhiteSpace(d.UserId) ? null : d.UserId,
+            d.UserPrincipalName,
+            d.AzureADDeviceId,
+            d.OperatingSystem,
+            d.ManagedDeviceOwnerType?.ToString(),
+            d.IsSupervised ?? false,
+            d.LastSyncDateTime);
+}

@@ -1,0 +1,49 @@
+namespace IntuneBanSync.Graph;
+
+/// <summary>What the sweep asks of a tenant. Implemented over the real Graph SDK by <see cref="GraphIntune"/>.</summary>
+public interface IIntuneGraph
+{
+    /// <summary>Every detected app of the tenant, page by page.</summary>
+    IAsyncEnumerable<DetectedAppRecord> DetectedAppsAsync(CancellationToken ct);
+
+    /// <summary>The managed devices on which one detected app was seen.</summary>
+    IAsyncEnumerable<DeviceRecord> DevicesWithAppAsync(string detectedAppId, CancellationToken ct);
+
+    /// <summary>Every managed device of the tenant, page by page.</summary>
+    IAsyncEnumerable<DeviceRecord> ManagedDevicesAsync(CancellationToken ct);
+
+    /// <summary>The managed devices of one user (Entra object id or UPN).</summary>
+    IAsyncEnumerable<DeviceRecord> DevicesOfUserAsync(string userIdOrUpn, CancellationToken ct);
+
+    /// <summary>One managed device, or null when the tenant has none with that id.</summary>
+    Task<DeviceRecord?> DeviceAsync(string managedDeviceId, CancellationToken ct);
+
+    /// <summary>The apps detected on one device (beta only in Graph).</summary>
+    IAsyncEnumerable<DetectedAppRecord> DetectedAppsOfDeviceAsync(string managedDeviceId, CancellationToken ct);
+
+    /// <summary>Users and Entra devices in a group, nested groups included.</summary>
+    Task<GroupMembers> TransitiveMembersAsync(string groupId, CancellationToken ct);
+}
+
+public sealed record DetectedAppRecord(string Id, string DisplayName, string? Version, string? Platform);
+
+public sealed record DeviceRecord(
+    string Id,
+    string? DeviceName,
+    string? UserId,
+    string? UserPrincipalName,
+    string? AzureAdDeviceId,
+    string? OperatingSystem,
+    string? OwnerType,
+    bool IsSupervised,
+    DateTimeOffset? LastSyncDateTime);
+
+/// <summary>Members of a group: user object ids and Entra device ids (the managed device's azureADDeviceId).</summary>
+public sealed record GroupMembers(string GroupId, IReadOnlySet<string> UserIds, IReadOnlySet<string> AzureAdDeviceIds);
+
+/// <summary>A read that failed after the SDK's retries: whatever it would have shown is unknown, never empty.</summary>
+public sealed class GraphReadException(string what, Exception inner)
+    : Exception($"Could not read {what}: {inner.Message}", inner)
+{
+    public string What { get; } = what;
+}

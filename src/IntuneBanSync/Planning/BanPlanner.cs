@@ -1,0 +1,98 @@
+using System.Globalization;
+using IntuneBanSync.BanList;
+using IntuneBanSync.Inventory;
+using IntuneBanSync.Scope;
+
+namespace IntuneBanSync.Planning;
+
+/// <summary>The pure decision for one (ban, device): no I/O, everything it needs is passed in.</summary>
+public sealed class BanPlanner(BanListDocument banList, GroupDirectory groups, InventoryCoverage coverage, DateTimeOffset now, TimeSpan inventoryMaxAge)
+{
+    public Decision Decide(Ban ban, DeviceObservation observation)
+    {
+        var device = observation.Device;
+        Decision Make(DecisionKind kind, string code, string reason, string? exemption = null) => new(ban.Id, device.Id, kind, code, reason, exemption);
+
+        if (now < ban.EffectiveFrom)
+            return Make(DecisionKind.BanNotActive, "not-yet-effective", $"ban takes effect {Date(ban.EffectiveFrom)}");
+        if (now >= ban.ExpiresOn)
+            return Make(DecisionKind.BanNotActive, "expired", $"ban expired {Date(ban.ExpiresOn)}");
+
+        var platform = DeviceClassification.PlatformOf(device.OperatingSystem);
+        if (platform is null)
+            return Make(DecisionKind.OutOfScope, "unknown-os", $"operating system '{device.OperatingSystem}' is not a ban platform");
+        if (!ban.Scope.Platforms.Contains(platform.Value))
+            return Make(DecisionKind.OutOfScope, "platform", $"platform {Name(platform.Value)} is not in the ban's scope");
+
+        var ownership = DeviceClassification.OwnershipOf(device.OwnerType);
+        if (ownership is null)
+            return Make(DecisionKind.OutOfScope, "unknown-ownership", $"ownership '{device.OwnerType ?? "unknown"}' is not company or personal");
+        if (!ban.Scope.Ownership.Contains(ownership.Value))
+            return Make(DecisionKind.OutOfScope, "ownership", $"{Name(ownership.Value)} devices are not in the ban's scope");
+
+        if (ban.Scope.IncludeGroups.Count > 0)
+        {
+            var memberships = ban.Scope.IncludeGroups.Select(g => (Group: g, Membership: groups.Contains(g, device))).ToList();
+            if (!memberships.Any(m => m.Membership == Membership.Member))
+            {
+                var unknown = memberships.FirstOrDefault(m => m.Membership == Membership.Unknown);
+                return unknown.Group is not null
+                    ? Make(DecisionKind.Unverified, "group-unreadable", $"include group {unknown.Group} could not be read")
+                    : Make(DecisionKind.OutOfScope, "not-included", "not in any include group");
+            }
+        }
+
+        foreach (var group in ban.Scope.ExcludeGroups)
+        {
+            switch (groups.Contains(group, device))
+            {
+                case Membership.Member:
+                    return Make(DecisionKind.OutOfScope, "excluded", $"excluded by group {group}");
+                case Membership.Unknown:
+                    return Make(DecisionKind.Unverified, "group-unreadable", $"exclude group {group} could not be read");
+            }
+        }
+
+        foreach (var exemption in banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(now)))
+        {
+            var covered = exemption.Subject.Kind switch
+            {
+                ExemptionSubjectKind.Device => Equal(exemption.Subject.Id, device.Id) ? Membership.Member : Membership.NotMember,
+                ExemptionSubjectKind.User => Equal(exemption.Subject.Id, device.UserId) ? Membership.Member : Membership.NotMember,
+                _ => groups.Contains(exemption.Subject.Id, device),
+            };
+            if (covered == Membership.Member)
+                return Make(DecisionKind.Exempt, "exemption", $"exemption '{exemption.Id}' approved by {exemption.ApprovedBy}", exemption.Id);
+            if (covered == Membership.Unknown && observation.BannedAppsSeen.Count > 0)
+                return Make(DecisionKind.Unverified, "group-unreadable", $"exemption group {exemption.Subject.Id} could not be read");
+        }
+
+        if (observation.BannedAppsSeen.Count > 0)
+        {
+            var seen = observation.BannedAppsSeen[0];
+            var app = $"'{seen.DisplayName.Trim()}' {seen.Version}".TrimEnd();
+            if (now < ban.UninstallBy)
+                return Make(DecisionKind.Grace, "detected", $"{app} detected; uninstall due by {Date(ban.UninstallBy)}");
+            var daysLate = (int)Math.Floor((now - ban.UninstallBy).TotalDays);
+            return Make(DecisionKind.Offending, "detected", $"{app} detected; {daysLate} days past the uninstall deadline");
+        }
+
+        if (!coverage.CanProveAbsence(ban.Id, platform.Value))
+            return Make(DecisionKind.Unverified, "inventory-unread", $"the {Name(platform.Value)} inventory could not be read completely");
+        if (ownership == DeviceOwnership.Personal)
+            return Make(DecisionKind.Unverified, "personal", "personal device: Intune does not report user-installed apps");
+        if (device.LastSyncDateTime is not { } lastSync)
+            return Make(DecisionKind.Unverified, "stale-inventory", "device has never synced its inventory");
+        if (now - lastSync > inventoryMaxAge)
+            return Make(DecisionKind.Unverified, "stale-inventory", $"inventory is {(int)(now - lastSync).TotalDays} days old (last sync {Date(lastSync)})");
+        return Make(DecisionKind.Clean, "not-detected", "not detected");
+    }
+
+    private static bool Equal(string a, string? b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static string Date(DateTimeOffset d) => d.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Name(DevicePlatform platform) => platform.ToString().ToLowerInvariant();
+
+    public static string Name(DeviceOwnership ownership) => ownership.ToString().ToLowerInvariant();
+}

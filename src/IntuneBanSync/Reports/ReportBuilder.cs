@@ -1,0 +1,114 @@
+using IntuneBanSync.BanList;
+using IntuneBanSync.Graph;
+using IntuneBanSync.Inventory;
+using IntuneBanSync.Journal;
+using IntuneBanSync.Planning;
+
+namespace IntuneBanSync.Reports;
+
+/// <summary>Counts decisions as devices stream past; keeps only counters and the ids needed for distinct counts.</summary>
+public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<string, string> banModes)
+{
+    // Most pressing first: a device is counted once overall, under the first of these any ban gave it.
+    private static readonly DecisionKind[] Precedence =
+    [
+        DecisionKind.Offending, DecisionKind.Grace, DecisionKind.Exempt, DecisionKind.Unverified,
+        DecisionKind.Clean, DecisionKind.OutOfScope, DecisionKind.BanNotActive,
+    ];
+
+    private readonly Dictionary<(string Platform, string Ownership), int[]> _overall = [];
+    private readonly Dictionary<string, BanTally> _perBan = bans.ToDictionary(b => b.Id, _ => new BanTally());
+    private readonly HashSet<string> _people = new(StringComparer.OrdinalIgnoreCase);
+    private int _devices;
+
+    public void Add(DeviceRecord device, IReadOnlyList<Decision> decisions)
+    {
+        _devices++;
+        var key = (Platform: PlatformLabel(device), Ownership: OwnershipLabel(device));
+        var overall = Precedence.First(k => decisions.Any(d => d.Kind == k) || k == DecisionKind.BanNotActive);
+        Count(_overall, key, overall);
+        if (overall == DecisionKind.Offending && device.UserId is { } user)
+            _people.Add(user);
+
+        foreach (var decision in decisions)
+        {
+            var tally = _perBan[decision.BanId];
+            Count(tally.Rows, key, decision.Kind);
+            if (decision.Kind == DecisionKind.Offending && device.UserId is { } banUser)
+                tally.People.Add(banUser);
+            if (decision.Kind == DecisionKind.Unverified)
+                Increment(tally.UnverifiedReasons, decision.ReasonCode);
+            if (decision.Kind == DecisionKind.OutOfScope)
+                Increment(tally.OutOfScopeReasons, decision.ReasonCode);
+        }
+    }
+
+    public SweepReport Build(
+        string runId, string tenant, string trigger, string mode, SweepStatus status,
+        DateTimeOffset startedAt, DateTimeOffset endedAt, DateTimeOffset asOf,
+        IReadOnlyList<WriteRecord> writes, IReadOnlyList<string> problems)
+    {
+        var rows = Rows(_overall);
+        return new SweepReport(
+            runId, tenant, trigger, mode, status, startedAt, endedAt, asOf,
+            DevicesEvaluated: _devices,
+            OffendingDevices: rows.Sum(r => r.Offending),
+            AffectedPeople: _people.Count,
+            ExemptDevices: rows.Sum(r => r.Exempt),
+            OutOfScopeDevices: rows.Sum(r => r.OutOfScope),
+            GraceDevices: rows.Sum(r => r.Grace),
+            UnverifiedDevices: rows.Sum(r => r.Unverified),
+            CleanDevices: rows.Sum(r => r.Clean),
+            BanNotActiveDevices: rows.Sum(r => r.BanNotActive),
+            rows,
+            bans.Select(b => BanReportOf(b, asOf)).ToList(),
+            writes,
+            problems);
+    }
+
+    private BanReport BanReportOf(Ban ban, DateTimeOffset asOf)
+    {
+        var tally = _perBan[ban.Id];
+        var rows = Rows(tally.Rows);
+        return new BanReport(
+            ban.Id, ban.Name, banModes.GetValueOrDefault(ban.Id, "report"), ban.IsActiveAt(asOf),
+            rows.Sum(r => r.Offending), tally.People.Count, rows.Sum(r => r.Grace), rows.Sum(r => r.Exempt),
+            rows.Sum(r => r.Unverified), rows.Sum(r => r.Clean), rows.Sum(r => r.OutOfScope), rows.Sum(r => r.BanNotActive),
+            rows,
+            new SortedDictionary<string, int>(tally.UnverifiedReasons),
+            new SortedDictionary<string, int>(tally.OutOfScopeReasons));
+    }
+
+    private static List<BreakdownRow> Rows(Dictionary<(string Platform, string Ownership), int[]> counts) =>
+        counts.OrderBy(c => c.Key.Platform, StringComparer.Ordinal).ThenBy(c => c.Key.Ownership, StringComparer.Ordinal)
+            .Select(c => new BreakdownRow(
+                c.Key.Platform, c.Key.Ownership, c.Value.Sum(),
+                c.Value[(int)DecisionKind.Offending], c.Value[(int)DecisionKind.Grace], c.Value[(int)DecisionKind.Exempt],
+                c.Value[(int)DecisionKind.Unverified], c.Value[(int)DecisionKind.Clean], c.Value[(int)DecisionKind.OutOfScope],
+                c.Value[(int)DecisionKind.BanNotActive]))
+            .ToList();
+
+    private static void Count(Dictionary<(string, string), int[]> counts, (string, string) key, DecisionKind kind)
+    {
+        if (!counts.TryGetValue(key, out var row))
+            counts[key] = row = new int[Enum.GetValues<DecisionKind>().Length];
+        row[(int)kind]++;
+    }
+
+    private static void Increment(Dictionary<string, int> counts, string key) =>
+        counts[key] = counts.GetValueOrDefault(key) + 1;
+
+    public static string PlatformLabel(DeviceRecord device) =>
+        DeviceClassification.PlatformOf(device.OperatingSystem) is { } p ? BanPlanner.Name(p) : "other";
+
+    public static string OwnershipLabel(DeviceRecord device) =>
+        DeviceClassification.OwnershipOf(device.OwnerType) is { } o ? BanPlanner.Name(o) : "unknown";
+
+    private sealed class BanTally
+    {
+        public Dictionary<(string, string), int[]> Rows { get; } = [];
+        public HashSet<string> People { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public Dictionary<string, int> UnverifiedReasons { get; } = [];
+        public Dictionary<string, int> OutOfScopeReasons { get; } = [];
+    }
+}
