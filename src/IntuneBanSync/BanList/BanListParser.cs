@@ -1,7 +1,337 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
 namespace IntuneBanSync.BanList;
 
-public static class BanListParser
+public static partial class BanListParser
 {
+    private const int SupportedVersion = 1;
+
+    private static readonly string[] DocumentProperties = ["version", "bans", "exemptions"];
+    private static readonly string[] BanProperties =
+        ["id", "name", "reason", "reference", "apps", "scope", "effectiveFrom", "uninstallBy", "expiresOn", "enforcement"];
+    private static readonly string[] AppsProperties = ["displayNames", "ios", "android", "windows", "macos"];
+    private static readonly string[] ScopeProperties = ["includeGroups", "excludeGroups", "ownership", "platforms"];
+    private static readonly string[] ExemptionProperties =
+        ["id", "ban", "group", "user", "device", "justification", "approvedBy", "expiresOn"];
+
+    private static readonly Dictionary<string, DevicePlatform> Platforms = new(StringComparer.Ordinal)
+    {
+        ["ios"] = DevicePlatform.Ios,
+        ["android"] = DevicePlatform.Android,
+        ["windows"] = DevicePlatform.Windows,
+        ["macos"] = DevicePlatform.Macos,
+    };
+
+    private static readonly Dictionary<string, DeviceOwnership> Ownerships = new(StringComparer.Ordinal)
+    {
+        ["company"] = DeviceOwnership.Company,
+        ["personal"] = DeviceOwnership.Personal,
+    };
+
+    private static readonly Dictionary<string, EnforcementMode> EnforcementModes = new(StringComparer.Ordinal)
+    {
+        ["report"] = EnforcementMode.Report,
+        ["enforce"] = EnforcementMode.Enforce,
+    };
+
+    private static readonly (string Name, ExemptionSubjectKind Kind)[] ExemptionSubjects =
+        [("group", ExemptionSubjectKind.Group), ("user", ExemptionSubjectKind.User), ("device", ExemptionSubjectKind.Device)];
+
     /// <summary>Parses and validates a v1 ban list. Never throws for bad input: every problem is an error with its JSON path.</summary>
-    public static BanListParseResult Parse(string json) => throw new NotImplementedException();
+    public static BanListParseResult Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+
+        JsonDocument parsed;
+        try
+        {
+            parsed = JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            return Rejected(new BanListError(JsonPaths.Root, NotJsonMessage(ex)));
+        }
+
+        using (parsed)
+        {
+            var errors = new List<BanListError>();
+            var document = ReadDocument(parsed.RootElement, errors);
+            return errors.Count == 0 && document is not null ? new BanListParseResult(document, []) : new BanListParseResult(null, errors);
+        }
+    }
+
+    /// <summary>Reads and parses a ban list file. A missing or unreadable file is an error at <c>$</c>, not an exception.</summary>
+    public static BanListParseResult ParseFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            var reason = ex is FileNotFoundException or DirectoryNotFoundException ? "the file does not exist" : ex.Message;
+            return Rejected(new BanListError(JsonPaths.Root, $"cannot read the ban list file '{path}': {reason}"));
+        }
+
+        return Parse(json);
+    }
+
+    private static BanListParseResult Rejected(BanListError error) => new(null, [error]);
+
+    private static string NotJsonMessage(JsonException ex)
+    {
+        var detail = ex.Message;
+        var positionText = detail.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (positionText >= 0)
+        {
+            detail = detail[..positionText];
+        }
+
+        return ex.LineNumber is { } line && ex.BytePositionInLine is { } position
+            ? $"the file is not valid JSON (line {line + 1}, position {position + 1}): {detail}"
+            : $"the file is not valid JSON: {detail}";
+    }
+
+    private static BanListDocument? ReadDocument(JsonElement root, List<BanListError> errors)
+    {
+        if (JsonObjectReader.Open(root, JsonPaths.Root, errors, DocumentProperties) is not { } document)
+        {
+            return null;
+        }
+
+        var versionOk = ReadVersion(document);
+        var bans = ReadBans(document);
+        var exemptions = ReadExemptions(document, bans.DeclaredIds);
+
+        return versionOk && bans.Bans is { } validBans && exemptions is not null
+            ? new BanListDocument(SupportedVersion, validBans, exemptions)
+            : null;
+    }
+
+    private static bool ReadVersion(JsonObjectReader document)
+    {
+        if (document.Required("version") is not { } version)
+        {
+            return false;
+        }
+
+        if (version.ValueKind != JsonValueKind.Number)
+        {
+            document.AddError(document.PathOf("version"), $"expected a number, found {JsonObjectReader.Describe(version)}");
+            return false;
+        }
+
+        if (!version.TryGetInt32(out var number) || number != SupportedVersion)
+        {
+            document.AddError(document.PathOf("version"), $"unsupported version {version.GetRawText()}: this tool reads ban lists of version {SupportedVersion}");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static (IReadOnlyList<Ban>? Bans, IReadOnlySet<string> DeclaredIds) ReadBans(JsonObjectReader document)
+    {
+        var declaredIds = new HashSet<string>(StringComparer.Ordinal);
+        if (document.RequiredNonEmptyArray("bans") is not { } items)
+        {
+            return (null, declaredIds);
+        }
+
+        var firstPathOfId = new Dictionary<string, string>(StringComparer.Ordinal);
+        var bans = new List<Ban?>();
+        foreach (var (element, path) in items)
+        {
+            var ban = ReadBan(element, path, document, firstPathOfId);
+            if (ban is not null)
+            {
+                declaredIds.Add(ban.Id);
+            }
+
+            bans.Add(ban);
+        }
+
+        declaredIds.UnionWith(firstPathOfId.Keys);
+        return (bans.Contains(null) ? null : bans.OfType<Ban>().ToList(), declaredIds);
+    }
+
+    private static Ban? ReadBan(JsonElement element, string path, JsonObjectReader document, Dictionary<string, string> firstPathOfId)
+    {
+        if (document.OpenChild(element, path, BanProperties) is not { } ban)
+        {
+            return null;
+        }
+
+        var id = ReadUniqueId(ban, "ban", firstPathOfId);
+        var name = ban.RequiredNonBlankString("name");
+        var reason = ban.OptionalString("reason");
+        var reference = ban.OptionalString("reference");
+        var apps = ban.RequiredObject("apps", AppsProperties) is { } appsReader ? ReadApps(appsReader) : null;
+        var scope = ban.RequiredObject("scope", ScopeProperties) is { } scopeReader ? ReadScope(scopeReader) : null;
+        var effectiveFrom = ban.RequiredDate("effectiveFrom");
+        var uninstallBy = ban.RequiredDate("uninstallBy");
+        var expiresOn = ban.RequiredDate("expiresOn");
+        var enforcement = ban.Has("enforcement") ? ReadChoice(ban, "enforcement", EnforcementModes) : EnforcementMode.Report;
+
+        if (uninstallBy is { } by && effectiveFrom is { } from && by < from)
+        {
+            ban.AddError(ban.PathOf("uninstallBy"), $"uninstallBy ({Show(by)}) is before effectiveFrom ({Show(from)})");
+        }
+
+        if (expiresOn is { } expires && uninstallBy is { } deadline && expires <= deadline)
+        {
+            ban.AddError(ban.PathOf("expiresOn"), $"expiresOn ({Show(expires)}) must be after uninstallBy ({Show(deadline)})");
+        }
+
+        // A null optional value is either absent or already reported; the document is only built without errors.
+        return id is not null && name is not null && apps is not null && scope is not null
+            && effectiveFrom is not null && uninstallBy is not null && expiresOn is not null && enforcement is not null
+            ? new Ban(id, name, reason, reference, apps, scope, effectiveFrom.Value, uninstallBy.Value, expiresOn.Value, enforcement.Value)
+            : null;
+    }
+
+    private static string Show(DateTimeOffset date) => date.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private static BanApps? ReadApps(JsonObjectReader apps)
+    {
+        var displayNames = apps.RequiredNonEmptyStrings("displayNames");
+        var ios = apps.OptionalStrings("ios");
+        var android = apps.OptionalStrings("android");
+        var windows = apps.OptionalStrings("windows");
+        var macos = apps.OptionalStrings("macos");
+
+        return displayNames is not null && ios is not null && android is not null && windows is not null && macos is not null
+            ? new BanApps(displayNames, ios, android, windows, macos)
+            : null;
+    }
+
+    private static BanScope? ReadScope(JsonObjectReader scope)
+    {
+        var includeGroups = scope.OptionalGuids("includeGroups");
+        var excludeGroups = scope.OptionalGuids("excludeGroups");
+        var ownership = ReadChoices(scope, "ownership", Ownerships);
+        var platforms = ReadChoices(scope, "platforms", Platforms);
+
+        return includeGroups is not null && excludeGroups is not null && ownership is not null && platforms is not null
+            ? new BanScope(includeGroups, excludeGroups, ownership, platforms)
+            : null;
+    }
+
+    private static IReadOnlyList<Exemption>? ReadExemptions(JsonObjectReader document, IReadOnlySet<string> declaredBanIds)
+    {
+        if (document.OptionalArray("exemptions") is not { } items)
+        {
+            return null;
+        }
+
+        var firstPathOfId = new Dictionary<string, string>(StringComparer.Ordinal);
+        var exemptions = items.Select(item => ReadExemption(item.Element, item.Path, document, declaredBanIds, firstPathOfId)).ToList();
+        return exemptions.Contains(null) ? null : exemptions.OfType<Exemption>().ToList();
+    }
+
+    private static Exemption? ReadExemption(
+        JsonElement element, string path, JsonObjectReader document, IReadOnlySet<string> declaredBanIds, Dictionary<string, string> firstPathOfId)
+    {
+        if (document.OpenChild(element, path, ExemptionProperties) is not { } exemption)
+        {
+            return null;
+        }
+
+        var id = ReadUniqueId(exemption, "exemption", firstPathOfId);
+        var banId = exemption.RequiredNonBlankString("ban");
+        if (banId is not null && !declaredBanIds.Contains(banId))
+        {
+            exemption.AddError(exemption.PathOf("ban"), $"unknown ban '{banId}': no ban in this file has that id");
+            banId = null;
+        }
+
+        var subject = ReadExemptionSubject(exemption);
+        var justification = exemption.RequiredNonBlankString("justification");
+        var approvedBy = exemption.RequiredNonBlankString("approvedBy");
+        var expiresOn = exemption.OptionalDate("expiresOn");
+
+        return id is not null && banId is not null && subject is not null && justification is not null && approvedBy is not null
+            ? new Exemption(id, banId, subject, justification, approvedBy, expiresOn)
+            : null;
+    }
+
+    private static ExemptionSubject? ReadExemptionSubject(JsonObjectReader exemption)
+    {
+        var named = ExemptionSubjects.Where(s => exemption.Has(s.Name)).ToList();
+        if (named.Count != 1)
+        {
+            var found = named.Count == 0 ? "none" : string.Join(" and ", named.Select(s => $"'{s.Name}'"));
+            exemption.AddError(exemption.Path, $"an exemption names exactly one of 'group', 'user' or 'device'; found {found}");
+            return null;
+        }
+
+        var (name, kind) = named[0];
+        return exemption.Guid(exemption.Optional(name)!.Value, exemption.PathOf(name)) is { } id ? new ExemptionSubject(kind, id) : null;
+    }
+
+    private static string? ReadUniqueId(JsonObjectReader reader, string what, Dictionary<string, string> firstPathOfId)
+    {
+        if (reader.RequiredNonBlankString("id") is not { } id)
+        {
+            return null;
+        }
+
+        var path = reader.PathOf("id");
+        if (firstPathOfId.TryGetValue(id, out var firstPath))
+        {
+            reader.AddError(path, $"duplicate {what} id '{id}' (already used at {firstPath})");
+            return null;
+        }
+
+        firstPathOfId.Add(id, path);
+        if (!IdShape().IsMatch(id))
+        {
+            reader.AddError(path, $"{what} id '{id}' must be 1 to 64 characters of lowercase letters, digits, '.', '_' or '-'");
+            return null;
+        }
+
+        return id;
+    }
+
+    private static T? ReadChoice<T>(JsonObjectReader reader, string name, IReadOnlyDictionary<string, T> allowed)
+        where T : struct, Enum =>
+        reader.Optional(name) is { } value ? Choice(reader, value, reader.PathOf(name), name, allowed) : null;
+
+    private static IReadOnlySet<T>? ReadChoices<T>(JsonObjectReader reader, string name, IReadOnlyDictionary<string, T> allowed)
+        where T : struct, Enum
+    {
+        if (reader.RequiredNonEmptyArray(name) is not { } items)
+        {
+            return null;
+        }
+
+        var values = items.Select(item => Choice(reader, item.Element, item.Path, name, allowed)).ToList();
+        return values.Contains(null) ? null : values.OfType<T>().ToHashSet();
+    }
+
+    private static T? Choice<T>(JsonObjectReader reader, JsonElement element, string path, string name, IReadOnlyDictionary<string, T> allowed)
+        where T : struct, Enum
+    {
+        if (reader.String(element, path) is not { } text)
+        {
+            return null;
+        }
+
+        if (allowed.TryGetValue(text, out var value))
+        {
+            return value;
+        }
+
+        reader.AddError(path, $"'{text}' is not a valid {name} value; allowed: {string.Join(", ", allowed.Keys)}");
+        return null;
+    }
+
+    // Ids become Table Storage key parts, so they stay within a conservative character set.
+    [GeneratedRegex("^[a-z0-9._-]{1,64}\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex IdShape();
 }
