@@ -2,5 +2,5 @@ namespace IntuneBanSync.Cli;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => Task.FromResult(0);
+    public static Task<int> Main(string[] args) => CliApp.RunAsync(args, Console.Out, Console.Error);
 }

@@ -1,0 +1,13 @@
+using IntuneBanSync.BanList;
+using IntuneBanSync.Sweeps;
+using Microsoft.Azure.Functions.Worker;
+
+namespace IntuneBanSync.Functions.Sweeps;
+
+/// <summary>The scheduled report sweep of the whole tenant. A past-due run is an ordinary sweep.</summary>
+public sealed class ScheduledSweep(SweepRunner runner)
+{
+    [Function(nameof(ScheduledSweep))]
+    public async Task Run([TimerTrigger("%IntuneBanSync:Schedule%", RunOnStartup = false)] TimerInfo timer, CancellationToken ct) =>
+        await runner.RunAsync("timer", SweepTarget.WholeTenant, EnforcementMode.Report, ct);
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using IntuneBanSync.Graph;
+
+namespace IntuneBanSync.Cli;
+
+/// <summary>The `ibs` command line. Tests call <see cref="RunAsync"/> in-process with their own writers.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Action<GraphOptions>? configureGraph = null, CancellationToken ct = default)
+    {
+        var root = new RootCommand("IntuneBanSync: enforce government app bans on Microsoft Intune fleets.")
+        {
+            SweepCommand.Create(stdout, stderr, configureGraph),
+            DemoCommand.Create(stdout, stderr),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+                await stderr.WriteLineAsync($"error: {error.Message}");
+            await stderr.WriteLineAsync("Run 'ibs --help' for usage.");
+            return ExitCodes.InvalidInput;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
+    }
+}

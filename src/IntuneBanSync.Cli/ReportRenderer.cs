@@ -1,0 +1,72 @@
+using IntuneBanSync.Journal;
+using IntuneBanSync.Reports;
+using Spectre.Console;
+
+namespace IntuneBanSync.Cli;
+
+/// <summary>The report as tables an administrator reads in a terminal.</summary>
+internal static class ReportRenderer
+{
+    public static void Render(SweepReport report, TextWriter output) => Render(report, ConsoleFor(output));
+
+    public static IAnsiConsole ConsoleFor(TextWriter output) =>
+        AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = output == Console.Out ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = output == Console.Out ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+
+    public static void Render(SweepReport report, IAnsiConsole console)
+    {
+        var status = report.Status switch
+        {
+            SweepStatus.Completed => "[green]completed[/]",
+            SweepStatus.Incomplete => "[yellow]incomplete[/]: some inventory could not be read; nothing there was treated as clean",
+            _ => $"[red]{report.Status.ToString().ToLowerInvariant()}[/]",
+        };
+        console.MarkupLine($"Run [bold]{report.RunId}[/] of tenant [bold]{Markup.Escape(report.Tenant)}[/] ({report.Mode} mode, as of {report.AsOf:yyyy-MM-dd HH:mm}Z): {status}");
+
+        var summary = new Table().Title("Summary").AddColumn("").AddColumn(new TableColumn("Devices").RightAligned());
+        summary.AddRow("Devices evaluated", report.DevicesEvaluated.ToString("N0"));
+        summary.AddRow("[red]Offending devices[/]", report.OffendingDevices.ToString("N0"));
+        summary.AddRow("[red]Distinct affected people[/]", report.AffectedPeople.ToString("N0"));
+        summary.AddRow("In grace (before the uninstall deadline)", report.GraceDevices.ToString("N0"));
+        summary.AddRow("Exempt", report.ExemptDevices.ToString("N0"));
+        summary.AddRow("[yellow]Unverified[/] (inventory cannot prove absence)", report.UnverifiedDevices.ToString("N0"));
+        summary.AddRow("Clean", report.CleanDevices.ToString("N0"));
+        summary.AddRow("Out of scope", report.OutOfScopeDevices.ToString("N0"));
+        if (report.BanNotActiveDevices > 0)
+            summary.AddRow("Ban not active", report.BanNotActiveDevices.ToString("N0"));
+        console.Write(summary);
+
+        console.Write(Breakdown("By platform and ownership", report.ByPlatformAndOwnership));
+
+        foreach (var ban in report.Bans)
+        {
+            console.MarkupLine(
+                $"Ban [bold]{Markup.Escape(ban.Name)}[/] ({ban.BanId}, {ban.Mode}{(ban.Active ? "" : ", not active")}): " +
+                $"{ban.Offending:N0} offending devices, {ban.AffectedPeople:N0} people, {ban.Grace:N0} in grace, {ban.Exempt:N0} exempt, {ban.Unverified:N0} unverified");
+            if (ban.UnverifiedReasons.Count > 0)
+                console.MarkupLine("  unverified because: " + Markup.Escape(string.Join(", ", ban.UnverifiedReasons.Select(r => $"{r.Key} {r.Value:N0}"))));
+            if (ban.OutOfScopeReasons.Count > 0)
+                console.MarkupLine("  out of scope because: " + Markup.Escape(string.Join(", ", ban.OutOfScopeReasons.Select(r => $"{r.Key} {r.Value:N0}"))));
+        }
+
+        foreach (var problem in report.Problems)
+            console.MarkupLine($"[yellow]![/] {Markup.Escape(problem)}");
+        console.MarkupLine($"Writes to the tenant: {report.Writes.Count}");
+    }
+
+    private static Table Breakdown(string title, IReadOnlyList<BreakdownRow> rows)
+    {
+        var table = new Table().Title(title);
+        foreach (var column in new[] { "Platform", "Ownership", "Devices", "Offending", "Grace", "Exempt", "Unverified", "Clean", "Out of scope" })
+            table.AddColumn(column is "Platform" or "Ownership" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+        foreach (var r in rows)
+            table.AddRow(r.Platform, r.Ownership, N(r.Devices), N(r.Offending), N(r.Grace), N(r.Exempt), N(r.Unverified), N(r.Clean), N(r.OutOfScope));
+        return table;
+    }
+
+    private static string N(int value) => value.ToString("N0");
+}

@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using IntuneBanSync.BanList;
+using IntuneBanSync.Graph;
+using IntuneBanSync.Journal;
+using IntuneBanSync.Reports;
+using IntuneBanSync.Sweeps;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IntuneBanSync.Cli;
+
+internal static partial class SweepCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr, Action<GraphOptions>? configureGraph)
+    {
+        var banlist = new Option<string>("--banlist") { Description = "Ban list JSON file (format v1)", Required = true };
+        var mode = new Option<string?>("--mode") { Description = "report or enforce: overrides every ban's enforcement for this run" };
+        var graphUrl = new Option<string?>("--graph-url") { Description = $"Graph v1.0 base URL (default {GraphOptions.PublicCloud}); loopback uses no credential" };
+        var storage = new Option<string?>("--storage") { Description = "Table Storage connection string (default UseDevelopmentStorage=true)" };
+        var asOf = new Option<string?>("--as-of") { Description = "Evaluate deadlines at this ISO 8601 time (report mode only)" };
+        var user = new Option<string?>("--user") { Description = "Sweep only this user's devices (Entra object id or UPN)" };
+        var device = new Option<string?>("--device") { Description = "Sweep only this managed device (managed device id)" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables" };
+        var tenant = new Option<string?>("--tenant") { Description = "Journal partition for this tenant (default: AZURE_TENANT_ID or 'default')" };
+        var tablePrefix = new Option<string?>("--table-prefix") { Description = "Prefix of the journal's table names (default ibs)" };
+
+        var command = new Command("sweep", "Sweep a tenant: read inventory, apply the ban list, journal and report.")
+        {
+            banlist, mode, graphUrl, storage, asOf, user, device, json, tenant, tablePrefix,
+        };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var args = new SweepArguments(
+                parsed.GetValue(banlist)!, parsed.GetValue(mode), parsed.GetValue(graphUrl), parsed.GetValue(storage),
+                parsed.GetValue(asOf), parsed.GetValue(user), parsed.GetValue(device), parsed.GetValue(json),
+                parsed.GetValue(tenant), parsed.GetValue(tablePrefix));
+            return await RunAsync(args, stdout, stderr, configureGraph, ct);
+        });
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(SweepArguments args, TextWriter stdout, TextWriter stderr, Action<GraphOptions>? configureGraph, CancellationToken ct)
+    {
+        ValidatedSweep sweep;
+        try
+        {
+            sweep = Validate(args, configureGraph);
+        }
+        catch (InputError e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        try
+        {
+            var graph = new GraphIntune(GraphClientBuilder.Create(sweep.Graph), sweep.Graph);
+            var journal = new JournalStore(new TableServiceClient(sweep.StorageConnectionString), sweep.TablePrefix);
+            var engine = new SweepEngine(graph, journal, TimeProvider.System, new SweepSettings(), NullLogger<SweepEngine>.Instance);
+            var report = await engine.RunAsync(sweep.Request, null, ct);
+            if (args.Json)
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson.Options));
+            else
+                ReportRenderer.Render(report, stdout);
+            return report.Status == SweepStatus.Completed ? ExitCodes.Completed : ExitCodes.Incomplete;
+        }
+        catch (TargetNotFoundException e)
+        {
+            await stderr.WriteLineAsync($"error: {(args.Device is not null ? "--device" : "--user")}: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await stderr.WriteLineAsync($"error: the sweep failed: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>Everything is checked before any Graph request or storage write.</summary>
+    internal static ValidatedSweep Validate(SweepArguments args, Action<GraphOptions>? configureGraph)
+    {
+        EnforcementMode? mode = args.Mode?.Trim().ToLowerInvariant() switch
+        {
+            null => null,
+            "report" => EnforcementMode.Report,
+            "enforce" => throw new InputError("--mode", "enforce is not available yet in this version; run with --mode report."),
+            var other => throw new InputError("--mode", $"'{other}' is not a mode; use report or enforce."),
+        };
+
+        DateTimeOffset? asOf = null;
+        if (args.AsOf is { } asOfText)
+        {
+            if (!DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !HasOffset(asOfText))
+                throw new InputError("--as-of", $"'{asOfText}' is not an ISO 8601 date-time with a time zone, e.g. 2023-03-15T00:00:00Z.");
+            asOf = parsed;
+        }
+
+        if (args.User is not null && args.Device is not null)
+            throw new InputError("--device", "give --user or --device, not both.");
+        if (args.User is { } u && string.IsNullOrWhiteSpace(u))
+            throw new InputError("--user", "must be an Entra object id or a user principal name.");
+        if (args.Device is { } d && !Guid.TryParse(d, out _))
+            throw new InputError("--device", $"'{d}' is not a managed device id (a GUID).");
+
+        var graph = new GraphOptions();
+        if (args.GraphUrl is { } url)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                throw new InputError("--graph-url", $"'{url}' is not an absolute http(s) URL.");
+            if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+                throw new InputError("--graph-url", "plain http is allowed only on a loopback address (a simulator); use https.");
+            graph.BaseUrl = url.TrimEnd('/');
+        }
+
+        configureGraph?.Invoke(graph);
+
+        var connection = args.Storage ?? "UseDevelopmentStorage=true";
+        try
+        {
+            _ = new TableServiceClient(connection);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new InputError("--storage", $"not a valid Table Storage connection string ({e.Message}).");
+        }
+
+        var prefix = args.TablePrefix ?? "ibs";
+        if (!TablePrefixPattern().IsMatch(prefix))
+            throw new InputError("--table-prefix", $"'{prefix}' must start with a letter and hold 1 to 40 letters or digits.");
+
+        var tenant = args.Tenant ?? Environment.GetEnvironmentVariable("AZURE_TENANT_ID") ?? "default";
+        if (!TenantPattern().IsMatch(tenant))
+            throw new InputError("--tenant", $"'{tenant}' must be 1 to 64 letters, digits, '.', '-' or '_'.");
+
+        var parsedList = BanListParser.ParseFile(args.BanList);
+        if (!parsedList.IsValid)
+            throw new InputError(
+                "--banlist",
+                $"{args.BanList} is not a valid ban list; nothing was read or written:{Environment.NewLine}" +
+                string.Join(Environment.NewLine, parsedList.Errors.Select(e => $"  {e.Path}: {e.Message}")));
+
+        var target = new SweepTarget(args.User?.Trim(), args.Device?.Trim());
+        return new ValidatedSweep(
+            new SweepRequest(parsedList.Document!, tenant, "cli", target, mode, asOf),
+            graph, connection, prefix);
+    }
+
+    private static bool HasOffset(string text) =>
+        text.EndsWith('Z') || text.EndsWith('z') || OffsetPattern().IsMatch(text);
+
+    [GeneratedRegex(@"[+-]\d{2}:?\d{2}$")]
+    private static partial Regex OffsetPattern();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,39}$")]
+    private static partial Regex TablePrefixPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex TenantPattern();
+}
+
+internal sealed record SweepArguments(
+    string BanList,
+    string? Mode = null,
+    string? GraphUrl = null,
+    string? Storage = null,
+    string? AsOf = null,
+    string? User = null,
+    string? Device = null,
+    bool Json = false,
+    string? Tenant = null,
+    string? TablePrefix = null);
+
+internal sealed record ValidatedSweep(SweepRequest Request, GraphOptions Graph, string StorageConnectionString, string TablePrefix);
