@@ -218,7 +218,17 @@ public sealed class BanListParserBanTests
 
         var error = BanListJson.SingleError(BanListParser.Parse(json), "$.bans[0].scope.platforms[1]");
 
-        Assert.Equal("'linux' is not a valid platforms value; allowed: ios, android, windows, macos", error.Message);
+        Assert.Equal("'linux' is not allowed in platforms; use one of: ios, android, windows, macos", error.Message);
+    }
+
+    [Fact]
+    public void Parser_points_out_that_platform_values_are_lowercase()
+    {
+        var json = BanListJson.With(d => d.Scope()["platforms"] = new JsonArray("iOS"));
+
+        var error = BanListJson.SingleError(BanListParser.Parse(json), "$.bans[0].scope.platforms[0]");
+
+        Assert.EndsWith("(values are lowercase: did you mean 'ios'?)", error.Message);
     }
 
     [Fact]
@@ -228,7 +238,7 @@ public sealed class BanListParserBanTests
 
         var error = BanListJson.SingleError(BanListParser.Parse(json), "$.bans[0].scope.ownership[0]");
 
-        Assert.Equal("'shared' is not a valid ownership value; allowed: company, personal", error.Message);
+        Assert.Equal("'shared' is not allowed in ownership; use one of: company, personal", error.Message);
     }
 
     [Theory]
@@ -360,14 +370,14 @@ public sealed class BanListParserBanTests
     }
 
     [Theory]
-    [InlineData("Enforce")]
     [InlineData("block")]
+    [InlineData("")]
     public void Parser_rejects_an_unknown_enforcement_mode(string value)
     {
         var json = BanListJson.With(d => d.Ban()["enforcement"] = value);
 
         var error = BanListJson.SingleError(BanListParser.Parse(json), "$.bans[0].enforcement");
 
-        Assert.Equal($"'{value}' is not a valid enforcement value; allowed: report, enforce", error.Message);
+        Assert.Equal($"'{value}' is not allowed in enforcement; use one of: report, enforce", error.Message);
     }
 }
