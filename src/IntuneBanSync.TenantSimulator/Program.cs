@@ -1,6 +1,70 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
 namespace IntuneBanSync.TenantSimulator;
 
+/// <summary>
+/// Runs the simulated tenant as a process for the benchmark:
+/// <c>[--devices N] [--users N] [--seed N] [--time-factor X]</c>; prints the Graph URL, serves until stopped.
+/// </summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => Task.FromResult(0);
+    public static async Task<int> Main(string[] args)
+    {
+        if (!TryParse(args, out var seed, out var options, out var error))
+        {
+            await Console.Error.WriteLineAsync(error);
+            await Console.Error.WriteLineAsync("usage: IntuneBanSync.TenantSimulator [--devices N] [--users N] [--seed N] [--time-factor X]");
+            return 2;
+        }
+
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        await using var tenant = await SimulatedTenant.StartAsync(seed, options);
+        Console.WriteLine($"Graph: {tenant.GraphUrl}");
+        await stopped.Task;
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stopped.TrySetResult();
+        }
+    }
+
+    private static bool TryParse(string[] args, out TenantSeed seed, out SimulatorOptions options, out string error)
+    {
+        seed = TenantSeed.Small;
+        options = new SimulatorOptions();
+        error = "";
+        int? users = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--devices" when int.TryParse(value, CultureInfo.InvariantCulture, out var devices) && devices >= 0:
+                    seed = TenantSeed.Sized(devices, seed.Seed);
+                    break;
+                case "--users" when int.TryParse(value, CultureInfo.InvariantCulture, out var userCount) && userCount >= 0:
+                    users = userCount;
+                    break;
+                case "--seed" when int.TryParse(value, CultureInfo.InvariantCulture, out var number):
+                    seed = seed with { Seed = number };
+                    break;
+                case "--time-factor" when double.TryParse(value, CultureInfo.InvariantCulture, out var factor) && factor > 0:
+                    options = options with { TimeFactor = factor };
+                    break;
+                default:
+                    error = $"Invalid argument '{args[i]}'" + (value is null ? "." : $" '{value}'.");
+                    return false;
+            }
+
+            i++;
+        }
+
+        seed = users is { } count ? seed with { Users = count } : seed;
+        return true;
+    }
 }

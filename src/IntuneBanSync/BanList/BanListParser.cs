@@ -327,7 +327,10 @@ public static partial class BanListParser
             return value;
         }
 
-        reader.AddError(path, $"'{text}' is not a valid {name} value; allowed: {string.Join(", ", allowed.Keys)}");
+        var hint = allowed.Keys.FirstOrDefault(key => string.Equals(key, text.Trim(), StringComparison.OrdinalIgnoreCase)) is { } intended
+            ? $" (values are lowercase: did you mean '{intended}'?)"
+            : "";
+        reader.AddError(path, $"'{text}' is not allowed in {name}; use one of: {string.Join(", ", allowed.Keys)}{hint}");
         return null;
     }
 

@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+
+namespace IntuneBanSync.TenantSimulator;
+
+/// <summary>deviceManagement: managed devices, their aggregate and per-device app inventory, syncDevice.</summary>
+internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options)
+{
+    private readonly DetectedAppIndex index = new(state);
+
+    private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
+
+    public void Register(GraphRouter router)
+    {
+        const ThrottleCategory devices = ThrottleCategory.Devices;
+        router.Get("deviceManagement/managedDevices", devices, ListManagedDevices);
+        router.Get("deviceManagement/managedDevices/{id}", devices, GetManagedDevice);
+        router.Write("POST", "deviceManagement/managedDevices/{id}/syncDevice", devices, SyncDevice);
+        router.Get("deviceManagement/managedDevices/{id}/detectedApps", devices, ListDeviceDetectedApps, betaOnly: true);
+        router.Get("deviceManagement/detectedApps", devices, ListDetectedApps);
+        router.Get("deviceManagement/detectedApps/{id}", devices, GetDetectedApp);
+        router.Get("deviceManagement/detectedApps/{id}/managedDevices", devices, ListDetectedAppDevices);
+    }
+
+    public static JsonObject Shape(ManagedDevice device) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.managedDevice",
+        ["id"] = device.Id,
+        ["deviceName"] = device.DeviceName,
+        ["userId"] = device.UserId,
+        ["userPrincipalName"] = device.UserPrincipalName,
+        ["azureADDeviceId"] = device.AzureAdDeviceId,
+        ["operatingSystem"] = device.OperatingSystem,
+        ["osVersion"] = device.OsVersion,
+        ["managedDeviceOwnerType"] = device.Ownership,
+        ["isSupervised"] = device.IsSupervised,
+        ["lastSyncDateTime"] = GraphJson.Date(device.LastSyncDateTime),
+        ["complianceState"] = device.ComplianceState,
+        ["managementAgent"] = "mdm",
+        ["deviceRegistrationState"] = "registered",
+    };
+
+    private static JsonObject Shape(DetectedApp app) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.detectedApp",
+        ["id"] = app.Id,
+        ["displayName"] = app.DisplayName,
+        ["version"] = app.Version,
+        ["sizeInByte"] = app.SizeInByte,
+        ["deviceCount"] = app.DeviceIds.Count,
+        ["publisher"] = app.Publisher,
+        ["platform"] = app.Platform,
+    };
+
+    private GraphResponse ListManagedDevices(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            IReadOnlyList<ManagedDevice> devices = state.ManagedDevicesUnlocked;
+            if (request.QueryValue("$filter") is { } filter)
+            {
+                if (!ODataFilter.TryEquals(filter, out var property, out var value)
+                    || !property.Equals("userId", StringComparison.OrdinalIgnoreCase) && !property.Equals("userPrincipalName", StringComparison.OrdinalIgnoreCase))
+                {
+                    return GraphJson.BadRequest($"Invalid filter clause: {filter}", Now);
+                }
+
+                devices = property.Equals("userId", StringComparison.OrdinalIgnoreCase)
+                    ? [.. devices.Where(d => string.Equals(d.UserId, value, StringComparison.OrdinalIgnoreCase))]
+                    : [.. devices.Where(d => string.Equals(d.UserPrincipalName, value, StringComparison.OrdinalIgnoreCase))];
+            }
+
+            return Paging.Page(request, devices, options.ManagedDevicesPageSize, options.MaxTop, "deviceManagement/managedDevices", Shape, Now);
+        }
+    }
+
+    private GraphResponse GetManagedDevice(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            return state.FindManagedDevice(args["id"]) is { } device
+                ? GraphResponse.Ok(GraphJson.Entity(request, "deviceManagement/managedDevices", Shape(device)))
+                : GraphJson.NotFound($"Managed device '{args["id"]}' not found.", Now);
+        }
+    }
+
+    private GraphResponse SyncDevice(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            return state.FindManagedDevice(args["id"]) is null
+                ? GraphJson.NotFound($"Managed device '{args["id"]}' not found.", Now)
+                : GraphResponse.NoContent();
+        }
+    }
+
+    private GraphResponse ListDeviceDetectedApps(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            if (state.FindManagedDevice(args["id"]) is not { } device)
+            {
+                return GraphJson.NotFound($"Managed device '{args["id"]}' not found.", Now);
+            }
+
+            var platform = DetectedAppIndex.PlatformOf(device);
+            var apps = state.VisibleApps(device)
+                .Select(a => index.Find(DetectedAppIndex.IdOf(a.DisplayName, a.Version, platform)))
+                .OfType<DetectedApp>()
+                .DistinctBy(a => a.Id)
+                .ToList();
+            return Paging.Page(request, apps, options.DetectedAppsPageSize, options.MaxTop, "deviceManagement/detectedApps", Shape, Now);
+        }
+    }
+
+    private GraphResponse ListDetectedApps(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            return Paging.Page(request, index.All(), options.DetectedAppsPageSize, options.MaxTop, "deviceManagement/detectedApps", Shape, Now);
+        }
+    }
+
+    private GraphResponse GetDetectedApp(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            return index.Find(args["id"]) is { } app
+                ? GraphResponse.Ok(GraphJson.Entity(request, "deviceManagement/detectedApps", Shape(app)))
+                : GraphJson.NotFound($"Detected app '{args["id"]}' not found.", Now);
+        }
+    }
+
+    private GraphResponse ListDetectedAppDevices(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            if (index.Find(args["id"]) is not { } app)
+            {
+                return GraphJson.NotFound($"Detected app '{args["id"]}' not found.", Now);
+            }
+
+            var devices = app.DeviceIds.Select(id => state.FindManagedDevice(id)!).ToList();
+            return Paging.Page(request, devices, options.AppDevicesPageSize, options.MaxTop, $"deviceManagement/detectedApps('{app.Id}')/managedDevices", Shape, Now);
+        }
+    }
+}

@@ -1,0 +1,335 @@
+using System.Text.Json.Nodes;
+
+namespace IntuneBanSync.TenantSimulator;
+
+/// <summary>Entra ID: groups and their members, users, device objects, checkMemberGroups.</summary>
+internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions options, Func<string> newId)
+{
+    private const int MaxBindsPerPatch = 20;
+    private const string AlreadyMember = "One or more added object references already exist for the following modified properties: 'members'.";
+
+    private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
+
+    public void Register(GraphRouter router)
+    {
+        const ThrottleCategory directory = ThrottleCategory.Directory;
+        router.Get("groups", directory, ListGroups);
+        router.Get("groups/{id}", directory, GetGroup);
+        router.Write("POST", "groups", directory, CreateGroup);
+        router.Write("PATCH", "groups/{id}", directory, PatchGroup);
+        router.Get("groups/{id}/members", directory, (request, args) => ListMembers(request, args["id"], transitive: false));
+        router.Get("groups/{id}/transitiveMembers", directory, (request, args) => ListMembers(request, args["id"], transitive: true));
+        router.Write("POST", "groups/{id}/members/$ref", directory, AddMemberReference);
+        router.Write("DELETE", "groups/{id}/members/{memberId}/$ref", directory, RemoveMemberReference);
+        router.Get("users/{id}", directory, GetUser);
+        router.ReadingPost("users/{id}/checkMemberGroups", directory, CheckMemberGroups);
+        router.Get("devices", directory, ListDevices);
+        router.Get("devices/{id}", directory, GetDevice);
+        router.ReadingPost("devices/{id}/checkMemberGroups", directory, CheckMemberGroups);
+    }
+
+    private static JsonObject Shape(User user) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.user",
+        ["id"] = user.Id,
+        ["userPrincipalName"] = user.UserPrincipalName,
+        ["displayName"] = user.DisplayName,
+        ["mail"] = user.UserPrincipalName,
+    };
+
+    private static JsonObject Shape(EntraDevice device) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.device",
+        ["id"] = device.Id,
+        ["deviceId"] = device.DeviceId,
+        ["displayName"] = device.DisplayName,
+        ["accountEnabled"] = true,
+    };
+
+    private static JsonObject Shape(Group group) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.group",
+        ["id"] = group.Id,
+        ["displayName"] = group.DisplayName,
+        ["securityEnabled"] = true,
+        ["mailEnabled"] = false,
+        ["mailNickname"] = group.DisplayName.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant(),
+        ["groupTypes"] = new JsonArray(),
+    };
+
+    private JsonObject? ShapeObject(string id) =>
+        state.FindUser(id) is { } user ? Shape(user)
+        : state.FindEntraDevice(id) is { } device ? Shape(device)
+        : state.FindGroup(id) is { } group ? Shape(group)
+        : null;
+
+    private bool ObjectExists(string id) =>
+        state.FindUser(id) is not null || state.FindEntraDevice(id) is not null || state.FindGroup(id) is not null;
+
+    private GraphResponse ListGroups(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            IReadOnlyList<Group> groups = state.GroupsUnlocked;
+            if (request.QueryValue("$filter") is { } filter)
+            {
+                if (!ODataFilter.TryEquals(filter, out var property, out var value) || property != "displayName")
+                {
+                    return UnsupportedFilter(filter);
+                }
+
+                groups = [.. groups.Where(g => string.Equals(g.DisplayName, value, StringComparison.OrdinalIgnoreCase))];
+            }
+
+            return Paging.Page(request, groups, 100, 999, "groups", Shape, Now);
+        }
+    }
+
+    private GraphResponse GetGroup(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            return state.FindGroup(args["id"]) is { } group
+                ? GraphResponse.Ok(GraphJson.Entity(request, "groups", Shape(group)))
+                : ObjectNotFound(args["id"]);
+        }
+    }
+
+    private GraphResponse CreateGroup(GraphRequest request, RouteArgs args)
+    {
+        if (request.Body is not JsonObject body || body["displayName"]?.GetValue<string>() is not { Length: > 0 } displayName)
+        {
+            return DirectoryBadRequest("A group needs a displayName.");
+        }
+
+        lock (state.Gate)
+        {
+            var members = new List<string>();
+            if (body["members@odata.bind"] is JsonArray binds && BindMembers(members, binds) is { } error)
+            {
+                return error;
+            }
+
+            var group = new Group(newId(), displayName, members);
+            state.GroupsUnlocked.Add(group);
+            return GraphResponse.Created(GraphJson.Entity(request, "groups", Shape(group)));
+        }
+    }
+
+    private GraphResponse PatchGroup(GraphRequest request, RouteArgs args)
+    {
+        if (request.Body is not JsonObject body)
+        {
+            return DirectoryBadRequest("A request body is required.");
+        }
+
+        lock (state.Gate)
+        {
+            if (state.FindGroup(args["id"]) is not { } group)
+            {
+                return ObjectNotFound(args["id"]);
+            }
+
+            var members = group.MemberIds.ToList();
+            if (body["members@odata.bind"] is JsonArray binds && BindMembers(members, binds) is { } error)
+            {
+                return error;
+            }
+
+            var displayName = body["displayName"]?.GetValue<string>() ?? group.DisplayName;
+            state.ReplaceGroup(group with { DisplayName = displayName, MemberIds = members });
+            return GraphResponse.NoContent();
+        }
+    }
+
+    /// <summary>All or nothing, as Graph applies members@odata.bind.</summary>
+    private GraphResponse? BindMembers(List<string> members, JsonArray binds)
+    {
+        if (binds.Count > MaxBindsPerPatch)
+        {
+            return DirectoryBadRequest($"The request adds {binds.Count} members; at most {MaxBindsPerPatch} can be added in one request.");
+        }
+
+        var added = new List<string>();
+        foreach (var bind in binds)
+        {
+            var id = ObjectIdFrom(bind?.GetValue<string>());
+            if (id is null || !ObjectExists(id))
+            {
+                return ObjectNotFound(id ?? "");
+            }
+
+            if (members.Contains(id, StringComparer.OrdinalIgnoreCase) || added.Contains(id, StringComparer.OrdinalIgnoreCase))
+            {
+                return DirectoryBadRequest(AlreadyMember);
+            }
+
+            added.Add(id);
+        }
+
+        members.AddRange(added);
+        return null;
+    }
+
+    private GraphResponse ListMembers(GraphRequest request, string groupId, bool transitive)
+    {
+        lock (state.Gate)
+        {
+            if (state.FindGroup(groupId) is not { } group)
+            {
+                return ObjectNotFound(groupId);
+            }
+
+            var ids = transitive ? OrderedTransitiveMembers(group) : group.MemberIds;
+            var members = ids.Select(ShapeObject).OfType<JsonObject>().ToList();
+            return Paging.Page(request, members, options.MembersPageSize, 999, "directoryObjects", m => m, Now);
+        }
+    }
+
+    private List<string> OrderedTransitiveMembers(Group group)
+    {
+        var result = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { group.Id };
+        var pending = new Queue<Group>([group]);
+        while (pending.TryDequeue(out var current))
+        {
+            foreach (var id in current.MemberIds.Where(seen.Add))
+            {
+                result.Add(id);
+                if (state.FindGroup(id) is { } nested)
+                {
+                    pending.Enqueue(nested);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private GraphResponse AddMemberReference(GraphRequest request, RouteArgs args)
+    {
+        var id = ObjectIdFrom(request.Body?["@odata.id"]?.GetValue<string>());
+        lock (state.Gate)
+        {
+            if (state.FindGroup(args["id"]) is not { } group)
+            {
+                return ObjectNotFound(args["id"]);
+            }
+
+            if (id is null || !ObjectExists(id))
+            {
+                return ObjectNotFound(id ?? "");
+            }
+
+            if (group.MemberIds.Contains(id, StringComparer.OrdinalIgnoreCase))
+            {
+                return DirectoryBadRequest(AlreadyMember);
+            }
+
+            state.ReplaceGroup(group with { MemberIds = [.. group.MemberIds, id] });
+            return GraphResponse.NoContent();
+        }
+    }
+
+    private GraphResponse RemoveMemberReference(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            if (state.FindGroup(args["id"]) is not { } group)
+            {
+                return ObjectNotFound(args["id"]);
+            }
+
+            var remaining = group.MemberIds.Where(m => !string.Equals(m, args["memberId"], StringComparison.OrdinalIgnoreCase)).ToList();
+            if (remaining.Count == group.MemberIds.Count)
+            {
+                return ObjectNotFound(args["memberId"]);
+            }
+
+            state.ReplaceGroup(group with { MemberIds = remaining });
+            return GraphResponse.NoContent();
+        }
+    }
+
+    private GraphResponse GetUser(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            return state.FindUser(args["id"]) is { } user
+                ? GraphResponse.Ok(GraphJson.Entity(request, "users", Shape(user)))
+                : ObjectNotFound(args["id"]);
+        }
+    }
+
+    private GraphResponse ListDevices(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            IReadOnlyList<EntraDevice> devices = state.EntraDevicesUnlocked;
+            if (request.QueryValue("$filter") is { } filter)
+            {
+                if (!ODataFilter.TryEquals(filter, out var property, out var value) || property != "deviceId")
+                {
+                    return UnsupportedFilter(filter);
+                }
+
+                devices = [.. devices.Where(d => string.Equals(d.DeviceId, value, StringComparison.OrdinalIgnoreCase))];
+            }
+
+            return Paging.Page(request, devices, 100, 999, "devices", Shape, Now);
+        }
+    }
+
+    private GraphResponse GetDevice(GraphRequest request, RouteArgs args)
+    {
+        lock (state.Gate)
+        {
+            return state.FindEntraDevice(args["id"]) is { } device
+                ? GraphResponse.Ok(GraphJson.Entity(request, "devices", Shape(device)))
+                : ObjectNotFound(args["id"]);
+        }
+    }
+
+    private GraphResponse CheckMemberGroups(GraphRequest request, RouteArgs args)
+    {
+        if (request.Body?["groupIds"] is not JsonArray groupIds)
+        {
+            return DirectoryBadRequest("groupIds is required.");
+        }
+
+        lock (state.Gate)
+        {
+            var isUser = request.Path.StartsWith("users", StringComparison.OrdinalIgnoreCase);
+            var objectId = isUser ? state.FindUser(args["id"])?.Id : state.FindEntraDevice(args["id"])?.Id;
+            if (objectId is null)
+            {
+                return ObjectNotFound(args["id"]);
+            }
+
+            var memberOf = groupIds
+                .Select(g => g?.GetValue<string>())
+                .OfType<string>()
+                .Where(g => state.TransitiveMembersUnlocked(g).Contains(objectId))
+                .Select(g => (JsonNode?)JsonValue.Create(g))
+                .ToArray();
+            return GraphResponse.Ok(new JsonObject
+            {
+                ["@odata.context"] = $"{request.VersionRoot}$metadata#Collection(Edm.String)",
+                ["value"] = new JsonArray(memberOf),
+            });
+        }
+    }
+
+    private static string? ObjectIdFrom(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Segments.Length > 0
+            ? Uri.UnescapeDataString(uri.Segments[^1].Trim('/'))
+            : null;
+
+    private GraphResponse ObjectNotFound(string id) =>
+        GraphJson.Error(404, "Request_ResourceNotFound", $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.", Now);
+
+    private GraphResponse DirectoryBadRequest(string message) => GraphJson.Error(400, "Request_BadRequest", message, Now);
+
+    private GraphResponse UnsupportedFilter(string filter) =>
+        GraphJson.Error(400, "Request_UnsupportedQuery", $"Unsupported or invalid query filter clause specified for property: {filter}", Now);
+}

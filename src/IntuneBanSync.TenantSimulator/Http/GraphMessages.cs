@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace IntuneBanSync.TenantSimulator;
+
+/// <summary>A Graph request after transport: from Kestrel or from inside a $batch envelope.</summary>
+internal sealed record GraphRequest(
+    string Method,
+    string Version,
+    string Path,
+    IReadOnlyDictionary<string, string> Query,
+    JsonNode? Body,
+    string BaseUrl)
+{
+    public string? QueryValue(string name) => Query.TryGetValue(name, out var value) ? value : null;
+
+    public string VersionRoot => $"{BaseUrl}{Version}/";
+}
+
+internal sealed record GraphResponse(int Status, JsonNode? Body, IReadOnlyDictionary<string, string> Headers)
+{
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
+
+    public static GraphResponse Ok(JsonNode body) => new(200, body, NoHeaders);
+
+    public static GraphResponse Created(JsonNode body) => new(201, body, NoHeaders);
+
+    public static GraphResponse NoContent() => new(204, null, NoHeaders);
+}
+
+internal static class GraphJson
+{
+    public static string Date(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    public static JsonArray Array<T>(IEnumerable<T> items, Func<T, JsonNode?> shape) => new([.. items.Select(shape)]);
+
+    public static GraphResponse Error(int status, string code, string message, DateTimeOffset now, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var body = new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["code"] = code,
+                ["message"] = message,
+                ["innerError"] = new JsonObject
+                {
+                    ["date"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+                    ["request-id"] = requestId,
+                    ["client-request-id"] = requestId,
+                },
+            },
+        };
+        return new GraphResponse(status, body, headers ?? new Dictionary<string, string>());
+    }
+
+    public static GraphResponse NotFound(string message, DateTimeOffset now) =>
+        Error(404, "ResourceNotFound", message, now);
+
+    public static GraphResponse BadRequest(string message, DateTimeOffset now) =>
+        Error(400, "BadRequest", message, now);
+
+    public static JsonObject Entity(GraphRequest request, string context, JsonObject entity)
+    {
+        var result = new JsonObject { ["@odata.context"] = $"{request.VersionRoot}$metadata#{context}/$entity" };
+        foreach (var (name, value) in entity.ToList())
+        {
+            entity.Remove(name);
+            result[name] = value;
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+
+namespace IntuneBanSync.TenantSimulator;
+
+/// <summary>The few $filter forms the product sends; anything else is refused like Graph refuses it.</summary>
+internal static partial class ODataFilter
+{
+    public static bool TryEquals(string filter, out string property, out string value)
+    {
+        var match = EqualsPattern().Match(filter);
+        property = match.Success ? match.Groups["property"].Value : "";
+        value = match.Success ? match.Groups["value"].Value.Replace("''", "'", StringComparison.Ordinal) : "";
+        return match.Success;
+    }
+
+    public static bool TryIsOf(string filter, out string type)
+    {
+        var match = IsOfPattern().Match(filter);
+        type = match.Success ? match.Groups["type"].Value : "";
+        return match.Success;
+    }
+
+    [GeneratedRegex(@"^\s*(?<property>[A-Za-z]+)\s+eq\s+'(?<value>(?:[^']|'')*)'\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex EqualsPattern();
+
+    [GeneratedRegex(@"^\s*isof\(\s*'microsoft\.graph\.(?<type>[A-Za-z]+)'\s*\)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsOfPattern();
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace IntuneBanSync.TenantSimulator;
+
+/// <summary>Server-driven paging: an opaque $skiptoken in an absolute @odata.nextLink, as Graph does.</summary>
+internal static class Paging
+{
+    public static GraphResponse Page<T>(
+        GraphRequest request,
+        IReadOnlyList<T> items,
+        int pageSize,
+        int maxTop,
+        string context,
+        Func<T, JsonNode> shape,
+        DateTimeOffset now)
+    {
+        if (request.QueryValue("$top") is { } topText)
+        {
+            if (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out var top) || top < 1)
+            {
+                return GraphJson.BadRequest($"Invalid $top value '{topText}'.", now);
+            }
+
+            pageSize = Math.Min(top, maxTop);
+        }
+
+        var offset = 0;
+        if (request.QueryValue("$skiptoken") is { } token
+            && (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset > items.Count))
+        {
+            return GraphJson.BadRequest("The $skiptoken is invalid.", now);
+        }
+
+        var body = new JsonObject
+        {
+            ["@odata.context"] = $"{request.VersionRoot}$metadata#{context}",
+            ["value"] = new JsonArray([.. items.Skip(offset).Take(pageSize).Select(shape)]),
+        };
+        if (offset + pageSize < items.Count)
+        {
+            body["@odata.nextLink"] = NextLink(request, offset + pageSize);
+        }
+
+        return GraphResponse.Ok(body);
+    }
+
+    private static string NextLink(GraphRequest request, int offset)
+    {
+        var link = new StringBuilder(request.VersionRoot).Append(request.Path).Append('?');
+        foreach (var (name, value) in request.Query.Where(q => q.Key != "$skiptoken"))
+        {
+            link.Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value)).Append('&');
+        }
+
+        return link.Append("$skiptoken=").Append(offset.ToString(CultureInfo.InvariantCulture)).ToString();
+    }
+}

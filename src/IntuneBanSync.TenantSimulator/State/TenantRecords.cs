@@ -1,0 +1,53 @@
+namespace IntuneBanSync.TenantSimulator;
+
+public sealed record User(string Id, string UserPrincipalName, string DisplayName);
+
+/// <summary>A security group; <see cref="MemberIds"/> holds direct members: users, Entra devices and groups.</summary>
+public sealed record Group(string Id, string DisplayName, IReadOnlyList<string> MemberIds);
+
+/// <summary>An Entra device object: <see cref="Id"/> is the object id, <see cref="DeviceId"/> the azureADDeviceId.</summary>
+public sealed record EntraDevice(string Id, string DeviceId, string DisplayName);
+
+public enum AppSource
+{
+    Managed,
+    User,
+}
+
+/// <summary>An app on a device; <see cref="Identifier"/> is the bundle id, package id or store id when known.</summary>
+public sealed record InstalledApp(string DisplayName, string Version, AppSource Source, string? Identifier);
+
+public sealed record ManagedDevice(
+    string Id,
+    string DeviceName,
+    string? UserId,
+    string? UserPrincipalName,
+    string AzureAdDeviceId,
+    string OperatingSystem,
+    string OsVersion,
+    string Ownership,
+    bool IsSupervised,
+    DateTimeOffset LastSyncDateTime,
+    string ComplianceState,
+    IReadOnlyList<InstalledApp> InstalledApps);
+
+/// <summary>A catalog app. <see cref="ODataType"/> is e.g. "iosStoreApp", "androidStoreApp", "winGetApp".</summary>
+public sealed record MobileApp(
+    string Id,
+    string ODataType,
+    string DisplayName,
+    string Publisher,
+    string? BundleId,
+    string? PackageId,
+    string? PackageIdentifier,
+    string? AppStoreUrl,
+    DateTimeOffset CreatedDateTime,
+    IReadOnlyList<AppAssignment> Assignments)
+{
+    /// <summary>The identifier that ties this catalog app to installed apps on its platform.</summary>
+    public string? Identifier => BundleId ?? PackageId ?? PackageIdentifier;
+}
+
+public sealed record AppAssignment(string Id, string Intent, string GroupId);
+
+public sealed record CheckInResult(string ManagedDeviceId, IReadOnlyList<InstalledApp> RemovedApps);

@@ -1,0 +1,130 @@
+namespace IntuneBanSync.TenantSimulator;
+
+/// <summary>
+/// The ground truth behind the simulated Graph. Properties return snapshots, so tests can compute expected
+/// results independently while the tenant keeps serving.
+/// </summary>
+public sealed class TenantState
+{
+    internal readonly Lock Gate = new();
+    private readonly List<User> users = [];
+    private readonly List<Group> groups = [];
+    private readonly List<EntraDevice> entraDevices = [];
+    private readonly List<ManagedDevice> managedDevices = [];
+    private readonly List<MobileApp> mobileApps = [];
+    private readonly Dictionary<string, int> managedDeviceIndex = new(StringComparer.OrdinalIgnoreCase);
+
+    internal TenantState(
+        IEnumerable<User> users,
+        IEnumerable<Group> groups,
+        IEnumerable<EntraDevice> entraDevices,
+        IEnumerable<ManagedDevice> managedDevices,
+        IEnumerable<MobileApp> mobileApps)
+    {
+        this.users.AddRange(users);
+        this.groups.AddRange(groups);
+        this.entraDevices.AddRange(entraDevices);
+        this.mobileApps.AddRange(mobileApps);
+        foreach (var device in managedDevices)
+        {
+            managedDeviceIndex[device.Id] = this.managedDevices.Count;
+            this.managedDevices.Add(device);
+        }
+    }
+
+    public IReadOnlyList<User> Users { get { lock (Gate) { return [.. users]; } } }
+    public IReadOnlyList<Group> Groups { get { lock (Gate) { return [.. groups]; } } }
+    public IReadOnlyList<EntraDevice> EntraDevices { get { lock (Gate) { return [.. entraDevices]; } } }
+    public IReadOnlyList<ManagedDevice> ManagedDevices { get { lock (Gate) { return [.. managedDevices]; } } }
+    public IReadOnlyList<MobileApp> MobileApps { get { lock (Gate) { return [.. mobileApps]; } } }
+
+    /// <summary>Bumped whenever a device's apps change, so derived inventory can be cached.</summary>
+    internal int InventoryVersion { get; private set; }
+
+    public Group GroupByName(string displayName)
+    {
+        lock (Gate)
+        {
+            return groups.FirstOrDefault(g => string.Equals(g.DisplayName, displayName, StringComparison.OrdinalIgnoreCase))
+                ?? throw new KeyNotFoundException($"No group named '{displayName}'.");
+        }
+    }
+
+    public ManagedDevice ManagedDeviceById(string id)
+    {
+        lock (Gate)
+        {
+            return FindManagedDevice(id) ?? throw new KeyNotFoundException($"No managed device '{id}'.");
+        }
+    }
+
+    /// <summary>Company-owned devices report every app; personal and unknown ones only Intune-managed apps.</summary>
+    public bool IsVisibleInInventory(ManagedDevice device, InstalledApp app) =>
+        device.Ownership == "company" || app.Source == AppSource.Managed;
+
+    public IReadOnlyList<InstalledApp> VisibleApps(ManagedDevice device) =>
+        [.. device.InstalledApps.Where(app => IsVisibleInInventory(device, app))];
+
+    /// <summary>Users, Entra devices and groups reachable from the group through nested groups.</summary>
+    public IReadOnlySet<string> TransitiveMemberIds(string groupId)
+    {
+        lock (Gate)
+        {
+            return TransitiveMembersUnlocked(groupId);
+        }
+    }
+
+    internal IReadOnlySet<string> TransitiveMembersUnlocked(string groupId)
+    {
+        var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<string>([groupId]);
+        var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (pending.TryPop(out var current))
+        {
+            if (!visited.Add(current) || FindGroup(current) is not { } group)
+            {
+                continue;
+            }
+
+            foreach (var member in group.MemberIds)
+            {
+                found.Add(member);
+                pending.Push(member);
+            }
+        }
+
+        return found;
+    }
+
+    internal List<User> UsersUnlocked => users;
+    internal List<Group> GroupsUnlocked => groups;
+    internal List<EntraDevice> EntraDevicesUnlocked => entraDevices;
+    internal List<ManagedDevice> ManagedDevicesUnlocked => managedDevices;
+    internal List<MobileApp> MobileAppsUnlocked => mobileApps;
+
+    internal User? FindUser(string idOrUpn) =>
+        users.FirstOrDefault(u => string.Equals(u.Id, idOrUpn, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(u.UserPrincipalName, idOrUpn, StringComparison.OrdinalIgnoreCase));
+
+    internal Group? FindGroup(string id) =>
+        groups.FirstOrDefault(g => string.Equals(g.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    internal EntraDevice? FindEntraDevice(string id) =>
+        entraDevices.FirstOrDefault(d => string.Equals(d.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    internal ManagedDevice? FindManagedDevice(string id) =>
+        managedDeviceIndex.TryGetValue(id, out var index) ? managedDevices[index] : null;
+
+    internal MobileApp? FindMobileApp(string id) =>
+        mobileApps.FirstOrDefault(a => string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    internal void ReplaceGroup(Group group) => groups[groups.FindIndex(g => g.Id == group.Id)] = group;
+
+    internal void ReplaceMobileApp(MobileApp app) => mobileApps[mobileApps.FindIndex(a => a.Id == app.Id)] = app;
+
+    internal void ReplaceManagedDevice(ManagedDevice device)
+    {
+        managedDevices[managedDeviceIndex[device.Id]] = device;
+        InventoryVersion++;
+    }
+}

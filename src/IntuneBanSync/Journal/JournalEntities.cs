@@ -1,0 +1,230 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+
+namespace IntuneBanSync.Journal;
+
+internal sealed class RunEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Trigger { get; set; } = "";
+    public string Mode { get; set; } = "";
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public string Status { get; set; } = "";
+    public int DevicesEvaluated { get; set; }
+    public int OffendingDevices { get; set; }
+    public int AffectedPeople { get; set; }
+    public int ExemptDevices { get; set; }
+    public int OutOfScopeDevices { get; set; }
+    public int GraceDevices { get; set; }
+    public int UnverifiedDevices { get; set; }
+    public string? SummaryJson { get; set; }
+    public bool SummaryTruncated { get; set; }
+    public string? Error { get; set; }
+}
+
+internal sealed class FindingEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string BanId { get; set; } = "";
+    public string DeviceId { get; set; } = "";
+    public string Decision { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string? AppName { get; set; }
+    public string? AppVersion { get; set; }
+    public string Platform { get; set; } = "";
+    public string Ownership { get; set; } = "";
+    public string? UserId { get; set; }
+    public string? DeviceName { get; set; }
+    public string? UserPrincipalName { get; set; }
+}
+
+internal sealed class DeviceStateEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string BanId { get; set; } = "";
+    public string DeviceId { get; set; } = "";
+    public DateTimeOffset FirstSeen { get; set; }
+    public DateTimeOffset LastSeen { get; set; }
+    public string LastDecision { get; set; } = "";
+    public string? LastRunId { get; set; }
+}
+
+/// <summary>The one place where journal records become entities and back.</summary>
+internal static class JournalMapping
+{
+    /// <summary>A Table string holds 64 KiB of UTF-16; this leaves room to spare.</summary>
+    public const int MaxSummaryLength = 32_000;
+
+    /// <summary>
+    /// Findings go 100 to a transaction, which may carry 4 MiB: text seen in the tenant is capped so that a
+    /// hundred findings always fit, whatever a device or app is called.
+    /// </summary>
+    public const int MaxFindingTextLength = 1_024;
+
+    private const string TruncationMarker = "…[truncated]";
+
+    private static readonly JsonSerializerOptions SummaryWrapperOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static RunEntity ToEntity(SweepRun run)
+    {
+        var key = JournalKeys.Run(run.Tenant, run.RunId);
+        var (summary, truncated) = FitSummary(run.SummaryJson);
+        return new RunEntity
+        {
+            PartitionKey = key.PartitionKey,
+            RowKey = key.RowKey,
+            Trigger = Cap(run.Trigger, MaxFindingTextLength),
+            Mode = Cap(run.Mode, MaxFindingTextLength),
+            StartedAt = run.StartedAt,
+            EndedAt = run.EndedAt,
+            Status = run.Status.ToString(),
+            DevicesEvaluated = run.Counts.DevicesEvaluated,
+            OffendingDevices = run.Counts.OffendingDevices,
+            AffectedPeople = run.Counts.AffectedPeople,
+            ExemptDevices = run.Counts.ExemptDevices,
+            OutOfScopeDevices = run.Counts.OutOfScopeDevices,
+            GraceDevices = run.Counts.GraceDevices,
+            UnverifiedDevices = run.Counts.UnverifiedDevices,
+            SummaryJson = summary,
+            SummaryTruncated = truncated,
+            Error = CapOrNull(run.Error, MaxSummaryLength),
+        };
+    }
+
+    public static SweepRun ToRecord(RunEntity entity) => new(
+        RunId: entity.RowKey,
+        Tenant: entity.PartitionKey,
+        Trigger: entity.Trigger,
+        Mode: entity.Mode,
+        StartedAt: entity.StartedAt,
+        EndedAt: entity.EndedAt,
+        Status: Enum.TryParse<SweepStatus>(entity.Status, ignoreCase: true, out var status)
+            ? status
+            : throw new InvalidDataException($"Run {entity.RowKey} of tenant {entity.PartitionKey} has the unknown status '{entity.Status}'."),
+        Counts: new SweepCounts(
+            entity.DevicesEvaluated,
+            entity.OffendingDevices,
+            entity.AffectedPeople,
+            entity.ExemptDevices,
+            entity.OutOfScopeDevices,
+            entity.GraceDevices,
+            entity.UnverifiedDevices),
+        SummaryJson: entity.SummaryJson,
+        Error: entity.Error);
+
+    public static FindingEntity ToEntity(string tenant, string runId, Finding finding)
+    {
+        var key = JournalKeys.Finding(tenant, runId, finding.BanId, finding.DeviceId);
+        return new FindingEntity
+        {
+            PartitionKey = key.PartitionKey,
+            RowKey = key.RowKey,
+            BanId = finding.BanId,
+            DeviceId = finding.DeviceId,
+            Decision = Cap(finding.Decision, MaxFindingTextLength),
+            Reason = Cap(finding.Reason, MaxFindingTextLength),
+            AppName = CapOrNull(finding.AppName, MaxFindingTextLength),
+            AppVersion = CapOrNull(finding.AppVersion, MaxFindingTextLength),
+            Platform = Cap(finding.Platform, MaxFindingTextLength),
+            Ownership = Cap(finding.Ownership, MaxFindingTextLength),
+            UserId = CapOrNull(finding.UserId, MaxFindingTextLength),
+            DeviceName = CapOrNull(finding.DeviceName, MaxFindingTextLength),
+            UserPrincipalName = CapOrNull(finding.UserPrincipalName, MaxFindingTextLength),
+        };
+    }
+
+    public static Finding ToRecord(FindingEntity entity) => new(
+        entity.BanId,
+        entity.DeviceId,
+        entity.Decision,
+        entity.Reason,
+        entity.AppName,
+        entity.AppVersion,
+        entity.Platform,
+        entity.Ownership,
+        entity.UserId,
+        entity.DeviceName,
+        entity.UserPrincipalName);
+
+    public static DeviceStateEntity ToEntity(string tenant, DeviceBanState state)
+    {
+        var key = JournalKeys.DeviceState(tenant, state.BanId, state.DeviceId);
+        return new DeviceStateEntity
+        {
+            PartitionKey = key.PartitionKey,
+            RowKey = key.RowKey,
+            BanId = state.BanId,
+            DeviceId = state.DeviceId,
+            FirstSeen = state.FirstSeen,
+            LastSeen = state.LastSeen,
+            LastDecision = Cap(state.LastDecision, MaxFindingTextLength),
+            LastRunId = CapOrNull(state.LastRunId, MaxFindingTextLength),
+        };
+    }
+
+    public static DeviceBanState ToRecord(DeviceStateEntity entity) => new(
+        entity.BanId,
+        entity.DeviceId,
+        entity.FirstSeen,
+        entity.LastSeen,
+        entity.LastDecision,
+        entity.LastRunId);
+
+    /// <summary>
+    /// A summary too large for one Table string is replaced by a JSON object holding its head, so that whoever
+    /// reads SummaryJson can still parse it and sees that it was cut.
+    /// </summary>
+    public static (string? Json, bool Truncated) FitSummary(string? json)
+    {
+        if (json is null || json.Length <= MaxSummaryLength)
+        {
+            return (json, false);
+        }
+
+        var headLength = MaxSummaryLength;
+        while (true)
+        {
+            var head = Head(json, headLength);
+            var wrapped = JsonSerializer.Serialize(new TruncatedSummary(true, json.Length, head), SummaryWrapperOptions);
+            if (wrapped.Length <= MaxSummaryLength)
+            {
+                return (wrapped, true);
+            }
+
+            headLength = head.Length - (wrapped.Length - MaxSummaryLength);
+        }
+    }
+
+    private sealed record TruncatedSummary(bool Truncated, int OriginalLength, string Head);
+
+    private static string Cap(string value, int max) => value.Length <= max ? value : Head(value, max - TruncationMarker.Length) + TruncationMarker;
+
+    private static string? CapOrNull(string? value, int max) => value is null ? null : Cap(value, max);
+
+    /// <summary>Cuts at most <paramref name="length"/> characters without splitting a surrogate pair.</summary>
+    private static string Head(string value, int length)
+    {
+        length = Math.Clamp(length, 0, value.Length);
+        if (length > 0 && length < value.Length && char.IsHighSurrogate(value[length - 1]))
+        {
+            length--;
+        }
+
+        return value[..length];
+    }
+}

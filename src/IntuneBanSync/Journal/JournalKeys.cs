@@ -1,0 +1,79 @@
+namespace IntuneBanSync.Journal;
+
+/// <summary>Every table name and key of the journal is derived here, and validated here.</summary>
+public static class JournalKeys
+{
+    /// <summary>Separates the parts of a composite key; the parts themselves may not contain it, so a key has one reading.</summary>
+    public const char Separator = '|';
+
+    /// <summary>Table names are at most 63 characters and the longest suffix is "DeviceStates".</summary>
+    public const int MaxTablePrefixLength = 63 - 12;
+
+    public static string RunsTable(string prefix) => ValidateTablePrefix(prefix) + "Runs";
+
+    public static string FindingsTable(string prefix) => ValidateTablePrefix(prefix) + "Findings";
+
+    public static string DeviceStatesTable(string prefix) => ValidateTablePrefix(prefix) + "DeviceStates";
+
+    public static string RunsPartition(string tenant) => Part(tenant, "tenant");
+
+    public static TableKey Run(string tenant, string runId) => new(RunsPartition(tenant), Part(runId, "runId"));
+
+    public static string FindingsPartition(string tenant, string runId) => Composite(Part(tenant, "tenant"), Part(runId, "runId"), "tenant and runId");
+
+    public static TableKey Finding(string tenant, string runId, string banId, string deviceId) =>
+        new(FindingsPartition(tenant, runId), Composite(Part(banId, "banId"), Part(deviceId, "deviceId"), "banId and deviceId"));
+
+    public static string DeviceStatesPartition(string tenant, string banId) => Composite(Part(tenant, "tenant"), Part(banId, "banId"), "tenant and banId");
+
+    public static TableKey DeviceState(string tenant, string banId, string deviceId) => new(DeviceStatesPartition(tenant, banId), DeviceStateRow(deviceId));
+
+    public static string DeviceStateRow(string deviceId) => Part(deviceId, "deviceId");
+
+    /// <summary>
+    /// The partitions holding a tenant's device states, as a half-open range: every "{tenant}|…" sorts at or after the lower bound
+    /// and before the upper bound, because '}' follows '|' directly.
+    /// </summary>
+    public static (string FromInclusive, string ToExclusive) TenantDeviceStatesRange(string tenant)
+    {
+        var part = Part(tenant, "tenant");
+        return (part + Separator, part + (char)(Separator + 1));
+    }
+
+    /// <summary>Returns the prefix when tables named with it are valid: ASCII letters and digits, starting with a letter.</summary>
+    public static string ValidateTablePrefix(string? prefix)
+    {
+        if (string.IsNullOrEmpty(prefix))
+        {
+            throw new ArgumentException("The table prefix must not be empty.", nameof(prefix));
+        }
+
+        if (prefix.Length > MaxTablePrefixLength)
+        {
+            throw new ArgumentException($"The table prefix is {prefix.Length} characters long; at most {MaxTablePrefixLength} keep table names within 63.", nameof(prefix));
+        }
+
+        if (!char.IsAsciiLetter(prefix[0]) || !prefix.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException($"The table prefix '{prefix}' must be ASCII letters and digits, starting with a letter.", nameof(prefix));
+        }
+
+        return prefix;
+    }
+
+    private static string Part(string? value, string field)
+    {
+        TableKeys.Validate(value, field);
+        if (value!.Contains(Separator))
+        {
+            throw new ArgumentException($"The {field} must not contain '{Separator}': it separates the parts of a journal key.", field);
+        }
+
+        return value;
+    }
+
+    private static string Composite(string first, string second, string field) => TableKeys.Validate($"{first}{Separator}{second}", field);
+}
+
+/// <summary>Where one entity lives.</summary>
+public readonly record struct TableKey(string PartitionKey, string RowKey);

@@ -1,0 +1,78 @@
+using System.Net.Sockets;
+using Azure.Data.Tables;
+using IntuneBanSync.TenantSimulator.Azurite;
+
+namespace IntuneBanSync.IntegrationTests.Infrastructure;
+
+public sealed class AzuriteServerTests
+{
+    [Fact]
+    public async Task Two_servers_started_at_once_listen_on_different_ports_and_both_serve_tables()
+    {
+        var starting = new[] { AzuriteServer.StartAsync(), AzuriteServer.StartAsync() };
+        await using var first = await starting[0];
+        await using var second = await starting[1];
+
+        await new TableServiceClient(first.ConnectionString).CreateTableAsync("onlyInFirst");
+        var inSecond = await ToListAsync(new TableServiceClient(second.ConnectionString).QueryAsync(TableClient.CreateQueryFilter($"TableName eq {"onlyInFirst"}")));
+        var inFirst = await ToListAsync(new TableServiceClient(first.ConnectionString).QueryAsync(TableClient.CreateQueryFilter($"TableName eq {"onlyInFirst"}")));
+
+        int[] ports = [first.BlobPort, first.QueuePort, first.TablePort, second.BlobPort, second.QueuePort, second.TablePort];
+        Assert.Equal(ports.Length, ports.Distinct().Count());
+        Assert.Single(inFirst);
+        Assert.Empty(inSecond);
+    }
+
+    [Fact]
+    public async Task A_disposed_server_refuses_connections()
+    {
+        var server = await AzuriteServer.StartAsync();
+        var port = server.TablePort;
+        using (var beforeDispose = new TcpClient())
+        {
+            await beforeDispose.ConnectAsync("127.0.0.1", port);
+        }
+
+        await server.DisposeAsync();
+
+        using var afterDispose = new TcpClient();
+        var refused = await Assert.ThrowsAsync<SocketException>(() => afterDispose.ConnectAsync("127.0.0.1", port));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task Connection_string_names_the_development_account_at_the_actual_ports()
+    {
+        await using var server = await AzuriteServer.StartAsync();
+
+        var connectionString = server.ConnectionString;
+
+        Assert.Contains("AccountName=devstoreaccount1;", connectionString, StringComparison.Ordinal);
+        Assert.Contains($"TableEndpoint=http://127.0.0.1:{server.TablePort}/devstoreaccount1;", connectionString, StringComparison.Ordinal);
+        Assert.Contains($"QueueEndpoint=http://127.0.0.1:{server.QueuePort}/devstoreaccount1;", connectionString, StringComparison.Ordinal);
+        Assert.Contains($"BlobEndpoint=http://127.0.0.1:{server.BlobPort}/devstoreaccount1;", connectionString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_folder_without_Azurite_installed_fails_with_the_command_to_run()
+    {
+        var folder = Directory.CreateTempSubdirectory("ibs-no-azurite-");
+        await File.WriteAllTextAsync(Path.Combine(folder.FullName, "package.json"), "{}");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AzuriteServer.StartAsync(folder.FullName));
+
+        Assert.Contains("npm ci", error.Message, StringComparison.Ordinal);
+        folder.Delete(recursive: true);
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}
