@@ -135,29 +135,17 @@ public static partial class BanListParser
         return true;
     }
 
+    /// <returns>The bans when all are valid, and every id the file declares (valid or not) so exemptions are checked against them.</returns>
     private static (IReadOnlyList<Ban>? Bans, IReadOnlySet<string> DeclaredIds) ReadBans(JsonObjectReader document)
     {
-        var declaredIds = new HashSet<string>(StringComparer.Ordinal);
+        var firstPathOfId = new Dictionary<string, string>(StringComparer.Ordinal);
         if (document.RequiredNonEmptyArray("bans") is not { } items)
         {
-            return (null, declaredIds);
+            return (null, new HashSet<string>(StringComparer.Ordinal));
         }
 
-        var firstPathOfId = new Dictionary<string, string>(StringComparer.Ordinal);
-        var bans = new List<Ban?>();
-        foreach (var (element, path) in items)
-        {
-            var ban = ReadBan(element, path, document, firstPathOfId);
-            if (ban is not null)
-            {
-                declaredIds.Add(ban.Id);
-            }
-
-            bans.Add(ban);
-        }
-
-        declaredIds.UnionWith(firstPathOfId.Keys);
-        return (bans.Contains(null) ? null : bans.OfType<Ban>().ToList(), declaredIds);
+        var bans = items.Select(item => ReadBan(item.Element, item.Path, document, firstPathOfId)).ToList();
+        return (bans.Contains(null) ? null : bans.OfType<Ban>().ToList(), firstPathOfId.Keys.ToHashSet(StringComparer.Ordinal));
     }
 
     private static Ban? ReadBan(JsonElement element, string path, JsonObjectReader document, Dictionary<string, string> firstPathOfId)
