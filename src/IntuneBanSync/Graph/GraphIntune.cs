@@ -125,15 +125,14 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
         return new GroupMembers(groupId, users, devices);
     }
 
+    // Per-device detected apps exist only on beta; the adapter would rewrite a templated base URL to v1.0, so the URI is absolute.
     private RequestInformation BetaDeviceAppsRequest(string managedDeviceId)
     {
         var request = new RequestInformation
         {
             HttpMethod = Method.GET,
-            UrlTemplate = "{+baseurl}/deviceManagement/managedDevices/{managedDevice%2Did}/detectedApps",
+            URI = new Uri($"{_betaUrl}/deviceManagement/managedDevices/{Uri.EscapeDataString(managedDeviceId)}/detectedApps"),
         };
-        request.PathParameters["baseurl"] = _betaUrl;
-        request.PathParameters["managedDevice%2Did"] = managedDeviceId;
         request.Headers.TryAdd("Accept", "application/json");
         return request;
     }
@@ -179,8 +178,9 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
         }
     }
 
+    // Exhausted retries surface as an AggregateException of the attempts' ApiExceptions.
     private static bool IsReadFailure(Exception e, CancellationToken ct) =>
-        e is ApiException or HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested);
+        e is ApiException or HttpRequestException or AggregateException || (e is TaskCanceledException && !ct.IsCancellationRequested);
 
     private static DetectedAppRecord ToRecord(DetectedApp app) =>
         new(app.Id ?? "", app.DisplayName ?? "", app.Version, app.Platform?.ToString());

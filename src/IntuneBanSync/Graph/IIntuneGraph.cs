@@ -43,7 +43,15 @@ public sealed record GroupMembers(string GroupId, IReadOnlySet<string> UserIds, 
 
 /// <summary>A read that failed after the SDK's retries: whatever it would have shown is unknown, never empty.</summary>
 public sealed class GraphReadException(string what, Exception inner)
-    : Exception($"Could not read {what}: {inner.Message}", inner)
+    : Exception($"Could not read {what}: {Describe(inner)}", inner)
 {
     public string What { get; } = what;
+
+    private static string Describe(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions: [.., var last] } aggregate => $"gave up after {aggregate.InnerExceptions.Count} attempts ({Describe(last)})",
+        Microsoft.Kiota.Abstractions.ApiException api => $"HTTP {api.ResponseStatusCode}",
+        TaskCanceledException => "timed out",
+        _ => e.Message,
+    };
 }

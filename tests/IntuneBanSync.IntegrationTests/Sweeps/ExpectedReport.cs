@@ -1,0 +1,45 @@
+using IntuneBanSync.TenantSimulator;
+
+namespace IntuneBanSync.IntegrationTests.Sweeps;
+
+/// <summary>
+/// The TikTok ban's counts computed straight from the generator's data, without the engine's code:
+/// the independent oracle the report is compared with.
+/// </summary>
+internal sealed record ExpectedReport(int Devices, int Offending, int People, int Exempt, int OutOfScope, int Unverified, int Clean)
+{
+    private static readonly string[] BannedNames = ["tiktok", "tiktok lite"];
+
+    public static ExpectedReport For(TenantState state, DateTimeOffset now)
+    {
+        var police = state.TransitiveMemberIds(state.GroupByName("IBS Police").Id);
+        var exempt = state.TransitiveMemberIds(state.GroupByName("IBS TikTok Exemptions").Id);
+        var entraIds = state.EntraDevices.ToDictionary(d => d.DeviceId, d => d.Id, StringComparer.OrdinalIgnoreCase);
+        bool In(IReadOnlySet<string> members, ManagedDevice d) =>
+            (d.UserId is not null && members.Contains(d.UserId)) ||
+            (entraIds.TryGetValue(d.AzureAdDeviceId, out var objectId) && members.Contains(objectId));
+
+        int offending = 0, exemptCount = 0, outOfScope = 0, unverified = 0, clean = 0;
+        var people = new HashSet<string>();
+        foreach (var device in state.ManagedDevices)
+        {
+            var knownOs = device.OperatingSystem is "iOS" or "iPadOS" or "Android" or "Windows" or "macOS";
+            if (!knownOs || device.Ownership is not ("company" or "personal") || In(police, device))
+                outOfScope++;
+            else if (In(exempt, device))
+                exemptCount++;
+            else if (state.VisibleApps(device).Any(a => BannedNames.Contains(a.DisplayName.Trim().ToLowerInvariant())))
+            {
+                offending++;
+                if (device.UserId is not null)
+                    people.Add(device.UserId);
+            }
+            else if (device.Ownership == "personal" || now - device.LastSyncDateTime > TimeSpan.FromDays(7))
+                unverified++;
+            else
+                clean++;
+        }
+
+        return new ExpectedReport(state.ManagedDevices.Count, offending, people.Count, exemptCount, outOfScope, unverified, clean);
+    }
+}
