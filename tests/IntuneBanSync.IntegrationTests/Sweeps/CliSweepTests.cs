@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IntuneBanSync.Cli;
+using IntuneBanSync.IntegrationTests.Infrastructure;
+
+namespace IntuneBanSync.IntegrationTests.Sweeps;
+
+[Collection("Azurite")]
+public sealed class CliSweepTests(AzuriteFixture azurite)
+{
+    public static TheoryData<string, string, string> BadBanLists => new()
+    {
+        { "not JSON", "{ this is not json", "$" },
+        { "missing field", """{"version":1,"bans":[{"id":"tiktok","apps":{"displayNames":["TikTok"]},"scope":{"ownership":["company"],"platforms":["ios"]},"effectiveFrom":"2026-01-01T00:00:00Z","uninstallBy":"2026-02-01T00:00:00Z","expiresOn":"2026-07-01T00:00:00Z"}]}""", "$.bans[0].name" },
+        { "malformed date", Ban(effectiveFrom: "next tuesday"), "$.bans[0].effectiveFrom" },
+        { "unknown platform", Ban(platforms: """["ios","symbian"]"""), "$.bans[0].scope.platforms[1]" },
+        { "unknown ownership", Ban(ownership: """["corporate"]"""), "$.bans[0].scope.ownership[0]" },
+        { "uninstallBy before effectiveFrom", Ban(uninstallBy: "2025-12-01T00:00:00Z"), "$.bans[0].uninstallBy" },
+        { "expiresOn before uninstallBy", Ban(expiresOn: "2026-01-15T00:00:00Z"), "$.bans[0].expiresOn" },
+        { "empty app list", Ban(displayNames: "[]"), "$.bans[0].apps.displayNames" },
+        { "duplicate ids", Ban(second: true), "$.bans[1].id" },
+        { "exemption naming no subject", Ban(exemption: """{"id":"x","ban":"tiktok","justification":"j","approvedBy":"CISO"}"""), "$.exemptions[0]" },
+        { "exemption naming two subjects", Ban(exemption: """{"id":"x","ban":"tiktok","user":"3f2b8c1e-7a4d-4e5f-9b6a-0c1d2e3f4a5b","device":"3f2b8c1e-7a4d-4e5f-9b6a-0c1d2e3f4a5c","justification":"j","approvedBy":"CISO"}"""), "$.exemptions[0]" },
+        { "exemption for an unknown ban", Ban(exemption: """{"id":"x","ban":"snapchat","user":"3f2b8c1e-7a4d-4e5f-9b6a-0c1d2e3f4a5b","justification":"j","approvedBy":"CISO"}"""), "$.exemptions[0].ban" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBanLists))]
+    public async Task Bad_ban_list_exits_2_naming_the_field_with_no_graph_request_and_nothing_stored(string problem, string json, string path)
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(json);
+
+        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file);
+
+        Assert.True(exit == ExitCodes.InvalidInput, $"{problem}: exit {exit}, {stderr}");
+        Assert.Contains(path + ":", stderr);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads + harness.Tenant.Requests.Snapshot().Writes);
+        Assert.Empty(await TablesNamed(harness.TablePrefix));
+    }
+
+    [Fact]
+    public async Task Sweep_prints_one_json_object_and_exits_0_when_complete()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+
+        var (exit, stdout, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--json", "--as-of", "2026-11-28T00:00:00Z");
+
+        Assert.True(exit == ExitCodes.Completed, stderr);
+        var json = JsonNode.Parse(stdout)!.AsObject();
+        Assert.Equal("completed", (string?)json["status"]);
+        Assert.Equal("report", (string?)json["mode"]);
+        foreach (var field in new[] { "runId", "devicesEvaluated", "offendingDevices", "affectedPeople", "exemptDevices", "writes" })
+            Assert.True(json.ContainsKey(field), $"--json lacks {field}");
+        Assert.Equal(harness.Tenant.State.ManagedDevices.Count, (int)json["devicesEvaluated"]!);
+        Assert.True((int)json["offendingDevices"]! > 0);
+        Assert.Empty(json["writes"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Persistently_failing_app_listing_exits_3_with_status_incomplete()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+        harness.Tenant.Faults.FailPath(@"deviceManagement/detectedApps/[^/]+/managedDevices");
+
+        var (exit, stdout, _) = await RunAsync(harness, "sweep", "--banlist", file, "--json", "--as-of", "2026-11-28T00:00:00Z");
+
+        Assert.Equal(ExitCodes.Incomplete, exit);
+        Assert.Equal("incomplete", (string?)JsonNode.Parse(stdout)!["status"]);
+    }
+
+    [Theory]
+    [InlineData("--mode", "enforce", "--mode")]
+    [InlineData("--mode", "observe", "--mode")]
+    [InlineData("--as-of", "2026-11-28", "--as-of")]
+    [InlineData("--device", "not-a-guid", "--device")]
+    [InlineData("--graph-url", "http://graph.example.com/v1.0", "--graph-url")]
+    [InlineData("--storage", "this=is;not=a;connection", "--storage")]
+    public async Task Bad_option_exits_2_naming_it_with_no_graph_request(string option, string value, string named)
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+
+        var args = new List<string> { "sweep", "--banlist", file, option, value };
+        var (exit, _, stderr) = await RunAsync(harness, [.. args]);
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        Assert.Contains(named, stderr);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads);
+        Assert.Empty(await TablesNamed(harness.TablePrefix));
+    }
+
+    private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(SweepHarness harness, params string[] args)
+    {
+        var all = new List<string>(args);
+        if (!all.Contains("--graph-url"))
+            all.AddRange(["--graph-url", harness.Tenant.GraphUrl]);
+        if (!all.Contains("--storage"))
+            all.AddRange(["--storage", azurite.ConnectionString]);
+        all.AddRange(["--table-prefix", harness.TablePrefix, "--tenant", "contoso"]);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await CliApp.RunAsync([.. all], stdout, stderr, g => g.RetryDelaySeconds = 0);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private async Task<List<string>> TablesNamed(string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var table in azurite.CreateTableService().QueryAsync())
+            if (table.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                names.Add(table.Name);
+        return names;
+    }
+
+    private static string Ban(
+        string effectiveFrom = "2026-01-01T00:00:00Z", string uninstallBy = "2026-02-01T00:00:00Z", string expiresOn = "2026-07-01T00:00:00Z",
+        string platforms = """["ios","android"]""", string ownership = """["company","personal"]""", string displayNames = """["TikTok"]""",
+        bool second = false, string? exemption = null)
+    {
+        var ban = $$"""{"id":"tiktok","name":"TikTok","apps":{"displayNames":{{displayNames}}},"scope":{"ownership":{{ownership}},"platforms":{{platforms}}},"effectiveFrom":"{{effectiveFrom}}","uninstallBy":"{{uninstallBy}}","expiresOn":"{{expiresOn}}"}""";
+        var bans = second ? $"{ban},{ban}" : ban;
+        var exemptions = exemption is null ? "" : $",\"exemptions\":[{exemption}]";
+        return $$"""{"version":1,"bans":[{{bans}}]{{exemptions}}}""";
+    }
+}
