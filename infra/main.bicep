@@ -1,6 +1,6 @@
 targetScope = 'resourceGroup'
 
-@description('Short lowercase prefix for resource names (letters and digits).')
+@description('Short prefix for resource names, e.g. ibs (letters, digits, hyphens).')
 @minLength(2)
 @maxLength(10)
 param namePrefix string
@@ -28,7 +28,7 @@ module identity 'modules/identity.bicep' = {
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
-    name: take('${toLower(namePrefix)}st${uniqueString(resourceGroup().id)}', 24)
+    name: take('${replace(toLower(namePrefix), '-', '')}st${uniqueString(resourceGroup().id)}', 24)
     location: location
     principalId: identity.outputs.principalId
     deploymentContainerName: deploymentContainerName

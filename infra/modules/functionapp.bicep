@@ -55,8 +55,8 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         maximumInstanceCount: 40
         instanceMemoryMB: 2048
       }
-      // Flex takes the runtime here, in place of linuxFxVersion and FUNCTIONS_WORKER_RUNTIME, which it rejects;
-      // it runs only Functions v4, so FUNCTIONS_EXTENSION_VERSION is not set either.
+      // Flex takes the runtime here: linuxFxVersion and FUNCTIONS_WORKER_RUNTIME are deprecated on it, and it runs
+      // Functions v4 only with FUNCTIONS_EXTENSION_VERSION set by the platform (functions-app-settings, Flex deprecations).
       runtime: {
         name: 'dotnet-isolated'
         version: '10.0'
