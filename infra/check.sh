@@ -33,8 +33,9 @@ chmod +x "$bicep"
 
 "$bicep" build "$infra_dir/main.bicep" --stdout > /dev/null
 "$bicep" build-params "$infra_dir/main.bicepparam" --stdout > /dev/null
-# --diagnostics-format default prints warnings too; lint exits non-zero on errors only, so warnings are caught below.
-lint_output="$("$bicep" lint "$infra_dir/main.bicep" 2>&1)" || { echo "$lint_output" >&2; exit 1; }
+# bicep lint exits 0 on warnings, so any diagnostic it prints fails the check.
+lint_output="$("$bicep" lint "$infra_dir/main.bicep" 2>&1 && "$bicep" lint "$infra_dir/main.bicepparam" 2>&1)" \
+  || { echo "$lint_output" >&2; exit 1; }
 if [[ -n "$lint_output" ]]; then
   echo "$lint_output" >&2
   echo "bicep: lint reported diagnostics" >&2
