@@ -26,7 +26,7 @@ XML
 fi
 
 if [[ ! -f "$bicep" ]]; then
-  bicep="$(find "$nuget_root/azure.bicep.commandline.linux-x64/$bicep_version" -type f -name bicep | head -n 1)"
+  bicep="$(find "$nuget_root/azure.bicep.commandline.linux-x64/$bicep_version" -type f -name bicep 2>/dev/null | head -n 1 || true)"
 fi
 [[ -n "$bicep" && -f "$bicep" ]] || { echo "bicep: CLI $bicep_version not found after restore" >&2; exit 1; }
 chmod +x "$bicep"
