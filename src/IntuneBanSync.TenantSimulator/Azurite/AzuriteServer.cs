@@ -19,14 +19,12 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
-    private readonly string _workingDirectory;
     private readonly EventHandler _killOnExit;
     private int _disposed;
 
-    private AzuriteServer(Process process, string workingDirectory, int blobPort, int queuePort, int tablePort)
+    private AzuriteServer(Process process, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
-        _workingDirectory = workingDirectory;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -53,10 +51,10 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     public static async Task<AzuriteServer> StartAsync(string azuriteDirectory, CancellationToken ct = default)
     {
         var entryPoint = LocateEntryPoint(azuriteDirectory);
-        var workingDirectory = Directory.CreateTempSubdirectory("ibs-azurite-").FullName;
         var start = new ProcessStartInfo("node")
         {
-            WorkingDirectory = workingDirectory,
+            // In memory Azurite writes no files; the temporary folder keeps any future one out of the repository.
+            WorkingDirectory = Path.GetTempPath(),
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -105,7 +103,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         }
         catch (Win32Exception e)
         {
-            TryDelete(workingDirectory);
+            process.Dispose();
             throw new InvalidOperationException("Could not start 'node' to run Azurite: install Node.js 20 and put it on the PATH.", e);
         }
 
@@ -127,7 +125,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
 
             lock (ports)
             {
-                server = new AzuriteServer(process, workingDirectory, ports["Blob"], ports["Queue"], ports["Table"]);
+                server = new AzuriteServer(process, ports["Blob"], ports["Queue"], ports["Table"]);
             }
 
             return server;
@@ -138,13 +136,12 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             {
                 await KillAndWaitAsync(process);
                 process.Dispose();
-                TryDelete(workingDirectory);
             }
         }
 
         void OnLine(string? line)
         {
-            if (line is null)
+            if (line is null || listening.Task.IsCompleted)
             {
                 return;
             }
@@ -182,7 +179,6 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit -= _killOnExit;
         await KillAndWaitAsync(_process);
         _process.Dispose();
-        TryDelete(_workingDirectory);
     }
 
     /// <summary>The folder holding Azurite's package.json: IBS_AZURITE_DIR, else tools/azurite above the binaries or the current directory.</summary>
@@ -255,18 +251,6 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         catch (InvalidOperationException)
         {
             return "unknown";
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A leftover empty temporary folder is harmless.
         }
     }
 

@@ -196,19 +196,28 @@ internal static class JournalMapping
             return (json, false);
         }
 
-        var headLength = MaxSummaryLength;
-        while (true)
+        // Escaping can lengthen the head several times over, so search for the longest head whose wrapper fits.
+        var (fits, tooLong) = (0, MaxSummaryLength + 1);
+        var wrapped = Wrap(json, 0);
+        while (tooLong - fits > 1)
         {
-            var head = Head(json, headLength);
-            var wrapped = JsonSerializer.Serialize(new TruncatedSummary(true, json.Length, head), SummaryWrapperOptions);
-            if (wrapped.Length <= MaxSummaryLength)
+            var middle = fits + ((tooLong - fits) / 2);
+            var candidate = Wrap(json, middle);
+            if (candidate.Length <= MaxSummaryLength)
             {
-                return (wrapped, true);
+                (fits, wrapped) = (middle, candidate);
             }
-
-            headLength = head.Length - (wrapped.Length - MaxSummaryLength);
+            else
+            {
+                tooLong = middle;
+            }
         }
+
+        return (wrapped, true);
     }
+
+    private static string Wrap(string json, int headLength) =>
+        JsonSerializer.Serialize(new TruncatedSummary(true, json.Length, Head(json, headLength)), SummaryWrapperOptions);
 
     private sealed record TruncatedSummary(bool Truncated, int OriginalLength, string Head);
 

@@ -65,6 +65,21 @@ public sealed class AzuriteServerTests
         folder.Delete(recursive: true);
     }
 
+    [Fact]
+    public async Task Azurite_stopping_before_it_listens_fails_the_start_with_what_it_printed()
+    {
+        var folder = Directory.CreateTempSubdirectory("ibs-failing-azurite-");
+        var entryPoint = Directory.CreateDirectory(Path.Combine(folder.FullName, "node_modules", "azurite", "dist", "src"));
+        await File.WriteAllTextAsync(Path.Combine(folder.FullName, "package.json"), "{}");
+        await File.WriteAllTextAsync(Path.Combine(entryPoint.FullName, "azurite.js"), "console.log('Azurite Blob service is successfully listening at http://127.0.0.1:1'); console.error('EADDRINUSE on purpose'); process.exit(3);");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AzuriteServer.StartAsync(folder.FullName));
+
+        Assert.Contains("code 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EADDRINUSE on purpose", error.Message, StringComparison.Ordinal);
+        folder.Delete(recursive: true);
+    }
+
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
     {
         var list = new List<T>();

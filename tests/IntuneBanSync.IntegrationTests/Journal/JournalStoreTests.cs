@@ -93,6 +93,28 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Findings_are_written_in_transactions_of_at_most_one_hundred()
+    {
+        var (store, requests) = await NewCountedStoreAsync();
+        var findings = Enumerable.Range(0, 257).Select(i => NewFinding("tiktok", $"device-{i}")).ToList();
+
+        await store.AppendFindingsAsync(Tenant, "run-1", findings, CancellationToken.None);
+
+        Assert.Equal(3, requests.Count);
+    }
+
+    [Fact]
+    public async Task Device_states_are_written_in_transactions_per_ban_of_at_most_one_hundred()
+    {
+        var (store, requests) = await NewCountedStoreAsync();
+        var states = Enumerable.Range(0, 230).Select(i => NewState(i % 2 == 0 ? "tiktok" : "wechat", $"device-{i}")).ToList();
+
+        await store.SaveDeviceStatesAsync(Tenant, states, CancellationToken.None);
+
+        Assert.Equal(4, requests.Count);
+    }
+
+    [Fact]
     public async Task Findings_are_kept_per_run()
     {
         var store = await NewStoreAsync();

@@ -1,0 +1,111 @@
+using IntuneBanSync.Journal;
+
+namespace IntuneBanSync.Tests.Journal;
+
+public sealed class JournalKeysTests
+{
+    [Fact]
+    public void Run_is_keyed_by_tenant_then_run_id()
+    {
+        var key = JournalKeys.Run("contoso", "run-1");
+
+        Assert.Equal(new TableKey("contoso", "run-1"), key);
+    }
+
+    [Fact]
+    public void Finding_is_keyed_by_tenant_and_run_then_ban_and_device()
+    {
+        var key = JournalKeys.Finding("contoso", "run-1", "tiktok", "device-1");
+
+        Assert.Equal(new TableKey("contoso|run-1", "tiktok|device-1"), key);
+    }
+
+    [Fact]
+    public void Device_state_is_keyed_by_tenant_and_ban_then_device()
+    {
+        var key = JournalKeys.DeviceState("contoso", "tiktok", "device-1");
+
+        Assert.Equal(new TableKey("contoso|tiktok", "device-1"), key);
+    }
+
+    [Theory]
+    [InlineData("tenant", "con|toso", "run-1", "tiktok", "device-1")]
+    [InlineData("runId", "contoso", "run|1", "tiktok", "device-1")]
+    [InlineData("banId", "contoso", "run-1", "tik|tok", "device-1")]
+    [InlineData("deviceId", "contoso", "run-1", "tiktok", "device|1")]
+    public void Parts_containing_the_separator_are_rejected_so_a_key_has_one_reading(string field, string tenant, string runId, string banId, string deviceId)
+    {
+        var error = Assert.Throws<ArgumentException>(() => JournalKeys.Finding(tenant, runId, banId, deviceId));
+
+        Assert.Equal(field, error.ParamName);
+    }
+
+    [Theory]
+    [InlineData("tenant", "con#toso", "tiktok", "device-1")]
+    [InlineData("banId", "contoso", "tik/tok", "device-1")]
+    [InlineData("deviceId", "contoso", "tiktok", "device?1")]
+    public void Device_state_parts_with_forbidden_characters_are_rejected_naming_the_field(string field, string tenant, string banId, string deviceId)
+    {
+        var error = Assert.Throws<ArgumentException>(() => JournalKeys.DeviceState(tenant, banId, deviceId));
+
+        Assert.Equal(field, error.ParamName);
+    }
+
+    [Fact]
+    public void Composite_key_longer_than_the_maximum_is_rejected_naming_both_parts()
+    {
+        var tenant = new string('t', 300);
+        var runId = new string('r', 300);
+
+        var error = Assert.Throws<ArgumentException>(() => JournalKeys.FindingsPartition(tenant, runId));
+
+        Assert.Equal("tenant and runId", error.ParamName);
+    }
+
+    [Fact]
+    public void Tenant_device_states_range_holds_every_ban_of_the_tenant_and_nothing_else()
+    {
+        var (from, to) = JournalKeys.TenantDeviceStatesRange("contoso");
+        string[] inside = [JournalKeys.DeviceStatesPartition("contoso", "tiktok"), JournalKeys.DeviceStatesPartition("contoso", "~~~"), JournalKeys.DeviceStatesPartition("contoso", "字节跳动")];
+        string[] outside = [JournalKeys.DeviceStatesPartition("contoso2", "tiktok"), JournalKeys.DeviceStatesPartition("contos", "tiktok"), "contoso", JournalKeys.DeviceStatesPartition("contoso.evil", "tiktok")];
+
+        bool InRange(string partition) => string.CompareOrdinal(partition, from) >= 0 && string.CompareOrdinal(partition, to) < 0;
+
+        Assert.All(inside, partition => Assert.True(InRange(partition), partition));
+        Assert.All(outside, partition => Assert.False(InRange(partition), partition));
+    }
+
+    [Theory]
+    [InlineData("Ibs", "IbsRuns", "IbsFindings", "IbsDeviceStates")]
+    [InlineData("j2026", "j2026Runs", "j2026Findings", "j2026DeviceStates")]
+    public void Table_names_are_the_prefix_and_the_table(string prefix, string runs, string findings, string deviceStates)
+    {
+        string[] names = [JournalKeys.RunsTable(prefix), JournalKeys.FindingsTable(prefix), JournalKeys.DeviceStatesTable(prefix)];
+
+        Assert.Equal([runs, findings, deviceStates], names);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(null)]
+    [InlineData("2026journal")]
+    [InlineData("journal_2026")]
+    [InlineData("jöurnal")]
+    [InlineData("abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij12")]
+    public void Table_prefix_that_cannot_name_a_table_is_rejected(string? prefix)
+    {
+        var error = Assert.Throws<ArgumentException>(() => JournalKeys.ValidateTablePrefix(prefix));
+
+        Assert.Equal("prefix", error.ParamName);
+    }
+
+    [Fact]
+    public void Table_prefix_of_the_maximum_length_names_a_63_character_table()
+    {
+        var prefix = "j" + new string('0', JournalKeys.MaxTablePrefixLength - 1);
+
+        var name = JournalKeys.DeviceStatesTable(prefix);
+
+        Assert.Equal(63, name.Length);
+    }
+}
