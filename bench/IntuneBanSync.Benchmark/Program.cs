@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using IntuneBanSync.BanList;
+using IntuneBanSync.Graph;
+using IntuneBanSync.Journal;
+using IntuneBanSync.Sweeps;
+using IntuneBanSync.TenantSimulator.Azurite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// A report sweep of a large simulated tenant, measured: Graph requests, wall time, peak memory of this process.
+// The simulator runs in its own process so its data does not count against the sweep's memory.
+var devices = args.Length > 1 && args[0] == "--devices" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
+
+await using var azurite = await AzuriteServer.StartAsync();
+using var simulator = StartSimulator(devices, out var graphUrl);
+try
+{
+    var seedNow = new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero);
+    var banList = BanListParser.Parse($$"""
+        {"version":1,"bans":[{"id":"tiktok","name":"TikTok","apps":{"displayNames":["TikTok","TikTok Lite"]},
+          "scope":{"ownership":["company","personal"],"platforms":["ios","android","windows","macos"]},
+          "effectiveFrom":"2026-10-01T00:00:00Z","uninstallBy":"2026-11-01T00:00:00Z","expiresOn":"2027-04-01T00:00:00Z"}]}
+        """).Document!;
+    var options = new GraphOptions { BaseUrl = graphUrl };
+    var engine = new SweepEngine(
+        new GraphIntune(GraphClientBuilder.Create(options), options),
+        new JournalStore(new TableServiceClient(azurite.ConnectionString), "bench"),
+        new FixedClock(seedNow), new SweepSettings(), NullLogger<SweepEngine>.Instance);
+
+    GC.Collect();
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var clock = Stopwatch.StartNew();
+    var report = await engine.RunAsync(new SweepRequest(banList, "bench", "benchmark", SweepTarget.WholeTenant), null, CancellationToken.None);
+    clock.Stop();
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+    var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+
+    using var http = new HttpClient();
+    var stats = JsonNode.Parse(await http.GetStringAsync(new Uri(new Uri(graphUrl), "/_sim/stats")))!;
+
+    Console.WriteLine($"devices in tenant        {devices:N0}");
+    Console.WriteLine($"status                   {report.Status}");
+    Console.WriteLine($"devices evaluated        {report.DevicesEvaluated:N0}");
+    Console.WriteLine($"offending / people       {report.OffendingDevices:N0} / {report.AffectedPeople:N0}");
+    Console.WriteLine($"unverified / clean       {report.UnverifiedDevices:N0} / {report.CleanDevices:N0}");
+    Console.WriteLine($"graph reads / writes     {stats["reads"]} / {stats["writes"]} (throttled {stats["throttled"]})");
+    Console.WriteLine($"wall time                {clock.Elapsed.TotalSeconds:F1} s");
+    Console.WriteLine($"peak working set         {peak / 1024.0 / 1024.0:F0} MiB (whole benchmark process)");
+    Console.WriteLine($"allocated during sweep   {allocated / 1024.0 / 1024.0:F0} MiB");
+    return report.Status == SweepStatus.Completed ? 0 : 3;
+}
+finally
+{
+    simulator.Kill(entireProcessTree: true);
+    await simulator.WaitForExitAsync();
+}
+
+static Process StartSimulator(int devices, out string graphUrl)
+{
+    var dll = Path.Combine(AppContext.BaseDirectory, "IntuneBanSync.TenantSimulator.dll");
+    var process = Process.Start(new ProcessStartInfo("dotnet", [dll, "--devices", devices.ToString(CultureInfo.InvariantCulture)])
+    {
+        RedirectStandardOutput = true,
+        UseShellExecute = false,
+    })!;
+    var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The simulator exited before it listened.");
+    graphUrl = line.StartsWith("Graph: ", StringComparison.Ordinal) ? line["Graph: ".Length..] : throw new InvalidOperationException(line);
+    return process;
+}
+
+internal sealed class FixedClock(DateTimeOffset start) : TimeProvider
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    public override DateTimeOffset GetUtcNow() => start + Stopwatch.GetElapsedTime(_started);
+}
