@@ -1,4 +1,6 @@
+using System.Net;
 using IntuneBanSync.TenantSimulator;
+using Microsoft.Graph;
 using Microsoft.Graph.Groups.Item.Members.Ref;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
@@ -78,6 +80,28 @@ public sealed class DirectoryTests
         Assert.Contains(device.Id, added);
         Assert.DoesNotContain(device.Id, removed);
         Assert.Equal(404, again.ResponseStatusCode);
+    }
+
+    [Fact]
+    public async Task Batched_member_additions_answer_per_item()
+    {
+        await using var tenant = await SimulatorGraph.StartAsync();
+        using var client = SimulatorGraph.Client(tenant);
+        var exemptions = tenant.State.GroupByName("IBS TikTok Exemptions");
+        var newcomer = tenant.State.Users.First(u => !exemptions.MemberIds.Contains(u.Id)).Id;
+        var batch = new BatchRequestContentCollection(client);
+        var add = await batch.AddBatchRequestStepAsync(client.Groups[exemptions.Id].Members.Ref.ToPostRequestInformation(
+            new ReferenceCreate { OdataId = SimulatorGraph.DirectoryObjectUrl(newcomer) }));
+        var duplicate = await batch.AddBatchRequestStepAsync(client.Groups[exemptions.Id].Members.Ref.ToPostRequestInformation(
+            new ReferenceCreate { OdataId = SimulatorGraph.DirectoryObjectUrl(exemptions.MemberIds[0]) }));
+
+        var response = await client.Batch.PostAsync(batch);
+        var statuses = await response.GetResponsesStatusCodesAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, statuses[add]);
+        Assert.Equal(HttpStatusCode.BadRequest, statuses[duplicate]);
+        Assert.Contains(newcomer, tenant.State.GroupByName("IBS TikTok Exemptions").MemberIds);
+        Assert.Equal(2, tenant.Requests.Writes);
     }
 
     [Fact]
