@@ -148,7 +148,7 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
 
         lock (state.Gate)
         {
-            state.MobileAppsUnlocked.Add(app);
+            state.AddMobileApp(app);
         }
 
         return GraphResponse.Created(GraphJson.Entity(request, "deviceAppManagement/mobileApps", Shape(app)));

@@ -49,7 +49,8 @@ internal sealed class DetectedAppIndex(TenantState state)
                     installs[key] = devices = [];
                 }
 
-                if (!devices.Contains(device.Id))
+                // Devices are visited one at a time, so a repeat install on the same device is always the last entry.
+                if (devices.Count == 0 || devices[^1] != device.Id)
                 {
                     devices.Add(device.Id);
                 }

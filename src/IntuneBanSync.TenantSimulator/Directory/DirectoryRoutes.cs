@@ -111,7 +111,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
             }
 
             var group = new Group(newId(), displayName, members);
-            state.GroupsUnlocked.Add(group);
+            state.AddGroup(group);
             return GraphResponse.Created(GraphJson.Entity(request, "groups", Shape(group)));
         }
     }
@@ -181,8 +181,8 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
             }
 
             var ids = transitive ? OrderedTransitiveMembers(group) : group.MemberIds;
-            var members = ids.Select(ShapeObject).OfType<JsonObject>().ToList();
-            return Paging.Page(request, members, options.MembersPageSize, 999, "directoryObjects", m => m, Now);
+            var members = ids.Where(ObjectExists).ToList();
+            return Paging.Page(request, members, options.MembersPageSize, 999, "directoryObjects", id => ShapeObject(id)!, Now);
         }
     }
 

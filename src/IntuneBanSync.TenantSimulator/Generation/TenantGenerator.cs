@@ -210,13 +210,21 @@ internal sealed class TenantGenerator(TenantSeed seed)
         var departmentGroups = Departments
             .Select((name, i) => new Group(NewId(), $"IBS Dept {name}", departmentMembers[i]))
             .ToList();
-        var brussels = new Group(NewId(), PoliceZoneBrussels, policeBrussels);
         var entraByDeviceId = entra.ToDictionary(d => d.DeviceId, StringComparer.OrdinalIgnoreCase);
-        foreach (var device in managed.Where(_ => Chance(0.02)))
+        var policeDevices = managed.Where(_ => Chance(0.02)).ToList();
+        if (policeDevices.Count == 0 && managed.Count > 0)
         {
-            police.Add(entraByDeviceId[device.AzureAdDeviceId].Id);
+            policeDevices.Add(managed[^1]);
         }
 
+        police.AddRange(policeDevices.Select(d => entraByDeviceId[d.AzureAdDeviceId].Id));
+        if (policeBrussels.Count == 0 && police.Count > 0)
+        {
+            policeBrussels.Add(police[0]);
+            police.RemoveAt(0);
+        }
+
+        var brussels = new Group(NewId(), PoliceZoneBrussels, policeBrussels);
         police.Add(brussels.Id);
         var pilot = entra.Where(_ => Chance(0.05)).Select(d => d.Id).ToList();
         if (pilot.Count == 0 && entra.Count > 0)

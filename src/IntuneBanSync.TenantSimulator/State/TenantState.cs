@@ -13,6 +13,10 @@ public sealed class TenantState
     private readonly List<ManagedDevice> managedDevices = [];
     private readonly List<MobileApp> mobileApps = [];
     private readonly Dictionary<string, int> managedDeviceIndex = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, User> usersByIdOrUpn = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> groupIndex = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, EntraDevice> entraDevicesById = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> mobileAppIndex = new(StringComparer.OrdinalIgnoreCase);
 
     internal TenantState(
         IEnumerable<User> users,
@@ -21,10 +25,29 @@ public sealed class TenantState
         IEnumerable<ManagedDevice> managedDevices,
         IEnumerable<MobileApp> mobileApps)
     {
-        this.users.AddRange(users);
-        this.groups.AddRange(groups);
-        this.entraDevices.AddRange(entraDevices);
-        this.mobileApps.AddRange(mobileApps);
+        foreach (var user in users)
+        {
+            this.users.Add(user);
+            usersByIdOrUpn[user.Id] = user;
+            usersByIdOrUpn[user.UserPrincipalName] = user;
+        }
+
+        foreach (var device in entraDevices)
+        {
+            this.entraDevices.Add(device);
+            entraDevicesById[device.Id] = device;
+        }
+
+        foreach (var group in groups)
+        {
+            AddGroup(group);
+        }
+
+        foreach (var app in mobileApps)
+        {
+            AddMobileApp(app);
+        }
+
         foreach (var device in managedDevices)
         {
             managedDeviceIndex[device.Id] = this.managedDevices.Count;
@@ -96,31 +119,37 @@ public sealed class TenantState
         return found;
     }
 
-    internal List<User> UsersUnlocked => users;
-    internal List<Group> GroupsUnlocked => groups;
-    internal List<EntraDevice> EntraDevicesUnlocked => entraDevices;
-    internal List<ManagedDevice> ManagedDevicesUnlocked => managedDevices;
-    internal List<MobileApp> MobileAppsUnlocked => mobileApps;
+    internal IReadOnlyList<Group> GroupsUnlocked => groups;
+    internal IReadOnlyList<EntraDevice> EntraDevicesUnlocked => entraDevices;
+    internal IReadOnlyList<ManagedDevice> ManagedDevicesUnlocked => managedDevices;
+    internal IReadOnlyList<MobileApp> MobileAppsUnlocked => mobileApps;
 
-    internal User? FindUser(string idOrUpn) =>
-        users.FirstOrDefault(u => string.Equals(u.Id, idOrUpn, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(u.UserPrincipalName, idOrUpn, StringComparison.OrdinalIgnoreCase));
+    internal User? FindUser(string idOrUpn) => usersByIdOrUpn.GetValueOrDefault(idOrUpn);
 
-    internal Group? FindGroup(string id) =>
-        groups.FirstOrDefault(g => string.Equals(g.Id, id, StringComparison.OrdinalIgnoreCase));
+    internal Group? FindGroup(string id) => groupIndex.TryGetValue(id, out var index) ? groups[index] : null;
 
-    internal EntraDevice? FindEntraDevice(string id) =>
-        entraDevices.FirstOrDefault(d => string.Equals(d.Id, id, StringComparison.OrdinalIgnoreCase));
+    internal EntraDevice? FindEntraDevice(string id) => entraDevicesById.GetValueOrDefault(id);
 
     internal ManagedDevice? FindManagedDevice(string id) =>
         managedDeviceIndex.TryGetValue(id, out var index) ? managedDevices[index] : null;
 
-    internal MobileApp? FindMobileApp(string id) =>
-        mobileApps.FirstOrDefault(a => string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase));
+    internal MobileApp? FindMobileApp(string id) => mobileAppIndex.TryGetValue(id, out var index) ? mobileApps[index] : null;
 
-    internal void ReplaceGroup(Group group) => groups[groups.FindIndex(g => g.Id == group.Id)] = group;
+    internal void AddGroup(Group group)
+    {
+        groupIndex.Add(group.Id, groups.Count);
+        groups.Add(group);
+    }
 
-    internal void ReplaceMobileApp(MobileApp app) => mobileApps[mobileApps.FindIndex(a => a.Id == app.Id)] = app;
+    internal void AddMobileApp(MobileApp app)
+    {
+        mobileAppIndex.Add(app.Id, mobileApps.Count);
+        mobileApps.Add(app);
+    }
+
+    internal void ReplaceGroup(Group group) => groups[groupIndex[group.Id]] = group;
+
+    internal void ReplaceMobileApp(MobileApp app) => mobileApps[mobileAppIndex[app.Id]] = app;
 
     internal void ReplaceManagedDevice(ManagedDevice device)
     {

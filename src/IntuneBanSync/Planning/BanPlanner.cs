@@ -1,5 +1,6 @@
 using System.Globalization;
 using IntuneBanSync.BanList;
+using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
 using IntuneBanSync.Scope;
 
@@ -42,30 +43,20 @@ public sealed class BanPlanner(BanListDocument banList, GroupDirectory groups, I
             }
         }
 
-        foreach (var group in ban.Scope.ExcludeGroups)
-        {
-            switch (groups.Contains(group, device))
-            {
-                case Membership.Member:
-                    return Make(DecisionKind.OutOfScope, "excluded", $"excluded by group {group}");
-                case Membership.Unknown:
-                    return Make(DecisionKind.Unverified, "group-unreadable", $"exclude group {group} could not be read");
-            }
-        }
+        // Membership of any readable exclude group settles it, whatever order the groups are listed in.
+        var exclusions = ban.Scope.ExcludeGroups.Select(g => (Group: g, Membership: groups.Contains(g, device))).ToList();
+        if (exclusions.FirstOrDefault(m => m.Membership == Membership.Member).Group is { } excludedBy)
+            return Make(DecisionKind.OutOfScope, "excluded", $"excluded by group {excludedBy}");
+        if (exclusions.FirstOrDefault(m => m.Membership == Membership.Unknown).Group is { } unreadableExclude)
+            return Make(DecisionKind.Unverified, "group-unreadable", $"exclude group {unreadableExclude} could not be read");
 
-        foreach (var exemption in banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(now)))
-        {
-            var covered = exemption.Subject.Kind switch
-            {
-                ExemptionSubjectKind.Device => Equal(exemption.Subject.Id, device.Id) ? Membership.Member : Membership.NotMember,
-                ExemptionSubjectKind.User => Equal(exemption.Subject.Id, device.UserId) ? Membership.Member : Membership.NotMember,
-                _ => groups.Contains(exemption.Subject.Id, device),
-            };
-            if (covered == Membership.Member)
-                return Make(DecisionKind.Exempt, "exemption", $"exemption '{exemption.Id}' approved by {exemption.ApprovedBy}", exemption.Id);
-            if (covered == Membership.Unknown && observation.BannedAppsSeen.Count > 0)
-                return Make(DecisionKind.Unverified, "group-unreadable", $"exemption group {exemption.Subject.Id} could not be read");
-        }
+        // An exemption that covers the device wins over an earlier one whose group could not be read.
+        var exemptions = banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(now))
+            .Select(e => (Exemption: e, Covered: Covers(e, device))).ToList();
+        if (exemptions.FirstOrDefault(x => x.Covered == Membership.Member).Exemption is { } exemption)
+            return Make(DecisionKind.Exempt, "exemption", $"exemption '{exemption.Id}' approved by {exemption.ApprovedBy}", exemption.Id);
+        if (observation.BannedAppsSeen.Count > 0 && exemptions.FirstOrDefault(x => x.Covered == Membership.Unknown).Exemption is { } unreadable)
+            return Make(DecisionKind.Unverified, "group-unreadable", $"exemption group {unreadable.Subject.Id} could not be read");
 
         if (observation.BannedAppsSeen.Count > 0)
         {
@@ -87,6 +78,13 @@ public sealed class BanPlanner(BanListDocument banList, GroupDirectory groups, I
             return Make(DecisionKind.Unverified, "stale-inventory", $"inventory is {(int)(now - lastSync).TotalDays} days old (last sync {Date(lastSync)})");
         return Make(DecisionKind.Clean, "not-detected", "not detected");
     }
+
+    private Membership Covers(Exemption exemption, DeviceRecord device) => exemption.Subject.Kind switch
+    {
+        ExemptionSubjectKind.Device => Equal(exemption.Subject.Id, device.Id) ? Membership.Member : Membership.NotMember,
+        ExemptionSubjectKind.User => Equal(exemption.Subject.Id, device.UserId) ? Membership.Member : Membership.NotMember,
+        _ => groups.Contains(exemption.Subject.Id, device),
+    };
 
     private static bool Equal(string a, string? b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 

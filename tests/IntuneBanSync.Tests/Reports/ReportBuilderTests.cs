@@ -1,0 +1,239 @@
+using IntuneBanSync.BanList;
+using IntuneBanSync.Graph;
+using IntuneBanSync.Journal;
+using IntuneBanSync.Planning;
+using IntuneBanSync.Reports;
+using IntuneBanSync.Tests.Planning;
+
+namespace IntuneBanSync.Tests.Reports;
+
+public sealed class ReportBuilderTests
+{
+    private static readonly Ban TikTok = Fleet.Ban("tiktok");
+    private static readonly Ban WeChat = Fleet.Ban("wechat");
+
+    [Theory]
+    [InlineData(DecisionKind.Grace, DecisionKind.Offending, DecisionKind.Offending)]
+    [InlineData(DecisionKind.Offending, DecisionKind.Grace, DecisionKind.Offending)]
+    [InlineData(DecisionKind.Exempt, DecisionKind.Grace, DecisionKind.Grace)]
+    [InlineData(DecisionKind.Unverified, DecisionKind.Exempt, DecisionKind.Exempt)]
+    [InlineData(DecisionKind.Clean, DecisionKind.Unverified, DecisionKind.Unverified)]
+    [InlineData(DecisionKind.OutOfScope, DecisionKind.Clean, DecisionKind.Clean)]
+    [InlineData(DecisionKind.BanNotActive, DecisionKind.OutOfScope, DecisionKind.OutOfScope)]
+    [InlineData(DecisionKind.OutOfScope, DecisionKind.BanNotActive, DecisionKind.OutOfScope)]
+    public void Device_is_counted_once_overall_under_its_most_pressing_decision(DecisionKind tiktok, DecisionKind wechat, DecisionKind expected)
+    {
+        var builder = Builder();
+        var device = Fleet.Device();
+        builder.Add(device, [Decide(TikTok, device, tiktok), Decide(WeChat, device, wechat)]);
+
+        var report = Build(builder);
+
+        Assert.Equal(1, report.DevicesEvaluated);
+        Assert.Equal(1, OverallCount(report, expected));
+        Assert.Equal(1, Enum.GetValues<DecisionKind>().Sum(kind => OverallCount(report, kind)));
+    }
+
+    [Fact]
+    public void Overall_counts_partition_the_devices_evaluated()
+    {
+        var builder = Builder();
+        var kinds = Enum.GetValues<DecisionKind>();
+        foreach (var kind in kinds)
+        {
+            var device = Fleet.Device(id: $"device-{kind}");
+            builder.Add(device, [Decide(TikTok, device, kind), Decide(WeChat, device, DecisionKind.BanNotActive)]);
+        }
+
+        var report = Build(builder);
+
+        Assert.Equal(kinds.Length, report.DevicesEvaluated);
+        Assert.All(kinds, kind => Assert.Equal(1, OverallCount(report, kind)));
+    }
+
+    [Fact]
+    public void Two_offending_devices_of_one_user_are_one_affected_person()
+    {
+        var builder = Builder();
+        var phone = Fleet.Device(id: "phone");
+        var tablet = Fleet.Device(id: "tablet", userId: Fleet.UserId.ToUpperInvariant());
+        builder.Add(phone, [Decide(TikTok, phone, DecisionKind.Offending)]);
+        builder.Add(tablet, [Decide(TikTok, tablet, DecisionKind.Offending)]);
+
+        var report = Build(builder);
+
+        Assert.Equal(2, report.OffendingDevices);
+        Assert.Equal(1, report.AffectedPeople);
+        Assert.Equal(1, BanOf(report, "tiktok").AffectedPeople);
+    }
+
+    [Fact]
+    public void Offending_device_without_a_user_adds_no_affected_person()
+    {
+        var builder = Builder();
+        var phone = Fleet.Device(id: "phone");
+        var kiosk = Fleet.Device(id: "kiosk", userId: null);
+        builder.Add(phone, [Decide(TikTok, phone, DecisionKind.Offending)]);
+        builder.Add(kiosk, [Decide(TikTok, kiosk, DecisionKind.Offending)]);
+
+        var report = Build(builder);
+
+        Assert.Equal(2, report.OffendingDevices);
+        Assert.Equal(1, report.AffectedPeople);
+    }
+
+    [Fact]
+    public void Users_of_devices_in_grace_are_not_affected_people()
+    {
+        var builder = Builder();
+        var phone = Fleet.Device(id: "phone");
+        builder.Add(phone, [Decide(TikTok, phone, DecisionKind.Grace)]);
+
+        var report = Build(builder);
+
+        Assert.Equal(0, report.AffectedPeople);
+        Assert.Equal(1, report.GraceDevices);
+    }
+
+    [Fact]
+    public void Affected_people_of_a_ban_count_only_that_ban_offending_devices()
+    {
+        var builder = Builder();
+        var phone = Fleet.Device(id: "phone");
+        builder.Add(phone, [Decide(TikTok, phone, DecisionKind.Offending), Decide(WeChat, phone, DecisionKind.Clean)]);
+
+        var report = Build(builder);
+
+        Assert.Equal(1, BanOf(report, "tiktok").AffectedPeople);
+        Assert.Equal(0, BanOf(report, "wechat").AffectedPeople);
+    }
+
+    [Fact]
+    public void Breakdown_puts_an_unknown_operating_system_under_other_and_unknown_ownership_under_unknown()
+    {
+        var builder = Builder();
+        var device = Fleet.Device(operatingSystem: "ChromeOS", ownerType: "unknown");
+        builder.Add(device, [Decide(TikTok, device, DecisionKind.OutOfScope, "unknown-os")]);
+
+        var report = Build(builder);
+
+        var row = Assert.Single(report.ByPlatformAndOwnership);
+        Assert.Equal(("other", "unknown"), (row.Platform, row.Ownership));
+        Assert.Equal(1, row.Devices);
+        Assert.Equal(1, row.OutOfScope);
+    }
+
+    [Fact]
+    public void Breakdown_has_one_row_per_platform_and_ownership_in_order()
+    {
+        var builder = Builder();
+        var offending = Fleet.Device(id: "ios-1");
+        var clean = Fleet.Device(id: "ios-2");
+        var personal = Fleet.Device(id: "android-1", operatingSystem: "Android", ownerType: "personal");
+        builder.Add(offending, [Decide(TikTok, offending, DecisionKind.Offending), Decide(WeChat, offending, DecisionKind.Clean)]);
+        builder.Add(clean, [Decide(TikTok, clean, DecisionKind.Clean), Decide(WeChat, clean, DecisionKind.Clean)]);
+        builder.Add(personal, [Decide(TikTok, personal, DecisionKind.Unverified, "personal"), Decide(WeChat, personal, DecisionKind.Clean)]);
+
+        var report = Build(builder);
+
+        Assert.Collection(
+            report.ByPlatformAndOwnership,
+            android => Assert.Equal(new BreakdownRow("android", "personal", 1, 0, 0, 0, 1, 0, 0, 0), android),
+            ios => Assert.Equal(new BreakdownRow("ios", "company", 2, 1, 0, 0, 0, 1, 0, 0), ios));
+    }
+
+    [Fact]
+    public void Ban_breakdown_counts_that_ban_decisions_only()
+    {
+        var builder = Builder();
+        var device = Fleet.Device();
+        builder.Add(device, [Decide(TikTok, device, DecisionKind.Offending), Decide(WeChat, device, DecisionKind.Clean)]);
+
+        var report = Build(builder);
+
+        var row = Assert.Single(BanOf(report, "wechat").ByPlatformAndOwnership);
+        Assert.Equal(new BreakdownRow("ios", "company", 1, 0, 0, 0, 0, 1, 0, 0), row);
+        Assert.Equal(1, BanOf(report, "wechat").Clean);
+        Assert.Equal(0, BanOf(report, "wechat").Offending);
+    }
+
+    [Fact]
+    public void Ban_report_counts_unverified_and_out_of_scope_reasons()
+    {
+        var builder = Builder();
+        AddForTikTok(builder, "a", DecisionKind.Unverified, "personal");
+        AddForTikTok(builder, "b", DecisionKind.Unverified, "personal");
+        AddForTikTok(builder, "c", DecisionKind.Unverified, "stale-inventory");
+        AddForTikTok(builder, "d", DecisionKind.OutOfScope, "excluded");
+        AddForTikTok(builder, "e", DecisionKind.OutOfScope, "unknown-os");
+        AddForTikTok(builder, "f", DecisionKind.Clean, "not-detected");
+
+        var report = Build(builder);
+
+        var tiktok = BanOf(report, "tiktok");
+        Assert.Equal(new Dictionary<string, int> { ["personal"] = 2, ["stale-inventory"] = 1 }, tiktok.UnverifiedReasons);
+        Assert.Equal(new Dictionary<string, int> { ["excluded"] = 1, ["unknown-os"] = 1 }, tiktok.OutOfScopeReasons);
+        Assert.Empty(BanOf(report, "wechat").UnverifiedReasons);
+    }
+
+    [Fact]
+    public void Ban_report_takes_the_ban_mode_and_defaults_to_report()
+    {
+        var builder = Builder();
+
+        var report = Build(builder);
+
+        Assert.Equal("enforce", BanOf(report, "tiktok").Mode);
+        Assert.Equal("report", BanOf(report, "wechat").Mode);
+    }
+
+    [Fact]
+    public void Ban_report_is_inactive_when_the_sweep_is_evaluated_at_expiresOn()
+    {
+        var builder = Builder();
+
+        var report = builder.Build("run-1", "contoso", "cli", "report", SweepStatus.Completed, Fleet.ExpiresOn, Fleet.ExpiresOn, Fleet.ExpiresOn, [], []);
+
+        Assert.All(report.Bans, ban => Assert.False(ban.Active));
+    }
+
+    [Fact]
+    public void Report_lists_every_ban_even_without_devices()
+    {
+        var builder = Builder();
+
+        var report = Build(builder);
+
+        Assert.Equal(["tiktok", "wechat"], report.Bans.Select(b => b.BanId));
+        Assert.All(report.Bans, ban => Assert.True(ban.Active));
+        Assert.Equal(0, report.DevicesEvaluated);
+    }
+
+    private static ReportBuilder Builder() => new([TikTok, WeChat], new Dictionary<string, string> { ["tiktok"] = "enforce" });
+
+    private static SweepReport Build(ReportBuilder builder) =>
+        builder.Build("run-1", "contoso", "cli", "report", SweepStatus.Completed, Fleet.TenDaysLate, Fleet.TenDaysLate, Fleet.TenDaysLate, [], []);
+
+    private static Decision Decide(Ban ban, DeviceRecord device, DecisionKind kind, string reasonCode = "test") =>
+        new(ban.Id, device.Id, kind, reasonCode, $"{kind} for the test");
+
+    private static void AddForTikTok(ReportBuilder builder, string deviceId, DecisionKind kind, string reasonCode)
+    {
+        var device = Fleet.Device(id: deviceId);
+        builder.Add(device, [Decide(TikTok, device, kind, reasonCode), Decide(WeChat, device, DecisionKind.Clean, "not-detected")]);
+    }
+
+    private static BanReport BanOf(SweepReport report, string banId) => report.Bans.Single(b => b.BanId == banId);
+
+    private static int OverallCount(SweepReport report, DecisionKind kind) => kind switch
+    {
+        DecisionKind.Offending => report.OffendingDevices,
+        DecisionKind.Grace => report.GraceDevices,
+        DecisionKind.Exempt => report.ExemptDevices,
+        DecisionKind.Unverified => report.UnverifiedDevices,
+        DecisionKind.Clean => report.CleanDevices,
+        DecisionKind.OutOfScope => report.OutOfScopeDevices,
+        DecisionKind.BanNotActive => report.BanNotActiveDevices,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+}
