@@ -19,6 +19,16 @@ internal static class HttpCalls
         return context.Request;
     }
 
+    /// <summary>A POST without a body, as curl sends it with or without a Content-Type header.</summary>
+    public static HttpRequest EmptyPost(string? contentType)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = HttpMethods.Post;
+        context.Request.ContentType = contentType;
+        context.Request.ContentLength = 0;
+        return context.Request;
+    }
+
     public static async Task<HttpAnswer> ExecuteAsync(IResult result)
     {
         await using var services = new ServiceCollection().AddLogging().BuildServiceProvider();
