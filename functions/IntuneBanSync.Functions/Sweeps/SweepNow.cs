@@ -16,9 +16,12 @@ public sealed class SweepNow(SweepRunner runner)
         SweepNowBody body;
         try
         {
-            body = request.ContentLength is > 0 || request.Headers.ContentType.Count > 0
-                ? await JsonSerializer.DeserializeAsync<SweepNowBody>(request.Body, ReportJson.Options, ct) ?? new SweepNowBody()
-                : new SweepNowBody();
+            // Every field is optional, so an empty body (with or without a Content-Type) sweeps the whole tenant.
+            using var reader = new StreamReader(request.Body);
+            var text = await reader.ReadToEndAsync(ct);
+            body = string.IsNullOrWhiteSpace(text)
+                ? new SweepNowBody()
+                : JsonSerializer.Deserialize<SweepNowBody>(text, ReportJson.Options) ?? new SweepNowBody();
         }
         catch (JsonException e)
         {

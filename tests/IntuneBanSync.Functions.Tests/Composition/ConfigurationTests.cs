@@ -1,0 +1,99 @@
+using IntuneBanSync.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace IntuneBanSync.Functions.Tests.Composition;
+
+/// <summary>A bad or missing setting stops the Function App when it starts, with a message naming the setting.</summary>
+public sealed class ConfigurationTests
+{
+    [Fact]
+    public async Task Host_starts_with_a_good_configuration()
+    {
+        using var host = FunctionHost.CreateBuilder(FunctionHost.ValidSettings()).Build();
+
+        await host.StartAsync();
+
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_without_a_tenant()
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings.Remove("IntuneBanSync:Tenant");
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("IntuneBanSyncOptions", error.Message);
+        Assert.Contains("Tenant", error.Message);
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_with_a_schedule_that_is_not_six_field_ncrontab()
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings["IntuneBanSync:Schedule"] = "0 */4 * * *";
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("'Schedule'", error.Message);
+        Assert.Contains("0 */4 * * *", error.Message);
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_with_both_a_storage_connection_string_and_a_table_service_uri()
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings["IntuneBanSync:Storage:TableServiceUri"] = "https://contoso.table.core.windows.net";
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("StorageOptions", error.Message);
+        Assert.Contains("ConnectionString", error.Message);
+        Assert.Contains("TableServiceUri", error.Message);
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_with_neither_a_storage_connection_string_nor_a_table_service_uri()
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings.Remove("IntuneBanSync:Storage:ConnectionString");
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("StorageOptions", error.Message);
+        Assert.Contains("ConnectionString", error.Message);
+        Assert.Contains("TableServiceUri", error.Message);
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_with_a_graph_base_url_that_is_not_a_url()
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings["IntuneBanSync:Graph:BaseUrl"] = "graph.microsoft.com/v1.0";
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("GraphOptions", error.Message);
+        Assert.Contains("BaseUrl", error.Message);
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_with_more_than_ten_graph_retries()
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings["IntuneBanSync:Graph:MaxRetry"] = "11";
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("GraphOptions", error.Message);
+        Assert.Contains("MaxRetry", error.Message);
+    }
+
+    private static async Task<OptionsValidationException> StartFailureAsync(Dictionary<string, string?> settings)
+    {
+        using var host = FunctionHost.CreateBuilder(settings).Build();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+    }
+}

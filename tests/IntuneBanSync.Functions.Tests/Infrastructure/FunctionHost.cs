@@ -1,0 +1,39 @@
+using IntuneBanSync.Functions.Composition;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IntuneBanSync.Functions.Tests.Infrastructure;
+
+/// <summary>A plain host composed the way Program.cs composes the Function App, from in-memory settings only.</summary>
+internal static class FunctionHost
+{
+    public const string Tenant = "contoso";
+
+    /// <summary>Settings that start the host; tests override or remove one at a time.</summary>
+    public static Dictionary<string, string?> ValidSettings() => new()
+    {
+        ["IntuneBanSync:Tenant"] = Tenant,
+        ["IntuneBanSync:BanListPath"] = "banlist.json",
+        ["IntuneBanSync:Schedule"] = "0 0 */4 * * *",
+        ["IntuneBanSync:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+    };
+
+    public static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder();
+
+        // Environment variables and appsettings of the machine running the tests must not decide the outcome.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+
+        builder.Services.AddIntuneBanSyncOptions();
+        builder.Services.AddAzureCredential();
+        builder.Services.AddIntuneGraph();
+        builder.Services.AddJournal();
+        builder.Services.AddSweeps();
+        return builder;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace IntuneBanSync.Functions.Tests.Metadata;
+
+/// <summary>What the Functions host is told about our functions: the Worker SDK's functions.metadata, generated at build.</summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly Lazy<JsonElement> Functions = new(ReadMetadata);
+
+    [Fact]
+    public void Metadata_lists_exactly_the_timer_and_the_http_sweep()
+    {
+        var names = Functions.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order();
+
+        Assert.Equal(["ScheduledSweep", "SweepNow"], names);
+    }
+
+    [Fact]
+    public void ScheduledSweep_is_a_timer_on_the_configured_schedule_that_does_not_run_on_startup()
+    {
+        var function = Function("ScheduledSweep");
+
+        var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+        Assert.Equal("timerTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal("In", binding.GetProperty("direction").GetString());
+        Assert.Equal("%IntuneBanSync:Schedule%", binding.GetProperty("schedule").GetString());
+        Assert.False(binding.GetProperty("runOnStartup").GetBoolean());
+        Assert.Equal("IntuneBanSync.Functions.Sweeps.ScheduledSweep.Run", function.GetProperty("entryPoint").GetString());
+    }
+
+    [Fact]
+    public void SweepNow_is_a_function_key_post_on_route_sweeps()
+    {
+        var function = Function("SweepNow");
+
+        var trigger = Binding(function, "httpTrigger");
+        Assert.Equal("In", trigger.GetProperty("direction").GetString());
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal(["post"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("sweeps", trigger.GetProperty("route").GetString());
+        Assert.Equal("IntuneBanSync.Functions.Sweeps.SweepNow.Run", function.GetProperty("entryPoint").GetString());
+    }
+
+    [Fact]
+    public void SweepNow_answers_with_its_return_value_over_http()
+    {
+        var function = Function("SweepNow");
+
+        var output = Binding(function, "http");
+        Assert.Equal("$return", output.GetProperty("name").GetString());
+        Assert.Equal("Out", output.GetProperty("direction").GetString());
+        Assert.Equal(2, function.GetProperty("bindings").GetArrayLength());
+    }
+
+    private static JsonElement Function(string name) =>
+        Assert.Single(Functions.Value.EnumerateArray(), f => f.GetProperty("name").GetString() == name);
+
+    private static JsonElement Binding(JsonElement function, string type) =>
+        Assert.Single(function.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == type);
+
+    private static JsonElement ReadMetadata()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(LocateMetadata()));
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>The copy the build puts beside the tests, else the functions project's own build output in our configuration.</summary>
+    private static string LocateMetadata()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
+        if (File.Exists(beside))
+            return beside;
+
+        var configuration = typeof(FunctionsMetadataTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "IntuneBanSync.sln")))
+            {
+                var built = Path.Combine(folder.FullName, "functions", "IntuneBanSync.Functions", "bin", configuration, "net10.0", "functions.metadata");
+                return File.Exists(built)
+                    ? built
+                    : throw new FileNotFoundException($"Build functions/IntuneBanSync.Functions in {configuration} first: the Worker SDK writes functions.metadata there.", built);
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No IntuneBanSync.sln above {AppContext.BaseDirectory}.");
+    }
+}

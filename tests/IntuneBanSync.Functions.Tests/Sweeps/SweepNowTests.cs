@@ -1,0 +1,147 @@
+using IntuneBanSync.Functions.Sweeps;
+using IntuneBanSync.Functions.Tests.Infrastructure;
+using IntuneBanSync.TenantSimulator;
+using Microsoft.AspNetCore.Http;
+
+namespace IntuneBanSync.Functions.Tests.Sweeps;
+
+/// <summary>POST /api/sweeps called as a method over a simulated tenant and Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+{
+    private SimulatedTenant Tenant => fixture.Tenant;
+
+    [Fact]
+    public async Task Sweep_of_the_whole_tenant_reports_every_device_and_the_offending_ones()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var before = Tenant.Requests.Snapshot();
+
+        var answer = await CallAsync(host, "{}");
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.Equal(Tenant.State.ManagedDevices.Count, answer.Int("devicesEvaluated"));
+        Assert.True(answer.Int("offendingDevices") > 0, $"expected offending devices in {answer.Body}");
+        Assert.Equal("completed", answer.Body.GetProperty("status").GetString());
+        Assert.True(Tenant.Requests.Snapshot().Reads > before.Reads);
+    }
+
+    [Fact]
+    public async Task Sweep_now_writes_nothing_to_the_tenant()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var before = Tenant.Requests.Snapshot();
+
+        var answer = await CallAsync(host, "{}");
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.Equal(before.Writes, Tenant.Requests.Snapshot().Writes);
+        Assert.Empty(answer.Body.GetProperty("writes").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Sweep_now_evaluates_deadlines_at_the_host_clock()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+
+        var answer = await CallAsync(host, "{}");
+
+        Assert.Equal(TenantFixture.Seed.Now, answer.Body.GetProperty("asOf").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Sweep_of_one_user_evaluates_only_that_users_devices()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var (upn, devices) = Tenant.State.ManagedDevices
+            .Where(d => d.UserPrincipalName is not null)
+            .GroupBy(d => d.UserPrincipalName!)
+            .Select(g => (Upn: g.Key, Devices: g.Count()))
+            .MaxBy(u => u.Devices);
+
+        var answer = await CallAsync(host, $$"""{ "user": "{{upn}}" }""");
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.True(devices > 1, "the seed should give some user more than one device");
+        Assert.Equal(devices, answer.Int("devicesEvaluated"));
+    }
+
+    [Fact]
+    public async Task Sweep_of_a_device_that_is_not_a_guid_is_refused_naming_device_without_calling_graph()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var before = Tenant.Requests.Snapshot();
+
+        var answer = await CallAsync(host, """{ "device": "not-a-guid" }""");
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("device"), $"expected an error on device in {answer.Body}");
+        Assert.Equal((before.Reads, before.Writes), (Tenant.Requests.Snapshot().Reads, Tenant.Requests.Snapshot().Writes));
+    }
+
+    [Fact]
+    public async Task Sweep_with_a_body_that_is_not_json_is_refused_naming_body()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+
+        var answer = await CallAsync(host, """{ "device": """);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("body"), $"expected an error on body in {answer.Body}");
+    }
+
+    [Fact]
+    public async Task Sweep_in_enforce_mode_is_refused_naming_mode()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+
+        var answer = await CallAsync(host, """{ "mode": "enforce" }""");
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("mode"), $"expected an error on mode in {answer.Body}");
+    }
+
+    [Fact]
+    public async Task Sweep_of_an_unknown_device_is_not_found()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+
+        var answer = await CallAsync(host, $$"""{ "device": "{{Guid.NewGuid()}}" }""");
+
+        Assert.Equal(StatusCodes.Status404NotFound, answer.Status);
+    }
+
+    [Fact]
+    public async Task Sweep_of_one_device_evaluates_that_device()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var device = Tenant.State.ManagedDevices[0];
+
+        var answer = await CallAsync(host, $$"""{ "device": "{{device.Id}}" }""");
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.Equal(1, answer.Int("devicesEvaluated"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("application/json")]
+    public async Task Sweep_without_a_body_covers_the_whole_tenant(string? contentType)
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+
+        var answer = await CallAsync(host, HttpCalls.EmptyPost(contentType));
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.Equal(Tenant.State.ManagedDevices.Count, answer.Int("devicesEvaluated"));
+    }
+
+    private static Task<HttpAnswer> CallAsync(SweepHost host, string json) => CallAsync(host, HttpCalls.JsonPost(json));
+
+    private static async Task<HttpAnswer> CallAsync(SweepHost host, HttpRequest request)
+    {
+        var function = host.Create<SweepNow>();
+        var result = await function.Run(request, CancellationToken.None);
+        return await HttpCalls.ExecuteAsync(result);
+    }
+}
