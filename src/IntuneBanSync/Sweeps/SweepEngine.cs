@@ -27,6 +27,11 @@ public sealed class SweepEngine(IIntuneGraph graph, JournalStore journal, TimePr
         var modes = EffectiveModes(request, problems);
         var mode = request.ModeOverride?.ToString().ToLowerInvariant() ?? (modes.Values.Contains("enforce") ? "enforce" : "report");
 
+        // An unknown device is the caller's mistake, not a failed run: nothing is journaled for it.
+        var targetDevice = request.Target.Device is { } deviceId
+            ? await graph.DeviceAsync(deviceId, ct) ?? throw new TargetNotFoundException($"No managed device has id {deviceId}.")
+            : null;
+
         await journal.EnsureCreatedAsync(ct);
         var run = new SweepRun(runId, request.Tenant, request.Trigger, mode, startedAt, null, SweepStatus.Running, SweepCounts.Empty);
         await journal.SaveRunAsync(run, ct);
@@ -49,7 +54,7 @@ public sealed class SweepEngine(IIntuneGraph graph, JournalStore journal, TimePr
             var evaluated = 0;
             try
             {
-                await foreach (var device in DevicesAsync(request.Target, ct))
+                await foreach (var device in DevicesAsync(request.Target, targetDevice, ct))
                 {
                     var sightings = request.Target.IsWholeTenant
                         ? seen.GetValueOrDefault(device.Id) ?? []
@@ -203,11 +208,12 @@ public sealed class SweepEngine(IIntuneGraph graph, JournalStore journal, TimePr
         return new GroupDirectory(members, unreadable);
     }
 
-    private async IAsyncEnumerable<DeviceRecord> DevicesAsync(SweepTarget target, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<DeviceRecord> DevicesAsync(
+        SweepTarget target, DeviceRecord? targetDevice, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        if (target.Device is { } deviceId)
+        if (targetDevice is not null)
         {
-            yield return await graph.DeviceAsync(deviceId, ct) ?? throw new TargetNotFoundException($"No managed device has id {deviceId}.");
+            yield return targetDevice;
             yield break;
         }
 

@@ -92,6 +92,19 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
         Assert.Empty(await TablesNamed(harness.TablePrefix));
     }
 
+    [Fact]
+    public async Task Unknown_device_exits_2_naming_it_and_journals_nothing()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+
+        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--device", Guid.NewGuid().ToString());
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        Assert.Contains("--device", stderr);
+        Assert.Empty(await TablesNamed(harness.TablePrefix));
+    }
+
     private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(SweepHarness harness, params string[] args)
     {
         var all = new List<string>(args);
