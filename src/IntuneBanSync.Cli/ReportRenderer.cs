@@ -9,13 +9,20 @@ internal static class ReportRenderer
 {
     public static void Render(SweepReport report, TextWriter output) => Render(report, ConsoleFor(output));
 
-    public static IAnsiConsole ConsoleFor(TextWriter output) =>
-        AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole ConsoleFor(TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
             Ansi = output == Console.Out ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = output == Console.Out ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         });
+
+        // Redirected output has no terminal width; 80 columns would fold the breakdown table.
+        if (output != Console.Out || Console.IsOutputRedirected)
+            console.Profile.Width = Math.Max(console.Profile.Width, 132);
+        return console;
+    }
 
     public static void Render(SweepReport report, IAnsiConsole console)
     {
