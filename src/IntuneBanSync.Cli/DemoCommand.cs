@@ -54,9 +54,10 @@ internal static class DemoCommand
         console.MarkupLine($"Ban list: [bold]{banListPath}[/] (TikTok, police excluded, one exemption group, uninstall deadline passed).");
 
         var graphOptions = new GraphOptions { BaseUrl = tenant.GraphUrl };
+        var journal = new JournalStore(new TableServiceClient(azurite.ConnectionString), "demo");
         var engine = new SweepEngine(
             new GraphIntune(GraphClientBuilder.Create(graphOptions), graphOptions),
-            new JournalStore(new TableServiceClient(azurite.ConnectionString), "demo"),
+            journal,
             TimeProvider.System,
             new SweepSettings(),
             NullLogger<SweepEngine>.Instance);
@@ -74,6 +75,10 @@ internal static class DemoCommand
             });
 
         ReportRenderer.Render(report!, console);
+        var findings = new List<Finding>();
+        await foreach (var finding in journal.GetFindingsAsync("demo", report!.RunId, ct))
+            findings.Add(finding);
+        ReportRenderer.RenderOffenders(findings, console);
         console.MarkupLine($"Graph requests: {tenant.Requests.Snapshot().Reads:N0} reads, {tenant.Requests.Snapshot().Writes:N0} writes.");
         return report!.Status == SweepStatus.Completed ? ExitCodes.Completed : ExitCodes.Incomplete;
     }

@@ -65,6 +65,22 @@ internal static class ReportRenderer
         console.MarkupLine($"Writes to the tenant: {report.Writes.Count}");
     }
 
+    /// <summary>The offending devices themselves, with their people: what an administrator acts on.</summary>
+    public static void RenderOffenders(IReadOnlyList<Finding> findings, IAnsiConsole console, int max = 15)
+    {
+        var offending = findings.Where(f => f.Decision == "Offending").OrderBy(f => f.UserPrincipalName, StringComparer.OrdinalIgnoreCase).ToList();
+        if (offending.Count == 0)
+            return;
+        var table = new Table().Title($"Offending devices (first {Math.Min(max, offending.Count)} of {offending.Count:N0}; all are in the journal)");
+        foreach (var column in new[] { "Device", "User", "Platform", "Ownership", "App", "Version" })
+            table.AddColumn(column);
+        foreach (var f in offending.Take(max))
+            table.AddRow(
+                Markup.Escape(f.DeviceName ?? f.DeviceId), Markup.Escape(f.UserPrincipalName ?? "(no user)"), f.Platform, f.Ownership,
+                Markup.Escape(f.AppName?.Trim() ?? ""), Markup.Escape(f.AppVersion ?? ""));
+        console.Write(table);
+    }
+
     private static Table Breakdown(string title, IReadOnlyList<BreakdownRow> rows)
     {
         var table = new Table().Title(title);
