@@ -32,7 +32,8 @@ try
     GC.Collect();
     var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     var clock = Stopwatch.StartNew();
-    var report = await engine.RunAsync(new SweepRequest(banList, "bench", "benchmark", SweepTarget.WholeTenant), null, CancellationToken.None);
+    var phases = new PhaseClock(clock);
+    var report = await engine.RunAsync(new SweepRequest(banList, "bench", "benchmark", SweepTarget.WholeTenant), phases, CancellationToken.None);
     clock.Stop();
     var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
     var peak = Process.GetCurrentProcess().PeakWorkingSet64;
@@ -47,6 +48,8 @@ try
     Console.WriteLine($"unverified / clean       {report.UnverifiedDevices:N0} / {report.CleanDevices:N0}");
     Console.WriteLine($"graph reads / writes     {stats["reads"]} / {stats["writes"]} (throttled {stats["throttled"]})");
     Console.WriteLine($"wall time                {clock.Elapsed.TotalSeconds:F1} s");
+    foreach (var (phase, started) in phases.Starts)
+        Console.WriteLine($"  phase from {started.TotalSeconds,6:F1} s  {phase}");
     Console.WriteLine($"peak working set         {peak / 1024.0 / 1024.0:F0} MiB (whole benchmark process)");
     Console.WriteLine($"allocated during sweep   {allocated / 1024.0 / 1024.0:F0} MiB");
     return report.Status == SweepStatus.Completed ? 0 : 3;
@@ -68,6 +71,17 @@ static Process StartSimulator(int devices, out string graphUrl)
     var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The simulator exited before it listened.");
     graphUrl = line.StartsWith("Graph: ", StringComparison.Ordinal) ? line["Graph: ".Length..] : throw new InvalidOperationException(line);
     return process;
+}
+
+internal sealed class PhaseClock(Stopwatch clock) : IProgress<SweepProgress>
+{
+    public List<(string Phase, TimeSpan Started)> Starts { get; } = [];
+
+    public void Report(SweepProgress value)
+    {
+        if (Starts.Count == 0 || Starts[^1].Phase != value.Phase)
+            Starts.Add((value.Phase, clock.Elapsed));
+    }
 }
 
 internal sealed class FixedClock(DateTimeOffset start) : TimeProvider
