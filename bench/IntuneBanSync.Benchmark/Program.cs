@@ -7,7 +7,6 @@ using IntuneBanSync.Graph;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
 using IntuneBanSync.TenantSimulator.Azurite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 // A report sweep of a large simulated tenant, measured: Graph requests, wall time, peak memory of this process.
 // The simulator runs in its own process so its data does not count against the sweep's memory.
@@ -24,10 +23,7 @@ try
           "effectiveFrom":"2026-10-01T00:00:00Z","uninstallBy":"2026-11-01T00:00:00Z","expiresOn":"2027-04-01T00:00:00Z"}]}
         """).Document!;
     var options = new GraphOptions { BaseUrl = graphUrl };
-    var engine = new SweepEngine(
-        new GraphIntune(GraphClientBuilder.Create(options), options),
-        new JournalStore(new TableServiceClient(azurite.ConnectionString), "bench"),
-        new FixedClock(seedNow), new SweepSettings(), NullLogger<SweepEngine>.Instance);
+    var engine = SweepEngine.Over(options, new JournalStore(new TableServiceClient(azurite.ConnectionString), "bench"), new FixedClock(seedNow));
 
     GC.Collect();
     var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);

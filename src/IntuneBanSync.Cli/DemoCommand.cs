@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Graph;
@@ -8,7 +7,6 @@ using IntuneBanSync.Reports;
 using IntuneBanSync.Sweeps;
 using IntuneBanSync.TenantSimulator;
 using IntuneBanSync.TenantSimulator.Azurite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
 
 namespace IntuneBanSync.Cli;
@@ -47,7 +45,7 @@ internal static class DemoCommand
             _ => SimulatedTenant.StartAsync(tenantSeed, null, ct));
         console.MarkupLine($"Simulated Graph at [link]{tenant.GraphUrl}[/], Azurite tables on port {azurite.TablePort}.");
 
-        var banListJson = DemoBanList(tenant, tenantSeed.Now);
+        var banListJson = SampleBanList.TikTok(tenant.State, tenantSeed.Now);
         var banListPath = Path.Combine(Path.GetTempPath(), $"ibs-demo-banlist-{seed}.json");
         await File.WriteAllTextAsync(banListPath, banListJson, ct);
         var banList = BanListParser.Parse(banListJson).Document ?? throw new InvalidOperationException("The demo ban list is invalid.");
@@ -55,12 +53,7 @@ internal static class DemoCommand
 
         var graphOptions = new GraphOptions { BaseUrl = tenant.GraphUrl };
         var journal = new JournalStore(new TableServiceClient(azurite.ConnectionString), "demo");
-        var engine = new SweepEngine(
-            new GraphIntune(GraphClientBuilder.Create(graphOptions), graphOptions),
-            journal,
-            TimeProvider.System,
-            new SweepSettings(),
-            NullLogger<SweepEngine>.Instance);
+        var engine = SweepEngine.Over(graphOptions, journal, TimeProvider.System);
 
         SweepReport? report = null;
         await console.Progress()
@@ -81,50 +74,5 @@ internal static class DemoCommand
         ReportRenderer.RenderOffenders(findings, console);
         console.MarkupLine($"Graph requests: {tenant.Requests.Snapshot().Reads:N0} reads, {tenant.Requests.Snapshot().Writes:N0} writes.");
         return report!.Status == SweepStatus.Completed ? ExitCodes.Completed : ExitCodes.Incomplete;
-    }
-
-    private static string DemoBanList(SimulatedTenant tenant, DateTimeOffset now)
-    {
-        var police = tenant.State.GroupByName("IBS Police").Id;
-        var exemptions = tenant.State.GroupByName("IBS TikTok Exemptions").Id;
-        var doc = new JsonObject
-        {
-            ["version"] = 1,
-            ["bans"] = new JsonArray(new JsonObject
-            {
-                ["id"] = "tiktok",
-                ["name"] = "TikTok",
-                ["reason"] = "Cybersecurity risk to the institution",
-                ["reference"] = "Security council decision (demo)",
-                ["apps"] = new JsonObject
-                {
-                    ["displayNames"] = new JsonArray("TikTok", "TikTok Lite"),
-                    ["ios"] = new JsonArray("com.zhiliaoapp.musically"),
-                    ["android"] = new JsonArray("com.zhiliaoapp.musically", "com.zhiliaoapp.musically.go", "com.ss.android.ugc.trill"),
-                    ["windows"] = new JsonArray("9NH2GPH4JZS4"),
-                    ["macos"] = new JsonArray(),
-                },
-                ["scope"] = new JsonObject
-                {
-                    ["excludeGroups"] = new JsonArray(police),
-                    ["ownership"] = new JsonArray("company", "personal"),
-                    ["platforms"] = new JsonArray("ios", "android", "windows", "macos"),
-                },
-                ["effectiveFrom"] = now.AddDays(-30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-                ["uninstallBy"] = now.AddDays(-10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-                ["expiresOn"] = now.AddDays(150).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-                ["enforcement"] = "report",
-            }),
-            ["exemptions"] = new JsonArray(new JsonObject
-            {
-                ["id"] = "comms-team",
-                ["ban"] = "tiktok",
-                ["group"] = exemptions,
-                ["justification"] = "Official communications accounts",
-                ["approvedBy"] = "CISO",
-                ["expiresOn"] = now.AddDays(150).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-            }),
-        };
-        return doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 }

@@ -8,7 +8,6 @@ using IntuneBanSync.Graph;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
 using IntuneBanSync.Sweeps;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IntuneBanSync.Cli;
 
@@ -57,9 +56,8 @@ internal static partial class SweepCommand
 
         try
         {
-            var graph = new GraphIntune(GraphClientBuilder.Create(sweep.Graph), sweep.Graph);
             var journal = new JournalStore(new TableServiceClient(sweep.StorageConnectionString), sweep.TablePrefix);
-            var engine = new SweepEngine(graph, journal, TimeProvider.System, new SweepSettings(), NullLogger<SweepEngine>.Instance);
+            var engine = SweepEngine.Over(sweep.Graph, journal, TimeProvider.System);
             var report = await engine.RunAsync(sweep.Request, null, ct);
             if (args.Json)
                 await stdout.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson.Options));
@@ -82,13 +80,17 @@ internal static partial class SweepCommand
     /// <summary>Everything is checked before any Graph request or storage write.</summary>
     internal static ValidatedSweep Validate(SweepArguments args, Action<GraphOptions>? configureGraph)
     {
-        EnforcementMode? mode = args.Mode?.Trim().ToLowerInvariant() switch
+        EnforcementMode? mode;
+        SweepTarget target;
+        try
         {
-            null => null,
-            "report" => EnforcementMode.Report,
-            "enforce" => throw new InputError("--mode", "enforce is not available yet in this version; run with --mode report."),
-            var other => throw new InputError("--mode", $"'{other}' is not a mode; use report or enforce."),
-        };
+            mode = SweepInput.Mode(args.Mode);
+            target = SweepInput.Target(args.User, args.Device);
+        }
+        catch (SweepInputException e)
+        {
+            throw new InputError("--" + e.Field, e.Message);
+        }
 
         DateTimeOffset? asOf = null;
         if (args.AsOf is { } asOfText)
@@ -97,13 +99,6 @@ internal static partial class SweepCommand
                 throw new InputError("--as-of", $"'{asOfText}' is not an ISO 8601 date-time with a time zone, e.g. 2023-03-15T00:00:00Z.");
             asOf = parsed;
         }
-
-        if (args.User is not null && args.Device is not null)
-            throw new InputError("--device", "give --user or --device, not both.");
-        if (args.User is { } u && string.IsNullOrWhiteSpace(u))
-            throw new InputError("--user", "must be an Entra object id or a user principal name.");
-        if (args.Device is { } d && !Guid.TryParse(d, out _))
-            throw new InputError("--device", $"'{d}' is not a managed device id (a GUID).");
 
         var graph = new GraphOptions();
         if (args.GraphUrl is { } url)
@@ -142,7 +137,6 @@ internal static partial class SweepCommand
                 $"{args.BanList} is not a valid ban list; nothing was read or written:{Environment.NewLine}" +
                 string.Join(Environment.NewLine, parsedList.Errors.Select(e => $"  {e.Path}: {e.Message}")));
 
-        var target = new SweepTarget(args.User?.Trim(), args.Device?.Trim());
         return new ValidatedSweep(
             new SweepRequest(parsedList.Document!, tenant, "cli", target, mode, asOf),
             graph, connection, prefix);

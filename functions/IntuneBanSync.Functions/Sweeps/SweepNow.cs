@@ -28,20 +28,21 @@ public sealed class SweepNow(SweepRunner runner)
             return Invalid("body", $"not valid JSON: {e.Message}");
         }
 
-        if (body.User is not null && body.Device is not null)
-            return Invalid("device", "give user or device, not both");
-        if (body.User is { } user && string.IsNullOrWhiteSpace(user))
-            return Invalid("user", "must be an Entra object id or a user principal name");
-        if (body.Device is { } device && !Guid.TryParse(device, out _))
-            return Invalid("device", $"'{device}' is not a managed device id (a GUID)");
-        if (body.Mode is not null && !string.Equals(body.Mode, "report", StringComparison.OrdinalIgnoreCase))
-            return Invalid("mode", body.Mode.Equals("enforce", StringComparison.OrdinalIgnoreCase)
-                ? "enforce is not available yet in this version"
-                : $"'{body.Mode}' is not a mode; use report");
+        SweepTarget target;
+        EnforcementMode mode;
+        try
+        {
+            mode = SweepInput.Mode(body.Mode) ?? EnforcementMode.Report;
+            target = SweepInput.Target(body.User, body.Device);
+        }
+        catch (SweepInputException e)
+        {
+            return Invalid(e.Field, e.Message);
+        }
 
         try
         {
-            var report = await runner.RunAsync("http", new SweepTarget(body.User?.Trim(), body.Device?.Trim()), EnforcementMode.Report, ct);
+            var report = await runner.RunAsync("http", target, mode, ct);
             return TypedResults.Json(report, ReportJson.Options);
         }
         catch (TargetNotFoundException e)

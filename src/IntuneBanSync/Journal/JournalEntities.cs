@@ -5,13 +5,17 @@ using Azure.Data.Tables;
 
 namespace IntuneBanSync.Journal;
 
-internal sealed class RunEntity : ITableEntity
+/// <summary>The keys and concurrency fields every journal row carries.</summary>
+internal abstract class JournalEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
+}
 
+internal sealed class RunEntity : JournalEntity
+{
     public string Trigger { get; set; } = "";
     public string Mode { get; set; } = "";
     public DateTimeOffset StartedAt { get; set; }
@@ -29,13 +33,8 @@ internal sealed class RunEntity : ITableEntity
     public string? Error { get; set; }
 }
 
-internal sealed class FindingEntity : ITableEntity
+internal sealed class FindingEntity : JournalEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string BanId { get; set; } = "";
     public string DeviceId { get; set; } = "";
     public string Decision { get; set; } = "";
@@ -49,13 +48,8 @@ internal sealed class FindingEntity : ITableEntity
     public string? UserPrincipalName { get; set; }
 }
 
-internal sealed class DeviceStateEntity : ITableEntity
+internal sealed class DeviceStateEntity : JournalEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string BanId { get; set; } = "";
     public string DeviceId { get; set; } = "";
     public DateTimeOffset FirstSeen { get; set; }

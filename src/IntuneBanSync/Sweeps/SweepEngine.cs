@@ -8,6 +8,7 @@ using IntuneBanSync.Planning;
 using IntuneBanSync.Reports;
 using IntuneBanSync.Scope;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IntuneBanSync.Sweeps;
 
@@ -17,6 +18,10 @@ namespace IntuneBanSync.Sweeps;
 /// </summary>
 public sealed class SweepEngine(IIntuneGraph graph, JournalStore journal, TimeProvider time, SweepSettings settings, ILogger<SweepEngine> logger)
 {
+    /// <summary>An engine over the real Graph SDK, for callers without a DI container (the CLI, the demo, tests, the benchmark).</summary>
+    public static SweepEngine Over(GraphOptions graph, JournalStore journal, TimeProvider time, SweepSettings? settings = null, ILogger<SweepEngine>? logger = null) =>
+        new(new GraphIntune(GraphClientBuilder.Create(graph), graph), journal, time, settings ?? new SweepSettings(), logger ?? NullLogger<SweepEngine>.Instance);
+
     public async Task<SweepReport> RunAsync(SweepRequest request, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
         var startedAt = time.GetUtcNow();

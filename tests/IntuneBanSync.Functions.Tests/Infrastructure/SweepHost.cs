@@ -31,7 +31,7 @@ internal sealed class SweepHost : IAsyncDisposable
     {
         var folder = Directory.CreateTempSubdirectory("ibs-functests-");
         var banList = Path.Combine(folder.FullName, "banlist.json");
-        await File.WriteAllTextAsync(banList, TikTokBanList);
+        await File.WriteAllTextAsync(banList, SampleBanList.TikTok(tenant.State, seed.Now));
 
         var settings = FunctionHost.ValidSettings();
         settings["IntuneBanSync:BanListPath"] = banList;
@@ -56,21 +56,4 @@ internal sealed class SweepHost : IAsyncDisposable
             _host.Dispose();
         _folder.Delete(recursive: true);
     }
-
-    private const string TikTokBanList = """
-        {
-          "version": 1,
-          "bans": [{
-            "id": "tiktok",
-            "name": "TikTok",
-            "reason": "Cybersecurity risk to the institution",
-            "apps": { "displayNames": ["TikTok", "TikTok Lite"], "ios": ["com.zhiliaoapp.musically"], "android": ["com.zhiliaoapp.musically"] },
-            "scope": { "ownership": ["company", "personal"], "platforms": ["ios", "android", "windows", "macos"] },
-            "effectiveFrom": "2026-10-01T00:00:00Z",
-            "uninstallBy": "2026-11-01T00:00:00Z",
-            "expiresOn": "2027-11-01T00:00:00Z",
-            "enforcement": "report"
-          }]
-        }
-        """;
 }

@@ -1,11 +1,9 @@
-using System.Text.Json.Nodes;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Graph;
 using IntuneBanSync.IntegrationTests.Infrastructure;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
 using IntuneBanSync.TenantSimulator;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;
@@ -34,52 +32,14 @@ internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurit
 
     public SweepEngine Engine(GraphOptions? options = null)
     {
-        var graph = options ?? GraphOptions;
-        return new SweepEngine(new GraphIntune(GraphClientBuilder.Create(graph), graph), Journal, Clock, new SweepSettings(), NullLogger<SweepEngine>.Instance);
+        return SweepEngine.Over(options ?? GraphOptions, Journal, Clock);
     }
 
     public Task<Reports.SweepReport> SweepAsync(BanListDocument banList, SweepTarget? target = null) =>
         Engine().RunAsync(new SweepRequest(banList, "contoso", "test", target ?? SweepTarget.WholeTenant), null, CancellationToken.None);
 
     /// <summary>The TikTok ban of DESIGN.md: police excluded, one exemption group, uninstall deadline ten days past.</summary>
-    public string TikTokBanJson(string enforcement = "report")
-    {
-        var now = Seed.Now;
-        var doc = new JsonObject
-        {
-            ["version"] = 1,
-            ["bans"] = new JsonArray(new JsonObject
-            {
-                ["id"] = "tiktok",
-                ["name"] = "TikTok",
-                ["apps"] = new JsonObject
-                {
-                    ["displayNames"] = new JsonArray("TikTok", "TikTok Lite"),
-                    ["ios"] = new JsonArray("com.zhiliaoapp.musically"),
-                    ["android"] = new JsonArray("com.zhiliaoapp.musically", "com.zhiliaoapp.musically.go", "com.ss.android.ugc.trill"),
-                },
-                ["scope"] = new JsonObject
-                {
-                    ["excludeGroups"] = new JsonArray(Tenant.State.GroupByName("IBS Police").Id),
-                    ["ownership"] = new JsonArray("company", "personal"),
-                    ["platforms"] = new JsonArray("ios", "android", "windows", "macos"),
-                },
-                ["effectiveFrom"] = Iso(now.AddDays(-30)),
-                ["uninstallBy"] = Iso(now.AddDays(-10)),
-                ["expiresOn"] = Iso(now.AddDays(150)),
-                ["enforcement"] = enforcement,
-            }),
-            ["exemptions"] = new JsonArray(new JsonObject
-            {
-                ["id"] = "comms",
-                ["ban"] = "tiktok",
-                ["group"] = Tenant.State.GroupByName("IBS TikTok Exemptions").Id,
-                ["justification"] = "Official communications accounts",
-                ["approvedBy"] = "CISO",
-            }),
-        };
-        return doc.ToJsonString();
-    }
+    public string TikTokBanJson(string enforcement = "report") => SampleBanList.TikTok(Tenant.State, Seed.Now, enforcement);
 
     public BanListDocument TikTokBan() => BanListParser.Parse(TikTokBanJson()).Document!;
 
@@ -89,8 +49,6 @@ internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurit
         File.WriteAllText(path, json);
         return path;
     }
-
-    private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
     public ValueTask DisposeAsync() => Tenant.DisposeAsync();
 }
