@@ -42,10 +42,21 @@ public sealed record Finding(
     string? UserPrincipalName);
 
 /// <summary>What the journal knows of one (ban, device) across runs.</summary>
+/// <param name="State">The lifecycle: detected, grace, enforcing, resolved, exempt, unenforceable, failed (null before enforcement existed).</param>
+/// <param name="EntraObjectId">The device's Entra object id once looked up, so later sweeps need not ask again.</param>
+/// <param name="Route">How enforcement reaches the device, e.g. "uninstall:iosStoreApp" or "none: user-installed".</param>
 public sealed record DeviceBanState(
     string BanId,
     string DeviceId,
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen,
     string LastDecision,
-    string? LastRunId);
+    string? LastRunId,
+    string? State = null,
+    string? StateReason = null,
+    DateTimeOffset? EnforcedAt = null,
+    DateTimeOffset? ResolvedAt = null,
+    string? EntraObjectId = null,
+    string? Route = null,
+    string? UserId = null,
+    string? DeviceName = null);

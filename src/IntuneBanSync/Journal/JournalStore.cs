@@ -156,4 +156,22 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
 
         await table.SubmitTransactionAsync(actions, ct);
     }
+
+    // --- Enforcement (issue 3): implemented by the journal helper ---
+
+    /// <summary>Intents, one row each in {prefix}Audit (PK tenant|ban, RK writeId|intent), in transactions of ≤ 100.</summary>
+    public Task RecordIntentsAsync(string tenant, IReadOnlyCollection<WriteIntent> intents, CancellationToken ct) => throw new NotImplementedException();
+
+    /// <summary>Outcomes, one row each (RK writeId|outcome), in transactions of ≤ 100.</summary>
+    public Task RecordOutcomesAsync(string tenant, IReadOnlyCollection<WriteOutcome> outcomes, CancellationToken ct) => throw new NotImplementedException();
+
+    /// <summary>Every intent of one ban with its outcome (null when none was written), in write-id order.</summary>
+    public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string tenant, string banId, CancellationToken ct) => throw new NotImplementedException();
+
+    public Task<BanResources?> GetBanResourcesAsync(string tenant, string banId, CancellationToken ct) => throw new NotImplementedException();
+
+    public Task SaveBanResourcesAsync(string tenant, BanResources resources, CancellationToken ct) => throw new NotImplementedException();
+
+    /// <summary>Every ban this tenant has resources for, including bans no longer in the ban list.</summary>
+    public Task<IReadOnlyList<BanResources>> ListBanResourcesAsync(string tenant, CancellationToken ct) => throw new NotImplementedException();
 }
