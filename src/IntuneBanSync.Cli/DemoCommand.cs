@@ -73,6 +73,6 @@ internal static class DemoCommand
             findings.Add(finding);
         ReportRenderer.RenderOffenders(findings, console);
         console.MarkupLine($"Graph requests: {tenant.Requests.Snapshot().Reads:N0} reads, {tenant.Requests.Snapshot().Writes:N0} writes.");
-        return report!.Status == SweepStatus.Completed ? ExitCodes.Completed : ExitCodes.Incomplete;
+        return ExitCodes.Of(report!.Status);
     }
 }

@@ -7,4 +7,13 @@ public static class ExitCodes
     public const int Failure = 1;
     public const int InvalidInput = 2;
     public const int Incomplete = 3;
+    public const int Held = 4;
+
+    public static int Of(Journal.SweepStatus status) => status switch
+    {
+        Journal.SweepStatus.Completed => Completed,
+        Journal.SweepStatus.Held => Held,
+        Journal.SweepStatus.Incomplete => Incomplete,
+        _ => Failure,
+    };
 }

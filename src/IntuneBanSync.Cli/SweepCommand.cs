@@ -25,17 +25,18 @@ internal static partial class SweepCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables" };
         var tenant = new Option<string?>("--tenant") { Description = "Journal partition for this tenant (default: AZURE_TENANT_ID or 'default')" };
         var tablePrefix = new Option<string?>("--table-prefix") { Description = "Prefix of the journal's table names (default ibs)" };
+        var overrideBlastRadius = new Option<bool>("--override-blast-radius") { Description = "Enforce even where a ban's new enforcements exceed its blast-radius cap" };
 
         var command = new Command("sweep", "Sweep a tenant: read inventory, apply the ban list, journal and report.")
         {
-            banlist, mode, graphUrl, storage, asOf, user, device, json, tenant, tablePrefix,
+            banlist, mode, graphUrl, storage, asOf, user, device, json, tenant, tablePrefix, overrideBlastRadius,
         };
         command.SetAction(async (parsed, ct) =>
         {
             var args = new SweepArguments(
                 parsed.GetValue(banlist)!, parsed.GetValue(mode), parsed.GetValue(graphUrl), parsed.GetValue(storage),
                 parsed.GetValue(asOf), parsed.GetValue(user), parsed.GetValue(device), parsed.GetValue(json),
-                parsed.GetValue(tenant), parsed.GetValue(tablePrefix));
+                parsed.GetValue(tenant), parsed.GetValue(tablePrefix), parsed.GetValue(overrideBlastRadius));
             return await RunAsync(args, stdout, stderr, configureGraph, ct);
         });
         return command;
@@ -63,7 +64,7 @@ internal static partial class SweepCommand
                 await stdout.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson.Options));
             else
                 ReportRenderer.Render(report, stdout);
-            return report.Status == SweepStatus.Completed ? ExitCodes.Completed : ExitCodes.Incomplete;
+            return ExitCodes.Of(report.Status);
         }
         catch (TargetNotFoundException e)
         {
@@ -98,6 +99,8 @@ internal static partial class SweepCommand
             if (!DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !HasOffset(asOfText))
                 throw new InputError("--as-of", $"'{asOfText}' is not an ISO 8601 date-time with a time zone, e.g. 2023-03-15T00:00:00Z.");
             asOf = parsed;
+            if (mode == EnforcementMode.Enforce || (mode is null && args.OverrideBlastRadius))
+                throw new InputError("--as-of", "evaluates deadlines at another time for a report; it cannot be combined with enforcement. Add --mode report.");
         }
 
         var graph = new GraphOptions();
@@ -138,7 +141,7 @@ internal static partial class SweepCommand
                 string.Join(Environment.NewLine, parsedList.Errors.Select(e => $"  {e.Path}: {e.Message}")));
 
         return new ValidatedSweep(
-            new SweepRequest(parsedList.Document!, tenant, "cli", target, mode, asOf),
+            new SweepRequest(parsedList.Document!, tenant, "cli", target, mode, asOf, args.OverrideBlastRadius),
             graph, connection, prefix);
     }
 
@@ -165,6 +168,7 @@ internal sealed record SweepArguments(
     string? Device = null,
     bool Json = false,
     string? Tenant = null,
-    string? TablePrefix = null);
+    string? TablePrefix = null,
+    bool OverrideBlastRadius = false);
 
 internal sealed record ValidatedSweep(SweepRequest Request, GraphOptions Graph, string StorageConnectionString, string TablePrefix);

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
+using IntuneBanSync.Enforcement;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Functions.Sweeps;
 using IntuneBanSync.Journal;
@@ -33,6 +34,8 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton(sp => GraphClientBuilder.Create(sp.GetRequiredService<IOptions<GraphOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<IIntuneGraph>(sp => new GraphIntune(
+            sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), sp.GetRequiredService<IOptions<GraphOptions>>().Value));
+        services.AddSingleton<IEnforcementGraph>(sp => new GraphEnforcement(
             sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), sp.GetRequiredService<IOptions<GraphOptions>>().Value));
         return services;
     }

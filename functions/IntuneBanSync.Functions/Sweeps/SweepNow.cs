@@ -33,6 +33,9 @@ public sealed class SweepNow(SweepRunner runner)
         try
         {
             mode = SweepInput.Mode(body.Mode) ?? EnforcementMode.Report;
+            // Until the API knows who calls it (roles), writes to the tenant come only from the schedule and the CLI.
+            if (mode == EnforcementMode.Enforce)
+                throw new SweepInputException("mode", "enforce runs on the schedule or from the CLI; this endpoint sweeps in report mode.");
             target = SweepInput.Target(body.User, body.Device);
         }
         catch (SweepInputException e)

@@ -16,12 +16,28 @@ public sealed record Ban(
     DateTimeOffset EffectiveFrom,
     DateTimeOffset UninstallBy,
     DateTimeOffset ExpiresOn,
-    EnforcementMode Enforcement)
+    EnforcementMode Enforcement,
+    BlastRadius? BlastRadius = null)
 {
+    /// <summary>The cap on new enforcements per sweep; the defaults when the ban list gives none.</summary>
+    public BlastRadius Limits => BlastRadius ?? BlastRadius.Default;
+
     public bool IsActiveAt(DateTimeOffset now) => EffectiveFrom <= now && now < ExpiresOn;
 }
 
 /// <summary>Display names match inventory; per-platform identifiers select the catalog app to assign.</summary>
+/// <summary>
+/// At most this many new enforcements of one ban in one sweep: <paramref name="MaxDevices"/> devices and
+/// <paramref name="MaxPercent"/> percent of the ban's in-scope devices, whichever is smaller.
+/// </summary>
+public sealed record BlastRadius(int MaxDevices, double MaxPercent)
+{
+    public static BlastRadius Default { get; } = new(500, 20);
+
+    public int CapFor(int inScopeDevices) =>
+        Math.Min(MaxDevices, (int)Math.Ceiling(inScopeDevices * MaxPercent / 100.0));
+}
+
 public sealed record BanApps(
     IReadOnlyList<string> DisplayNames,
     IReadOnlyList<string> Ios,

@@ -10,7 +10,8 @@ public static partial class BanListParser
 
     private static readonly string[] DocumentProperties = ["version", "bans", "exemptions"];
     private static readonly string[] BanProperties =
-        ["id", "name", "reason", "reference", "apps", "scope", "effectiveFrom", "uninstallBy", "expiresOn", "enforcement"];
+        ["id", "name", "reason", "reference", "apps", "scope", "effectiveFrom", "uninstallBy", "expiresOn", "enforcement", "blastRadius"];
+    private static readonly string[] BlastRadiusProperties = ["maxDevices", "maxPercent"];
     private static readonly string[] AppsProperties = ["displayNames", "ios", "android", "windows", "macos"];
     private static readonly string[] ScopeProperties = ["includeGroups", "excludeGroups", "ownership", "platforms"];
     private static readonly string[] ExemptionProperties =
@@ -165,6 +166,7 @@ public static partial class BanListParser
         var uninstallBy = ban.RequiredDate("uninstallBy");
         var expiresOn = ban.RequiredDate("expiresOn");
         var enforcement = ban.Has("enforcement") ? ReadChoice(ban, "enforcement", EnforcementModes) : EnforcementMode.Report;
+        var blastRadius = ban.Has("blastRadius") ? ReadBlastRadius(ban) : BlastRadius.Default;
 
         if (uninstallBy is { } by && effectiveFrom is { } from && by < from)
         {
@@ -178,12 +180,40 @@ public static partial class BanListParser
 
         // A null optional value is either absent or already reported; the document is only built without errors.
         return id is not null && name is not null && apps is not null && scope is not null
-            && effectiveFrom is not null && uninstallBy is not null && expiresOn is not null && enforcement is not null
-            ? new Ban(id, name, reason, reference, apps, scope, effectiveFrom.Value, uninstallBy.Value, expiresOn.Value, enforcement.Value)
+            && effectiveFrom is not null && uninstallBy is not null && expiresOn is not null && enforcement is not null && blastRadius is not null
+            ? new Ban(id, name, reason, reference, apps, scope, effectiveFrom.Value, uninstallBy.Value, expiresOn.Value, enforcement.Value, blastRadius)
             : null;
     }
 
     private static string Show(DateTimeOffset date) => date.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private static BlastRadius? ReadBlastRadius(JsonObjectReader ban)
+    {
+        if (ban.RequiredObject("blastRadius", BlastRadiusProperties) is not { } reader)
+        {
+            return null;
+        }
+
+        var maxDevices = ReadNumber(reader, "maxDevices", 0, 1_000_000, BlastRadius.Default.MaxDevices);
+        var maxPercent = ReadNumber(reader, "maxPercent", 0, 100, BlastRadius.Default.MaxPercent);
+        return maxDevices is not null && maxPercent is not null ? new BlastRadius((int)maxDevices.Value, maxPercent.Value) : null;
+    }
+
+    private static double? ReadNumber(JsonObjectReader reader, string name, double min, double max, double fallback)
+    {
+        if (reader.Optional(name) is not { } value)
+        {
+            return fallback;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number < min || number > max)
+        {
+            reader.AddError(reader.PathOf(name), $"must be a number from {min} to {max}");
+            return null;
+        }
+
+        return number;
+    }
 
     private static BanApps? ReadApps(JsonObjectReader apps)
     {

@@ -1,6 +1,7 @@
 namespace IntuneBanSync.Journal;
 
-public enum SweepStatus { Running, Completed, Incomplete, Failed }
+/// <summary>Held: a safety guard (blast radius) stopped a ban from enforcing this sweep; everything was read.</summary>
+public enum SweepStatus { Running, Completed, Incomplete, Failed, Held }
 
 /// <summary>One sweep of one tenant.</summary>
 public sealed record SweepRun(

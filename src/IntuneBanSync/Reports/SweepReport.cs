@@ -26,6 +26,9 @@ public sealed record SweepReport(
     IReadOnlyList<WriteRecord> Writes,
     IReadOnlyList<string> Problems)
 {
+    /// <summary>What enforcement did and where each ban's devices stand, over all bans.</summary>
+    public EnforcementTotals Enforcement { get; init; } = EnforcementTotals.None;
+
     public SweepCounts Counts => new(DevicesEvaluated, OffendingDevices, AffectedPeople, ExemptDevices, OutOfScopeDevices, GraceDevices, UnverifiedDevices);
 }
 
@@ -57,7 +60,33 @@ public sealed record BanReport(
     int BanNotActive,
     IReadOnlyList<BreakdownRow> ByPlatformAndOwnership,
     IReadOnlyDictionary<string, int> UnverifiedReasons,
-    IReadOnlyDictionary<string, int> OutOfScopeReasons);
+    IReadOnlyDictionary<string, int> OutOfScopeReasons)
+{
+    public BanEnforcementReport? Enforcement { get; init; }
+}
+
+/// <summary>
+/// One ban's enforcement: what this sweep did (newly enforced, removed) and the lifecycle of its devices from the journal
+/// (enforcing, resolved, unenforceable by reason, failed, still present after check-in).
+/// </summary>
+public sealed record BanEnforcementReport(
+    string? Held,
+    string? Stopped,
+    bool WoundDown,
+    int DaysPastDeadline,
+    int NewlyEnforced,
+    int Removed,
+    int Enforcing,
+    int Resolved,
+    int Failed,
+    int NotRemovableByUninstall,
+    IReadOnlyDictionary<string, int> UnenforceableReasons,
+    IReadOnlyDictionary<string, int> Routes);
+
+public sealed record EnforcementTotals(int NewlyEnforced, int Removed, int Enforcing, int Resolved, int Unenforceable, int Failed, int NotRemovableByUninstall)
+{
+    public static EnforcementTotals None { get; } = new(0, 0, 0, 0, 0, 0, 0);
+}
 
 /// <summary>One write sent to the tenant (none in report mode).</summary>
 public sealed record WriteRecord(string BanId, string Action, string Target, string Result);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using IntuneBanSync.BanList;
+using IntuneBanSync.Enforcement;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
 using IntuneBanSync.Journal;
@@ -16,11 +17,16 @@ namespace IntuneBanSync.Sweeps;
 /// One sweep of one tenant: inventory (app → devices, streamed) → scope → a decision per (ban, device) → journal → report.
 /// The CLI, the timer and the HTTP functions all call this.
 /// </summary>
-public sealed class SweepEngine(IIntuneGraph graph, JournalStore journal, TimeProvider time, SweepSettings settings, ILogger<SweepEngine> logger)
+public sealed class SweepEngine(
+    IIntuneGraph graph, IEnforcementGraph enforcement, JournalStore journal, TimeProvider time, SweepSettings settings, ILogger<SweepEngine> logger)
 {
     /// <summary>An engine over the real Graph SDK, for callers without a DI container (the CLI, the demo, tests, the benchmark).</summary>
-    public static SweepEngine Over(GraphOptions graph, JournalStore journal, TimeProvider time, SweepSettings? settings = null, ILogger<SweepEngine>? logger = null) =>
-        new(new GraphIntune(GraphClientBuilder.Create(graph), graph), journal, time, settings ?? new SweepSettings(), logger ?? NullLogger<SweepEngine>.Instance);
+    public static SweepEngine Over(
+        GraphOptions graph, JournalStore journal, TimeProvider time, SweepSettings? settings = null, ILogger<SweepEngine>? logger = null, HttpMessageHandler? finalHandler = null)
+    {
+        var client = GraphClientBuilder.Create(graph, finalHandler: finalHandler);
+        return new(new GraphIntune(client, graph), new GraphEnforcement(client, graph), journal, time, settings ?? new SweepSettings(), logger ?? NullLogger<SweepEngine>.Instance);
+    }
 
     public async Task<SweepReport> RunAsync(SweepRequest request, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
@@ -29,7 +35,7 @@ public sealed class SweepEngine(IIntuneGraph graph, JournalStore journal, TimePr
         var runId = NewRunId(startedAt);
         var banList = request.BanList;
         var problems = new List<string>();
-        var modes = EffectiveModes(request, problems);
+        var modes = EffectiveModes(request);
         var mode = request.ModeOverride?.ToString().ToLowerInvariant() ?? (modes.Values.Contains("enforce") ? "enforce" : "report");
 
         // An unknown device is the caller's mistake, not a failed run: nothing is journaled for it.
@@ -54,7 +60,7 @@ public sealed class SweepEngine(IIntuneGraph graph, JournalStore journal, TimePr
                 states[ban.Id] = await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, ct);
 
             var findings = new List<Finding>();
-            var newStates = new List<DeviceBanState>();
+            var banSweeps = banList.Bans.ToDictionary(b => b.Id, b => new BanSweep(b));
             var devicesRead = true;
             var evaluated = 0;
             try
@@ -72,8 +78,7 @@ public sealed class SweepEngine(IIntuneGraph graph, JournalStore journal, TimePr
                         decisions.Add(decision);
                         if (IsWorthJournaling(decision, apps))
                             findings.Add(FindingOf(decision, device, apps));
-                        if (apps.Count > 0)
-                            newStates.Add(StateOf(states[ban.Id].GetValueOrDefault(device.Id), decision, runId, startedAt));
+                        Gather(banSweeps[ban.Id], states[ban.Id], device, decision, apps);
                     }
 
                     report.Add(device, decisions);
@@ -95,12 +100,18 @@ public sealed class SweepEngine(IIntuneGraph graph, JournalStore journal, TimePr
 
             progress?.Report(new SweepProgress("Writing the journal", evaluated));
             await journal.AppendFindingsAsync(request.Tenant, runId, findings, ct);
+
+            var log = new WriteLog(journal, request.Tenant, runId, time);
+            var enforced = await EnforceAsync(request, banSweeps, states, modes, log, problems, asOf, progress, ct);
+            var newStates = NextStates(banSweeps, states, enforced, coverage, runId, startedAt);
             await journal.SaveDeviceStatesAsync(request.Tenant, newStates, ct);
 
             problems.InsertRange(0, coverage.Problems);
-            var status = coverage.IsComplete && devicesRead && groups.Unreadable.Count == 0 ? SweepStatus.Completed : SweepStatus.Incomplete;
+            var readFailed = !coverage.IsComplete || !devicesRead || groups.Unreadable.Count > 0 || enforced.Values.Any(e => e.Stopped?.StartsWith("could not read", StringComparison.Ordinal) == true);
+            var status = readFailed ? SweepStatus.Incomplete : enforced.Values.Any(e => e.Held is not null) ? SweepStatus.Held : SweepStatus.Completed;
             var endedAt = time.GetUtcNow();
-            var result = report.Build(runId, request.Tenant, request.Trigger, mode, status, startedAt, endedAt, asOf, [], problems);
+            var result = report.Build(runId, request.Tenant, request.Trigger, mode, status, startedAt, endedAt, asOf, log.Writes, problems);
+            result = EnforcementReport.Add(result, banList, enforced, newStates.Concat(UnchangedStates(states, newStates)).ToList(), asOf);
             await journal.SaveRunAsync(
                 run with { EndedAt = endedAt, Status = status, Counts = result.Counts, SummaryJson = JsonSerializer.Serialize(result, ReportJson.Options) },
                 ct);
@@ -243,18 +254,102 @@ public sealed class SweepEngine(IIntuneGraph graph, JournalStore journal, TimePr
             ReportBuilder.PlatformLabel(device), ReportBuilder.OwnershipLabel(device),
             device.UserId, device.DeviceName, device.UserPrincipalName);
 
-    private static DeviceBanState StateOf(DeviceBanState? previous, Decision decision, string runId, DateTimeOffset now) =>
-        new(decision.BanId, decision.DeviceId, previous?.FirstSeen ?? now, now, decision.Kind.ToString(), runId);
+    /// <summary>Keeps, for enforcement and the lifecycle, the devices of a ban that matter: seen with the app, or already known to the journal.</summary>
+    private static void Gather(BanSweep sweep, IReadOnlyDictionary<string, DeviceBanState> states, DeviceRecord device, Decision decision, List<DetectedAppRecord> apps)
+    {
+        if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Clean)
+            sweep.InScopeDevices++;
+        if (apps.Count > 0 || states.ContainsKey(device.Id))
+            sweep.Devices[device.Id] = new BanObservation(device, decision, apps);
+    }
 
-    private static Dictionary<string, string> EffectiveModes(SweepRequest request, List<string> problems)
+    /// <summary>Only bans in enforce mode write; a report sweep sends nothing to the tenant.</summary>
+    private async Task<Dictionary<string, BanEnforcementResult>> EnforceAsync(
+        SweepRequest request, Dictionary<string, BanSweep> banSweeps, Dictionary<string, IReadOnlyDictionary<string, DeviceBanState>> states,
+        Dictionary<string, string> modes, WriteLog log, List<string> problems, DateTimeOffset asOf, IProgress<SweepProgress>? progress, CancellationToken ct)
+    {
+        var results = new Dictionary<string, BanEnforcementResult>();
+        if (request.ModeOverride == EnforcementMode.Report || !request.Target.IsWholeTenant)
+            return results;
+
+        var enforcer = new BanEnforcer(enforcement, journal, log, request.Tenant);
+        var policy = new EnforcementPolicy(request.OverrideBlastRadius || settings.OverrideBlastRadius, settings.MaxNewEnforcementsPerSweep);
+        var budget = new EnforcementBudget(settings.MaxNewEnforcementsPerSweep);
+        var resources = (await journal.ListBanResourcesAsync(request.Tenant, ct)).ToDictionary(r => r.BanId);
+        foreach (var ban in request.BanList.Bans.Where(b => modes[b.Id] == "enforce"))
+        {
+            progress?.Report(new SweepProgress($"Enforcing {ban.Name}", results.Count));
+            results[ban.Id] = await GuardedAsync(ban.Id, problems, () =>
+                asOf >= ban.ExpiresOn
+                    ? resources.TryGetValue(ban.Id, out var created) && !created.WoundDown
+                        ? enforcer.WindDownAsync(ban.Id, created, ct)
+                        : Task.FromResult(BanEnforcementResult.Nothing(ban.Id))
+                    : ban.IsActiveAt(asOf)
+                        ? enforcer.EnforceAsync(banSweeps[ban.Id], states[ban.Id], policy, budget, ct)
+                        : Task.FromResult(BanEnforcementResult.Nothing(ban.Id)));
+            if (results[ban.Id].Held is { } held)
+                problems.Add($"Ban '{ban.Id}' {held}.");
+            if (results[ban.Id].Stopped is { } stopped)
+                problems.Add($"Ban '{ban.Id}' stopped: {stopped}");
+        }
+
+        // A ban that left the list takes with it what we created for it.
+        foreach (var gone in resources.Values.Where(r => !r.WoundDown && request.BanList.FindBan(r.BanId) is null))
+            results[gone.BanId] = await GuardedAsync(gone.BanId, problems, () => enforcer.WindDownAsync(gone.BanId, gone, ct));
+        return results;
+    }
+
+    /// <summary>A read that fails during enforcement stops that ban for this sweep and changes no state.</summary>
+    private async Task<BanEnforcementResult> GuardedAsync(string banId, List<string> problems, Func<Task<BanEnforcementResult>> enforce)
+    {
+        try
+        {
+            return await enforce();
+        }
+        catch (GraphReadException e)
+        {
+            SweepLog.ReadFailed(logger, e, banId, e.What);
+            return new BanEnforcementResult(banId, null, $"could not read {e.What}; nothing changed for this ban", new Dictionary<string, DeviceEnforcement>());
+        }
+    }
+
+    private static List<DeviceBanState> NextStates(
+        Dictionary<string, BanSweep> banSweeps, Dictionary<string, IReadOnlyDictionary<string, DeviceBanState>> states,
+        Dictionary<string, BanEnforcementResult> enforced, InventoryCoverage coverage, string runId, DateTimeOffset now)
+    {
+        var next = new List<DeviceBanState>();
+        foreach (var (banId, sweep) in banSweeps)
+        {
+            var results = enforced.GetValueOrDefault(banId);
+            var stopped = results?.Stopped is not null;
+            foreach (var observation in sweep.Devices.Values)
+            {
+                var previous = states[banId].GetValueOrDefault(observation.Device.Id);
+                var platform = DeviceClassification.PlatformOf(observation.Device.OperatingSystem);
+                var proven = platform is { } p && coverage.CanProveAbsence(banId, p);
+                var state = stopped ? previous : DeviceLifecycle.Next(previous, observation, results?.Devices.GetValueOrDefault(observation.Device.Id), proven, runId, now);
+                if (state is not null && state != previous)
+                    next.Add(state);
+            }
+        }
+
+        return next;
+    }
+
+    private static IEnumerable<DeviceBanState> UnchangedStates(
+        Dictionary<string, IReadOnlyDictionary<string, DeviceBanState>> states, List<DeviceBanState> changed)
+    {
+        var keys = changed.Select(s => (s.BanId, s.DeviceId)).ToHashSet();
+        return states.Values.SelectMany(s => s.Values).Where(s => !keys.Contains((s.BanId, s.DeviceId)));
+    }
+
+    private static Dictionary<string, string> EffectiveModes(SweepRequest request)
     {
         var modes = new Dictionary<string, string>();
         foreach (var ban in request.BanList.Bans)
         {
             var mode = request.ModeOverride ?? ban.Enforcement;
-            if (mode == EnforcementMode.Enforce)
-                problems.Add($"Ban '{ban.Id}' is set to enforce, but enforcement is not available in this version: it ran in report mode.");
-            modes[ban.Id] = "report";
+            modes[ban.Id] = mode == EnforcementMode.Enforce ? "enforce" : "report";
         }
 
         return modes;

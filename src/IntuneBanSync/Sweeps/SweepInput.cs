@@ -22,7 +22,7 @@ public static class SweepInput
     {
         null => null,
         "report" => EnforcementMode.Report,
-        "enforce" => throw new SweepInputException("mode", "enforce is not available yet in this version; use report."),
+        "enforce" => EnforcementMode.Enforce,
         var other => throw new SweepInputException("mode", $"'{other}' is not a mode; use report or enforce."),
     };
 }

@@ -10,7 +10,8 @@ public sealed record SweepRequest(
     string Trigger,
     SweepTarget Target,
     EnforcementMode? ModeOverride = null,
-    DateTimeOffset? AsOf = null);
+    DateTimeOffset? AsOf = null,
+    bool OverrideBlastRadius = false);
 
 /// <summary>The whole tenant, one user's devices (object id or UPN), or one managed device.</summary>
 public sealed record SweepTarget(string? User = null, string? Device = null)
@@ -35,4 +36,11 @@ public sealed class SweepSettings
     /// <summary>Findings are written in batches of this many rows (a transaction holds at most 100).</summary>
     [Range(100, 10_000)]
     public int FindingsFlushSize { get; set; } = 1000;
+
+    /// <summary>New enforcements of all bans together in one sweep; a ban that would pass it is held.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxNewEnforcementsPerSweep { get; set; } = 1000;
+
+    /// <summary>Lifts every blast-radius cap. For a deliberate first enforcement of a large fleet; the report still says how many.</summary>
+    public bool OverrideBlastRadius { get; set; }
 }
