@@ -56,6 +56,38 @@ internal sealed class DeviceStateEntity : JournalEntity
     public DateTimeOffset LastSeen { get; set; }
     public string LastDecision { get; set; } = "";
     public string? LastRunId { get; set; }
+    public string? State { get; set; }
+    public string? StateReason { get; set; }
+    public DateTimeOffset? EnforcedAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public string? EntraObjectId { get; set; }
+    public string? Route { get; set; }
+    public string? UserId { get; set; }
+    public string? DeviceName { get; set; }
+}
+
+/// <summary>An intent or an outcome; <see cref="Kind"/> says which, and only that kind's columns are set.</summary>
+internal sealed class AuditEntity : JournalEntity
+{
+    public string Kind { get; set; } = "";
+    public string WriteId { get; set; } = "";
+    public string BanId { get; set; } = "";
+    public DateTimeOffset At { get; set; }
+    public string? DeviceId { get; set; }
+    public string? Action { get; set; }
+    public string? Target { get; set; }
+    public string? RunId { get; set; }
+    public string? Result { get; set; }
+    public string? Detail { get; set; }
+}
+
+internal sealed class BanResourcesEntity : JournalEntity
+{
+    public string GroupName { get; set; } = "";
+    public string? GroupId { get; set; }
+    public bool GroupCreatedByUs { get; set; }
+    public bool WoundDown { get; set; }
+    public string AppsJson { get; set; } = "[]";
 }
 
 /// <summary>The one place where journal records become entities and back.</summary>
@@ -71,6 +103,8 @@ internal static class JournalMapping
     public const int MaxFindingTextLength = 1_024;
 
     private const string TruncationMarker = "…[truncated]";
+
+    private static readonly JsonSerializerOptions ResourcesOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private static readonly JsonSerializerOptions SummaryWrapperOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
@@ -168,6 +202,14 @@ internal static class JournalMapping
             LastSeen = state.LastSeen,
             LastDecision = Cap(state.LastDecision, MaxFindingTextLength),
             LastRunId = CapOrNull(state.LastRunId, MaxFindingTextLength),
+            State = CapOrNull(state.State, MaxFindingTextLength),
+            StateReason = CapOrNull(state.StateReason, MaxFindingTextLength),
+            EnforcedAt = state.EnforcedAt,
+            ResolvedAt = state.ResolvedAt,
+            EntraObjectId = CapOrNull(state.EntraObjectId, MaxFindingTextLength),
+            Route = CapOrNull(state.Route, MaxFindingTextLength),
+            UserId = CapOrNull(state.UserId, MaxFindingTextLength),
+            DeviceName = CapOrNull(state.DeviceName, MaxFindingTextLength),
         };
     }
 
@@ -177,7 +219,99 @@ internal static class JournalMapping
         entity.FirstSeen,
         entity.LastSeen,
         entity.LastDecision,
-        entity.LastRunId);
+        entity.LastRunId,
+        entity.State,
+        entity.StateReason,
+        entity.EnforcedAt,
+        entity.ResolvedAt,
+        entity.EntraObjectId,
+        entity.Route,
+        entity.UserId,
+        entity.DeviceName);
+
+    public static AuditEntity ToEntity(string tenant, WriteIntent intent)
+    {
+        var key = JournalKeys.AuditIntent(tenant, intent.BanId, intent.WriteId);
+        return new AuditEntity
+        {
+            PartitionKey = key.PartitionKey,
+            RowKey = key.RowKey,
+            Kind = JournalKeys.IntentKind,
+            WriteId = intent.WriteId,
+            BanId = intent.BanId,
+            At = intent.At,
+            DeviceId = intent.DeviceId,
+            Action = Cap(intent.Action, MaxFindingTextLength),
+            Target = Cap(intent.Target, MaxFindingTextLength),
+            RunId = Cap(intent.RunId, MaxFindingTextLength),
+        };
+    }
+
+    public static AuditEntity ToEntity(string tenant, WriteOutcome outcome)
+    {
+        var key = JournalKeys.AuditOutcome(tenant, outcome.BanId, outcome.WriteId);
+        return new AuditEntity
+        {
+            PartitionKey = key.PartitionKey,
+            RowKey = key.RowKey,
+            Kind = JournalKeys.OutcomeKind,
+            WriteId = outcome.WriteId,
+            BanId = outcome.BanId,
+            At = outcome.At,
+            Result = Cap(outcome.Result, MaxFindingTextLength),
+            Detail = CapOrNull(outcome.Detail, MaxFindingTextLength),
+        };
+    }
+
+    public static WriteIntent ToIntent(AuditEntity entity) => new(
+        entity.WriteId,
+        entity.BanId,
+        entity.DeviceId,
+        entity.Action ?? "",
+        entity.Target ?? "",
+        entity.RunId ?? "",
+        entity.At);
+
+    public static WriteOutcome ToOutcome(AuditEntity entity) => new(entity.WriteId, entity.BanId, entity.Result ?? "", entity.Detail, entity.At);
+
+    /// <summary>
+    /// Ban resources name what a wind-down may delete, so they are stored exactly or not at all: a name or an app list
+    /// too long for its column is refused rather than cut.
+    /// </summary>
+    public static BanResourcesEntity ToEntity(string tenant, BanResources resources)
+    {
+        var key = JournalKeys.BanResources(tenant, resources.BanId);
+        var apps = JsonSerializer.Serialize(resources.Apps ?? [], ResourcesOptions);
+        if (apps.Length > MaxSummaryLength)
+        {
+            throw new ArgumentException($"The apps of ban {resources.BanId} serialize to {apps.Length} characters; a journal column holds at most {MaxSummaryLength}.", nameof(resources));
+        }
+
+        if (resources.GroupName.Length > MaxFindingTextLength || resources.GroupId?.Length > MaxFindingTextLength)
+        {
+            throw new ArgumentException($"The group of ban {resources.BanId} has a name or id longer than {MaxFindingTextLength} characters.", nameof(resources));
+        }
+
+        return new BanResourcesEntity
+        {
+            PartitionKey = key.PartitionKey,
+            RowKey = key.RowKey,
+            GroupName = resources.GroupName,
+            GroupId = resources.GroupId,
+            GroupCreatedByUs = resources.GroupCreatedByUs,
+            WoundDown = resources.WoundDown,
+            AppsJson = apps,
+        };
+    }
+
+    public static BanResources ToRecord(BanResourcesEntity entity) => new(
+        entity.RowKey,
+        entity.GroupName,
+        entity.GroupId,
+        entity.GroupCreatedByUs,
+        JsonSerializer.Deserialize<List<BanAppResource>>(entity.AppsJson, ResourcesOptions)
+            ?? throw new InvalidDataException($"Ban {entity.RowKey} of tenant {entity.PartitionKey} has no app list."),
+        entity.WoundDown);
 
     /// <summary>
     /// A summary too large for one Table string is replaced by a JSON object holding its head, so that whoever

@@ -6,7 +6,12 @@ public static class JournalKeys
     /// <summary>Separates the parts of a composite key; the parts themselves may not contain it, so a key has one reading.</summary>
     public const char Separator = '|';
 
-    /// <summary>Table names are at most 63 characters and the longest suffix is "DeviceStates".</summary>
+    /// <summary>The last part of an audit row key: the row holds a write's intent or its outcome.</summary>
+    public const string IntentKind = "intent";
+
+    public const string OutcomeKind = "outcome";
+
+    /// <summary>Table names are at most 63 characters and the longest suffixes, "DeviceStates" and "BanResources", have 12.</summary>
     public const int MaxTablePrefixLength = 63 - 12;
 
     public static string RunsTable(string prefix) => ValidateTablePrefix(prefix) + "Runs";
@@ -14,6 +19,10 @@ public static class JournalKeys
     public static string FindingsTable(string prefix) => ValidateTablePrefix(prefix) + "Findings";
 
     public static string DeviceStatesTable(string prefix) => ValidateTablePrefix(prefix) + "DeviceStates";
+
+    public static string AuditTable(string prefix) => ValidateTablePrefix(prefix) + "Audit";
+
+    public static string BanResourcesTable(string prefix) => ValidateTablePrefix(prefix) + "BanResources";
 
     public static string RunsPartition(string tenant) => Part(tenant, "tenant");
 
@@ -29,6 +38,17 @@ public static class JournalKeys
     public static TableKey DeviceState(string tenant, string banId, string deviceId) => new(DeviceStatesPartition(tenant, banId), DeviceStateRow(deviceId));
 
     public static string DeviceStateRow(string deviceId) => Part(deviceId, "deviceId");
+
+    public static string AuditPartition(string tenant, string banId) => Composite(Part(tenant, "tenant"), Part(banId, "banId"), "tenant and banId");
+
+    /// <summary>The intent and the outcome of one write sit side by side in the ban's partition.</summary>
+    public static TableKey AuditIntent(string tenant, string banId, string writeId) => new(AuditPartition(tenant, banId), AuditRow(writeId, IntentKind));
+
+    public static TableKey AuditOutcome(string tenant, string banId, string writeId) => new(AuditPartition(tenant, banId), AuditRow(writeId, OutcomeKind));
+
+    public static string BanResourcesPartition(string tenant) => Part(tenant, "tenant");
+
+    public static TableKey BanResources(string tenant, string banId) => new(BanResourcesPartition(tenant), Part(banId, "banId"));
 
     /// <summary>
     /// The partitions holding a tenant's device states, as a half-open range: every "{tenant}|…" sorts at or after the lower bound
@@ -71,6 +91,8 @@ public static class JournalKeys
 
         return value;
     }
+
+    private static string AuditRow(string writeId, string kind) => Composite(Part(writeId, "writeId"), kind, "writeId");
 
     private static string Composite(string first, string second, string field) => TableKeys.Validate($"{first}{Separator}{second}", field);
 }

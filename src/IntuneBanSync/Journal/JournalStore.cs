@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 
 namespace IntuneBanSync.Journal;
 
-/// <summary>Runs, findings and per (ban, device) state in Table Storage. Tables are named {TablePrefix}Runs, {TablePrefix}Findings, {TablePrefix}DeviceStates.</summary>
+/// <summary>Runs, findings, per (ban, device) state, the audit of writes and what was created per ban, in Table Storage. Tables are named {TablePrefix}Runs, {TablePrefix}Findings, {TablePrefix}DeviceStates, {TablePrefix}Audit and {TablePrefix}BanResources.</summary>
 public sealed class JournalStore(TableServiceClient service, string tablePrefix)
 {
     /// <summary>The service's limit on the entities of one transaction.</summary>
@@ -12,6 +12,8 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
     private readonly TableClient _runs = service.GetTableClient(JournalKeys.RunsTable(tablePrefix));
     private readonly TableClient _findings = service.GetTableClient(JournalKeys.FindingsTable(tablePrefix));
     private readonly TableClient _deviceStates = service.GetTableClient(JournalKeys.DeviceStatesTable(tablePrefix));
+    private readonly TableClient _audit = service.GetTableClient(JournalKeys.AuditTable(tablePrefix));
+    private readonly TableClient _banResources = service.GetTableClient(JournalKeys.BanResourcesTable(tablePrefix));
 
     public string RunsTableName => _runs.Name;
 
@@ -19,9 +21,13 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
 
     public string DeviceStatesTableName => _deviceStates.Name;
 
+    public string AuditTableName => _audit.Name;
+
+    public string BanResourcesTableName => _banResources.Name;
+
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {
-        foreach (var table in (TableClient[])[_runs, _findings, _deviceStates])
+        foreach (var table in (TableClient[])[_runs, _findings, _deviceStates, _audit, _banResources])
         {
             await table.CreateIfNotExistsAsync(ct);
         }
@@ -117,13 +123,7 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
         ArgumentNullException.ThrowIfNull(states);
         var entities = LastPerRow(states.Select(state => JournalMapping.ToEntity(tenant, state)));
 
-        foreach (var partition in entities.GroupBy(entity => entity.PartitionKey, StringComparer.Ordinal))
-        {
-            foreach (var chunk in partition.Chunk(MaxTransactionSize))
-            {
-                await UpsertInOneTransactionAsync(_deviceStates, chunk, ct);
-            }
-        }
+        await UpsertPerPartitionAsync(_deviceStates, entities, ct);
     }
 
     /// <summary>
@@ -150,6 +150,18 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
         return result;
     }
 
+    /// <summary>A transaction holds one partition, so rows are grouped by partition, then sent a hundred at a time.</summary>
+    private static async Task UpsertPerPartitionAsync<T>(TableClient table, IEnumerable<T> entities, CancellationToken ct) where T : ITableEntity
+    {
+        foreach (var partition in entities.GroupBy(entity => entity.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.Chunk(MaxTransactionSize))
+            {
+                await UpsertInOneTransactionAsync(table, chunk, ct);
+            }
+        }
+    }
+
     private static async Task UpsertInOneTransactionAsync<T>(TableClient table, IEnumerable<T> entities, CancellationToken ct) where T : ITableEntity
     {
         List<TableTransactionAction> actions = [.. entities.Select(entity => new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity))];
@@ -157,21 +169,86 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
         await table.SubmitTransactionAsync(actions, ct);
     }
 
-    // --- Enforcement (issue 3): implemented by the journal helper ---
+    /// <summary>
+    /// Intents, one row each in {prefix}Audit (PK tenant|ban, RK writeId|intent), in transactions of ≤ 100. Written before
+    /// the requests they announce, so a crash between the two leaves an intent without outcome for the next sweep to reconcile.
+    /// </summary>
+    public async Task RecordIntentsAsync(string tenant, IReadOnlyCollection<WriteIntent> intents, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(intents);
+        var entities = LastPerRow(intents.Select(intent => JournalMapping.ToEntity(tenant, intent)));
 
-    /// <summary>Intents, one row each in {prefix}Audit (PK tenant|ban, RK writeId|intent), in transactions of ≤ 100.</summary>
-    public Task RecordIntentsAsync(string tenant, IReadOnlyCollection<WriteIntent> intents, CancellationToken ct) => throw new NotImplementedException();
+        await UpsertPerPartitionAsync(_audit, entities, ct);
+    }
 
-    /// <summary>Outcomes, one row each (RK writeId|outcome), in transactions of ≤ 100.</summary>
-    public Task RecordOutcomesAsync(string tenant, IReadOnlyCollection<WriteOutcome> outcomes, CancellationToken ct) => throw new NotImplementedException();
+    /// <summary>Outcomes, one row each (RK writeId|outcome), in transactions of ≤ 100. A second outcome for a write replaces the first.</summary>
+    public async Task RecordOutcomesAsync(string tenant, IReadOnlyCollection<WriteOutcome> outcomes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var entities = LastPerRow(outcomes.Select(outcome => JournalMapping.ToEntity(tenant, outcome)));
+
+        await UpsertPerPartitionAsync(_audit, entities, ct);
+    }
 
     /// <summary>Every intent of one ban with its outcome (null when none was written), in write-id order.</summary>
-    public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string tenant, string banId, CancellationToken ct) => throw new NotImplementedException();
+    public async Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string tenant, string banId, CancellationToken ct)
+    {
+        var partition = JournalKeys.AuditPartition(tenant, banId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
 
-    public Task<BanResources?> GetBanResourcesAsync(string tenant, string banId, CancellationToken ct) => throw new NotImplementedException();
+        var intents = new List<WriteIntent>();
+        var outcomes = new Dictionary<string, WriteOutcome>(StringComparer.Ordinal);
+        await foreach (var entity in _audit.QueryAsync<AuditEntity>(filter, cancellationToken: ct))
+        {
+            switch (entity.Kind)
+            {
+                case JournalKeys.IntentKind:
+                    intents.Add(JournalMapping.ToIntent(entity));
+                    break;
+                case JournalKeys.OutcomeKind:
+                    outcomes[entity.WriteId] = JournalMapping.ToOutcome(entity);
+                    break;
+                default:
+                    throw new InvalidDataException($"Audit row {entity.RowKey} of {entity.PartitionKey} has the unknown kind '{entity.Kind}'.");
+            }
+        }
 
-    public Task SaveBanResourcesAsync(string tenant, BanResources resources, CancellationToken ct) => throw new NotImplementedException();
+        // Rows sort by "writeId|kind", which is not write-id order when one id is a prefix of another.
+        return [.. intents
+            .OrderBy(intent => intent.WriteId, StringComparer.Ordinal)
+            .Select(intent => new AuditEntry(intent, outcomes.GetValueOrDefault(intent.WriteId)))];
+    }
 
-    /// <summary>Every ban this tenant has resources for, including bans no longer in the ban list.</summary>
-    public Task<IReadOnlyList<BanResources>> ListBanResourcesAsync(string tenant, CancellationToken ct) => throw new NotImplementedException();
+    public async Task<BanResources?> GetBanResourcesAsync(string tenant, string banId, CancellationToken ct)
+    {
+        var key = JournalKeys.BanResources(tenant, banId);
+
+        var response = await _banResources.GetEntityIfExistsAsync<BanResourcesEntity>(key.PartitionKey, key.RowKey, cancellationToken: ct);
+
+        return response.HasValue ? JournalMapping.ToRecord(response.Value!) : null;
+    }
+
+    /// <summary>Writes what exists in the tenant for the ban, replacing what was saved before.</summary>
+    public async Task SaveBanResourcesAsync(string tenant, BanResources resources, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var entity = JournalMapping.ToEntity(tenant, resources);
+
+        await _banResources.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Every ban this tenant has resources for, including bans no longer in the ban list, in ban id order.</summary>
+    public async Task<IReadOnlyList<BanResources>> ListBanResourcesAsync(string tenant, CancellationToken ct)
+    {
+        var partition = JournalKeys.BanResourcesPartition(tenant);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+
+        var resources = new List<BanResources>();
+        await foreach (var entity in _banResources.QueryAsync<BanResourcesEntity>(filter, cancellationToken: ct))
+        {
+            resources.Add(JournalMapping.ToRecord(entity));
+        }
+
+        return resources;
+    }
 }

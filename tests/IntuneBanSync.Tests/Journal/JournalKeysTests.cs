@@ -28,6 +28,69 @@ public sealed class JournalKeysTests
         Assert.Equal(new TableKey("contoso|tiktok", "device-1"), key);
     }
 
+    [Fact]
+    public void Audit_intent_is_keyed_by_tenant_and_ban_then_write_id_and_intent()
+    {
+        var key = JournalKeys.AuditIntent("contoso", "tiktok", "w-0001");
+
+        Assert.Equal(new TableKey("contoso|tiktok", "w-0001|intent"), key);
+    }
+
+    [Fact]
+    public void Audit_outcome_shares_the_partition_of_its_intent_and_differs_only_in_kind()
+    {
+        var key = JournalKeys.AuditOutcome("contoso", "tiktok", "w-0001");
+
+        Assert.Equal(new TableKey("contoso|tiktok", "w-0001|outcome"), key);
+    }
+
+    [Fact]
+    public void Ban_resources_are_keyed_by_tenant_then_ban()
+    {
+        var key = JournalKeys.BanResources("contoso", "tiktok");
+
+        Assert.Equal(new TableKey("contoso", "tiktok"), key);
+    }
+
+    [Theory]
+    [InlineData("tenant", "con|toso", "tiktok", "w-1")]
+    [InlineData("tenant", "con\\toso", "tiktok", "w-1")]
+    [InlineData("banId", "contoso", "tik|tok", "w-1")]
+    [InlineData("banId", "contoso", "tik#tok", "w-1")]
+    [InlineData("writeId", "contoso", "tiktok", "w|1")]
+    [InlineData("writeId", "contoso", "tiktok", "w?1")]
+    [InlineData("writeId", "contoso", "tiktok", "w\u00001")]
+    [InlineData("writeId", "contoso", "tiktok", "")]
+    public void Audit_key_parts_that_are_not_allowed_are_rejected_naming_the_field(string field, string tenant, string banId, string writeId)
+    {
+        var intent = Assert.Throws<ArgumentException>(() => JournalKeys.AuditIntent(tenant, banId, writeId));
+        var outcome = Assert.Throws<ArgumentException>(() => JournalKeys.AuditOutcome(tenant, banId, writeId));
+
+        Assert.Equal(field, intent.ParamName);
+        Assert.Equal(field, outcome.ParamName);
+    }
+
+    [Fact]
+    public void Audit_row_of_a_write_id_too_long_for_a_key_is_rejected()
+    {
+        var writeId = new string('w', TableKeys.MaxLength - "|intent".Length + 1);
+
+        var error = Assert.Throws<ArgumentException>(() => JournalKeys.AuditIntent("contoso", "tiktok", writeId));
+
+        Assert.Equal("writeId", error.ParamName);
+    }
+
+    [Theory]
+    [InlineData("tenant", "con/toso", "tiktok")]
+    [InlineData("banId", "contoso", "tik?tok")]
+    [InlineData("banId", "contoso", "tik|tok")]
+    public void Ban_resources_key_parts_that_are_not_allowed_are_rejected_naming_the_field(string field, string tenant, string banId)
+    {
+        var error = Assert.Throws<ArgumentException>(() => JournalKeys.BanResources(tenant, banId));
+
+        Assert.Equal(field, error.ParamName);
+    }
+
     [Theory]
     [InlineData("tenant", "con|toso", "run-1", "tiktok", "device-1")]
     [InlineData("runId", "contoso", "run|1", "tiktok", "device-1")]
@@ -76,13 +139,13 @@ public sealed class JournalKeysTests
     }
 
     [Theory]
-    [InlineData("Ibs", "IbsRuns", "IbsFindings", "IbsDeviceStates")]
-    [InlineData("j2026", "j2026Runs", "j2026Findings", "j2026DeviceStates")]
-    public void Table_names_are_the_prefix_and_the_table(string prefix, string runs, string findings, string deviceStates)
+    [InlineData("Ibs", "IbsRuns", "IbsFindings", "IbsDeviceStates", "IbsAudit", "IbsBanResources")]
+    [InlineData("j2026", "j2026Runs", "j2026Findings", "j2026DeviceStates", "j2026Audit", "j2026BanResources")]
+    public void Table_names_are_the_prefix_and_the_table(string prefix, string runs, string findings, string deviceStates, string audit, string banResources)
     {
-        string[] names = [JournalKeys.RunsTable(prefix), JournalKeys.FindingsTable(prefix), JournalKeys.DeviceStatesTable(prefix)];
+        string[] names = [JournalKeys.RunsTable(prefix), JournalKeys.FindingsTable(prefix), JournalKeys.DeviceStatesTable(prefix), JournalKeys.AuditTable(prefix), JournalKeys.BanResourcesTable(prefix)];
 
-        Assert.Equal([runs, findings, deviceStates], names);
+        Assert.Equal([runs, findings, deviceStates, audit, banResources], names);
     }
 
     [Theory]
@@ -104,8 +167,8 @@ public sealed class JournalKeysTests
     {
         var prefix = "j" + new string('0', JournalKeys.MaxTablePrefixLength - 1);
 
-        var name = JournalKeys.DeviceStatesTable(prefix);
+        string[] names = [JournalKeys.DeviceStatesTable(prefix), JournalKeys.BanResourcesTable(prefix)];
 
-        Assert.Equal(63, name.Length);
+        Assert.All(names, name => Assert.Equal(63, name.Length));
     }
 }
