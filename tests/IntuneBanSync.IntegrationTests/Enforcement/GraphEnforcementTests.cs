@@ -222,6 +222,23 @@ public sealed class GraphEnforcementTests
     }
 
     [Fact]
+    public async Task A_patch_refused_for_another_reason_reports_its_members_failed_without_ref_fallback()
+    {
+        await using var tenant = await StartAsync();
+        var graph = Enforcement(tenant);
+        var group = await graph.CreateSecurityGroupAsync("IBS Uninstall TikTok", "", default);
+        var devices = tenant.State.EntraDevices.Take(3).Select(d => d.Id).ToList();
+        tenant.Faults.FailPath(@"^groups/[^/]+$", 403);
+        tenant.Requests.Reset();
+
+        var results = await graph.AddMembersAsync(group, devices, default);
+
+        Assert.All(devices, id => Assert.Equal(MemberOutcome.Failed, results[id].Outcome));
+        Assert.Contains("403", results[devices[0]].Detail, StringComparison.Ordinal);
+        Assert.Equal(0, tenant.Requests.ByKind.GetValueOrDefault("POST groups/{id}/members/$ref"));
+    }
+
+    [Fact]
     public async Task Removing_a_member_twice_is_done_then_already_done()
     {
         await using var tenant = await StartAsync();
