@@ -5,6 +5,9 @@ public sealed record SimulatorOptions
 {
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>The clock of the throttling windows; apart from the tenant's, so a test that freezes the tenant's time does not freeze its throttling.</summary>
+    public TimeProvider ThrottleClock { get; init; } = TimeProvider.System;
+
     /// <summary>Scales the 20 s throttling window and its Retry-After, so tests need not wait real seconds.</summary>
     public double TimeFactor { get; init; } = 1.0;
 

@@ -28,7 +28,7 @@ internal sealed class ThrottleGate(SimulatorOptions options)
             ThrottleCategory.Apps => options.AppsLimit,
             _ => options.DirectoryLimit,
         };
-        var now = options.TimeProvider.GetUtcNow();
+        var now = options.ThrottleClock.GetUtcNow();
         lock (gate)
         {
             if (!windows.TryGetValue(category, out var window) || now >= window.Start + options.ThrottleWindow)

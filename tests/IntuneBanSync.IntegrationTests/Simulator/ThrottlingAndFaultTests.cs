@@ -12,7 +12,7 @@ public sealed class ThrottlingAndFaultTests
     public async Task Requests_beyond_the_category_limit_get_429_with_Retry_After_until_the_window_resets()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { TimeProvider = clock, DevicesLimit = new(3, 1) });
+        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { TimeProvider = clock, ThrottleClock = clock, DevicesLimit = new(3, 1) });
         using var client = SimulatorGraph.Client(tenant, retries: false);
         var id = tenant.State.ManagedDevices[0].Id;
         for (var i = 0; i < 3; i++)
@@ -37,7 +37,7 @@ public sealed class ThrottlingAndFaultTests
     public async Task Writes_have_their_own_lower_limit()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { TimeProvider = clock, DevicesLimit = new(100, 1) });
+        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { TimeProvider = clock, ThrottleClock = clock, DevicesLimit = new(100, 1) });
         using var client = SimulatorGraph.Client(tenant, retries: false);
         var id = tenant.State.ManagedDevices[0].Id;
         await client.DeviceManagement.ManagedDevices[id].SyncDevice.PostAsync();

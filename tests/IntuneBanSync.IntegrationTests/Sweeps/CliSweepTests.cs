@@ -72,7 +72,6 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     }
 
     [Theory]
-    [InlineData("--mode", "enforce", "--mode")]
     [InlineData("--mode", "observe", "--mode")]
     [InlineData("--as-of", "2026-11-28", "--as-of")]
     [InlineData("--device", "not-a-guid", "--device")]
@@ -90,6 +89,19 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
         Assert.Contains(named, stderr);
         Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads);
         Assert.Empty(await TablesNamed(harness.TablePrefix));
+    }
+
+    [Fact]
+    public async Task As_of_with_enforcement_exits_2_naming_it()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+
+        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--mode", "enforce", "--as-of", "2026-11-28T00:00:00Z");
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        Assert.Contains("--as-of", stderr);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads + harness.Tenant.Requests.Snapshot().Writes);
     }
 
     [Fact]

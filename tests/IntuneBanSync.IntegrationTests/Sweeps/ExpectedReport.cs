@@ -10,6 +10,22 @@ internal sealed record ExpectedReport(int Devices, int Offending, int People, in
 {
     private static readonly string[] BannedNames = ["tiktok", "tiktok lite"];
 
+    /// <summary>Devices that are in scope, not police, not exempt, and show a banned app.</summary>
+    public static IReadOnlyList<ManagedDevice> OffendingDevices(TenantState state)
+    {
+        var police = state.TransitiveMemberIds(state.GroupByName("IBS Police").Id);
+        var exempt = state.TransitiveMemberIds(state.GroupByName("IBS TikTok Exemptions").Id);
+        var entraIds = state.EntraDevices.ToDictionary(d => d.DeviceId, d => d.Id, StringComparer.OrdinalIgnoreCase);
+        bool In(IReadOnlySet<string> members, ManagedDevice d) =>
+            (d.UserId is not null && members.Contains(d.UserId)) ||
+            (entraIds.TryGetValue(d.AzureAdDeviceId, out var objectId) && members.Contains(objectId));
+        return state.ManagedDevices
+            .Where(d => d.OperatingSystem is "iOS" or "iPadOS" or "Android" or "Windows" or "macOS" && d.Ownership is "company" or "personal")
+            .Where(d => !In(police, d) && !In(exempt, d))
+            .Where(d => state.VisibleApps(d).Any(a => BannedNames.Contains(a.DisplayName.Trim().ToLowerInvariant())))
+            .ToList();
+    }
+
     public static ExpectedReport For(TenantState state, DateTimeOffset now)
     {
         var police = state.TransitiveMemberIds(state.GroupByName("IBS Police").Id);

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
 /// <summary>A simulated tenant, a journal in its own Azurite tables, and the real engine between them.</summary>
-internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurite, TenantSeed seed) : IAsyncDisposable
+internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurite, TenantSeed seed, FakeTimeProvider clock) : IAsyncDisposable
 {
     public SimulatedTenant Tenant { get; } = tenant;
 
@@ -17,7 +17,8 @@ internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurit
 
     public string TablePrefix { get; } = azurite.NewTablePrefix();
 
-    public FakeTimeProvider Clock { get; } = new(seed.Now);
+    /// <summary>The engine's and the simulated tenant's clock (check-ins stamp their last sync with it).</summary>
+    public FakeTimeProvider Clock { get; } = clock;
 
     public JournalStore Journal => new(azurite.CreateTableService(), TablePrefix);
 
@@ -26,22 +27,36 @@ internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurit
     public static async Task<SweepHarness> StartAsync(AzuriteFixture azurite, TenantSeed? seed = null)
     {
         var tenantSeed = seed ?? TenantSeed.Small;
-        var tenant = await SimulatedTenant.StartAsync(tenantSeed, new SimulatorOptions { TimeFactor = 0.01 });
-        return new SweepHarness(tenant, azurite, tenantSeed);
+        var clock = new FakeTimeProvider(tenantSeed.Now);
+        var tenant = await SimulatedTenant.StartAsync(tenantSeed, new SimulatorOptions { TimeFactor = 0.01, TimeProvider = clock });
+        return new SweepHarness(tenant, azurite, tenantSeed, clock);
     }
 
-    public SweepEngine Engine(GraphOptions? options = null)
-    {
-        return SweepEngine.Over(options ?? GraphOptions, Journal, Clock);
-    }
+    public SweepEngine Engine(GraphOptions? options = null, HttpMessageHandler? finalHandler = null) =>
+        SweepEngine.Over(options ?? GraphOptions, Journal, Clock, finalHandler: finalHandler);
 
     public Task<Reports.SweepReport> SweepAsync(BanListDocument banList, SweepTarget? target = null) =>
         Engine().RunAsync(new SweepRequest(banList, "contoso", "test", target ?? SweepTarget.WholeTenant), null, CancellationToken.None);
+
+    public Task<Reports.SweepReport> EnforceAsync(BanListDocument banList, HttpMessageHandler? finalHandler = null, bool overrideBlastRadius = false) =>
+        Engine(finalHandler: finalHandler).RunAsync(
+            new SweepRequest(banList, "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce, OverrideBlastRadius: overrideBlastRadius),
+            null, CancellationToken.None);
 
     /// <summary>The TikTok ban of DESIGN.md: police excluded, one exemption group, uninstall deadline ten days past.</summary>
     public string TikTokBanJson(string enforcement = "report") => SampleBanList.TikTok(Tenant.State, Seed.Now, enforcement);
 
     public BanListDocument TikTokBan() => BanListParser.Parse(TikTokBanJson()).Document!;
+
+    /// <summary>The same ban in enforce mode, optionally with a blastRadius object.</summary>
+    public BanListDocument EnforceBan(string? blastRadius = null)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(TikTokBanJson("enforce"))!;
+        if (blastRadius is not null)
+            json["bans"]![0]!["blastRadius"] = System.Text.Json.Nodes.JsonNode.Parse(blastRadius);
+        var parsed = BanListParser.Parse(json.ToJsonString());
+        return parsed.Document ?? throw new InvalidOperationException(string.Join("; ", parsed.Errors));
+    }
 
     public string WriteBanList(string json)
     {

@@ -1,0 +1,220 @@
+using IntuneBanSync.BanList;
+using IntuneBanSync.Enforcement;
+using IntuneBanSync.IntegrationTests.Infrastructure;
+using IntuneBanSync.Journal;
+using IntuneBanSync.TenantSimulator;
+
+namespace IntuneBanSync.IntegrationTests.Sweeps;
+
+[Collection("Azurite")]
+public sealed class EnforcementTests(AzuriteFixture azurite)
+{
+    private const string UninstallGroup = "IntuneBanSync – TikTok – uninstall";
+
+    [Fact]
+    public async Task Every_enforceable_offending_device_ends_in_the_uninstall_group_and_no_other_device_does()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var expected = EnforceableOffenders(harness.Tenant.State);
+
+        var report = await harness.EnforceAsync(harness.EnforceBan());
+
+        Assert.Equal(SweepStatus.Completed, report.Status);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.OrderBy(x => x), Members(harness.Tenant.State).OrderBy(x => x));
+        Assert.Equal(expected.Count, report.Enforcement.NewlyEnforced);
+    }
+
+    [Fact]
+    public async Task The_group_carries_an_uninstall_assignment_of_the_app_of_each_enforced_platform()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+
+        await harness.EnforceAsync(harness.EnforceBan());
+
+        var state = harness.Tenant.State;
+        var group = state.GroupByName(UninstallGroup).Id;
+        var ios = state.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
+        var windows = state.MobileApps.Single(a => a.ODataType == "winGetApp" && a.PackageIdentifier == "9NH2GPH4JZS4");
+        Assert.Contains(ios.Assignments, a => a.GroupId == group && a.Intent == "uninstall");
+        Assert.Contains(windows.Assignments, a => a.GroupId == group && a.Intent == "uninstall");
+    }
+
+    [Fact]
+    public async Task A_pre_existing_available_assignment_of_the_same_app_survives()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
+        var before = ios.Assignments.Where(a => a.Intent == "available").ToList();
+
+        await harness.EnforceAsync(harness.EnforceBan());
+
+        Assert.NotEmpty(before);
+        var after = harness.Tenant.State.MobileApps.Single(a => a.Id == ios.Id).Assignments;
+        Assert.All(before, b => Assert.Contains(b, after));
+    }
+
+    [Fact]
+    public async Task Android_enterprise_devices_without_an_approved_managed_play_app_are_unenforceable_with_the_reason()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+
+        var report = await harness.EnforceAsync(harness.EnforceBan());
+
+        var ban = report.Bans.Single().Enforcement!;
+        Assert.Contains(ban.UnenforceableReasons, r => r.Key.Contains("managed Google Play", StringComparison.Ordinal) && r.Value > 0);
+    }
+
+    [Fact]
+    public async Task A_second_sweep_with_nothing_changed_sends_no_write()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        await harness.EnforceAsync(harness.EnforceBan());
+        harness.Tenant.Requests.Reset();
+
+        var second = await harness.EnforceAsync(harness.EnforceBan());
+
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
+        Assert.Empty(second.Writes);
+        Assert.Equal(SweepStatus.Completed, second.Status);
+    }
+
+    [Fact]
+    public async Task After_check_in_managed_installs_are_resolved_and_user_installed_ones_stay_offending_as_not_removable()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        await harness.EnforceAsync(harness.EnforceBan());
+        var enforced = EnforcedDevices(harness.Tenant.State);
+        var userCopies = enforced.Count(d => d.InstalledApps.Any(a => IsTikTok(a) && a.Source == AppSource.User));
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+        harness.Tenant.CheckInAll();
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+
+        var after = await harness.EnforceAsync(harness.EnforceBan());
+
+        var ban = after.Bans.Single().Enforcement!;
+        Assert.True(userCopies > 0 && userCopies < enforced.Count, "the seed must hold both kinds of install");
+        Assert.Equal(enforced.Count - userCopies, ban.Resolved);
+        Assert.Equal(userCopies, ban.NotRemovableByUninstall);
+        var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
+        Assert.All(
+            states.Values.Where(s => s.StateReason == DeviceLifecycle.UserInstalled),
+            s => Assert.Contains("user-installed", s.Route, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(6)]
+    public async Task A_crash_after_the_kth_write_converges_to_the_clean_end_state_without_repeating_a_write(int k)
+    {
+        await using var clean = await SweepHarness.StartAsync(azurite);
+        await clean.EnforceAsync(clean.EnforceBan());
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var recorder = new WriteRecorder(crashAfter: k);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.EnforceAsync(harness.EnforceBan(), recorder));
+        recorder.CrashAfter = null;
+        var recovered = await harness.EnforceAsync(harness.EnforceBan(), recorder);
+
+        Assert.Equal(SweepStatus.Completed, recovered.Status);
+        Assert.Equal(EndState(clean.Tenant.State), EndState(harness.Tenant.State));
+        Assert.Equal(recorder.Writes.Count, recorder.Writes.Distinct().Count());
+        var audit = await harness.Journal.GetAuditAsync("contoso", "tiktok", CancellationToken.None);
+        Assert.True(audit.Count >= recorder.Writes.Count);
+        Assert.All(audit, entry => Assert.NotNull(entry.Outcome));
+    }
+
+    [Fact]
+    public async Task Throttling_and_unavailability_give_the_same_end_state()
+    {
+        await using var clean = await SweepHarness.StartAsync(azurite);
+        await clean.EnforceAsync(clean.EnforceBan());
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        harness.Tenant.Faults.RetryAfterSeconds = 0;
+        harness.Tenant.Faults.ThrottleRate = 0.2;
+        harness.Tenant.Faults.ThrottleWithoutRetryAfterShare = 0.5;
+        harness.Tenant.Faults.ServiceUnavailableRate = 0.03;
+
+        var report = await harness.EnforceAsync(harness.EnforceBan());
+
+        Assert.True(harness.Tenant.Requests.Snapshot().Throttled > 0);
+        Assert.Equal(SweepStatus.Completed, report.Status);
+        Assert.Equal(EndState(clean.Tenant.State), EndState(harness.Tenant.State));
+    }
+
+    [Fact]
+    public async Task After_expiry_the_members_and_the_assignment_we_created_are_removed_and_nothing_else_is_touched()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var before = Snapshot(harness.Tenant.State);
+        await harness.EnforceAsync(harness.EnforceBan());
+        harness.Clock.Advance(TimeSpan.FromDays(151));
+
+        var report = await harness.EnforceAsync(harness.EnforceBan());
+
+        var state = harness.Tenant.State;
+        Assert.True(report.Bans.Single().Enforcement!.WoundDown);
+        Assert.Empty(Members(state));
+        Assert.DoesNotContain(state.MobileApps.SelectMany(a => a.Assignments), a => a.GroupId == state.GroupByName(UninstallGroup).Id);
+        var after = Snapshot(state);
+        Assert.Equal(before.Groups, after.Groups.Where(g => g.Key != UninstallGroup).ToDictionary());
+        Assert.All(before.Assignments, a => Assert.Contains(a, after.Assignments));
+    }
+
+    [Fact]
+    public async Task The_blast_radius_cap_holds_a_ban_that_would_exceed_it_and_the_override_lifts_it()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var capped = harness.EnforceBan(blastRadius: """{"maxDevices": 2}""");
+
+        var held = await harness.EnforceAsync(capped);
+
+        Assert.Equal(SweepStatus.Held, held.Status);
+        Assert.Contains("held: blast radius", held.Bans.Single().Enforcement!.Held);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
+        Assert.Empty(Members(harness.Tenant.State));
+
+        var lifted = await harness.EnforceAsync(capped, overrideBlastRadius: true);
+
+        Assert.Equal(SweepStatus.Completed, lifted.Status);
+        Assert.Equal(EnforceableOffenders(harness.Tenant.State).Count, Members(harness.Tenant.State).Count);
+    }
+
+    private static bool IsTikTok(InstalledApp app) => app.DisplayName.Trim().ToLowerInvariant() is "tiktok" or "tiktok lite";
+
+    /// <summary>Offending devices the uninstall can reach: iOS (the catalog has the app) and Windows (WinGet, created on beta).</summary>
+    private static HashSet<string> EnforceableOffenders(TenantState state) =>
+        ExpectedReport.OffendingDevices(state).Where(d => d.OperatingSystem is "iOS" or "iPadOS" or "Windows").Select(d => d.Id).ToHashSet();
+
+    private static List<ManagedDevice> EnforcedDevices(TenantState state)
+    {
+        var members = Members(state);
+        return state.ManagedDevices.Where(d => members.Contains(d.Id)).ToList();
+    }
+
+    /// <summary>The managed device ids whose Entra device object is in our uninstall group.</summary>
+    private static HashSet<string> Members(TenantState state)
+    {
+        var group = state.Groups.SingleOrDefault(g => g.DisplayName == UninstallGroup);
+        if (group is null)
+            return [];
+        var entra = state.EntraDevices.Where(e => group.MemberIds.Contains(e.Id)).Select(e => e.DeviceId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return state.ManagedDevices.Where(d => entra.Contains(d.AzureAdDeviceId)).Select(d => d.Id).ToHashSet();
+    }
+
+    private static string EndState(TenantState state)
+    {
+        var group = state.Groups.Single(g => g.DisplayName == UninstallGroup).Id;
+        var assignments = state.MobileApps
+            .SelectMany(a => a.Assignments.Where(x => x.GroupId == group).Select(x => $"{a.ODataType}:{a.Identifier}:{x.Intent}"))
+            .Order();
+        return string.Join(";", Members(state).Order()) + "|" + string.Join(";", assignments);
+    }
+
+    private static (Dictionary<string, string> Groups, List<string> Assignments) Snapshot(TenantState state) =>
+        (state.Groups.ToDictionary(g => g.DisplayName, g => string.Join(",", g.MemberIds.Order())),
+         state.MobileApps.SelectMany(a => a.Assignments.Select(x => $"{a.Id}:{x.Id}:{x.Intent}:{x.GroupId}")).ToList());
+}
