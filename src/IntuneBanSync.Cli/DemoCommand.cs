@@ -36,7 +36,7 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(int deviceCount, int seed, TextWriter stdout, CancellationToken ct)
     {
         var console = ReportRenderer.ConsoleFor(stdout);
-        console.Write(new Rule("[bold]IntuneBanSync demo[/]: a simulated tenant, swept in report mode"));
+        console.Write(new Rule("[bold]IntuneBanSync demo[/]: a simulated tenant, from report to enforcement"));
 
         await using var azurite = await console.Status().StartAsync("Starting Azurite (Table Storage emulator)…", _ => AzuriteServer.StartAsync(ct));
         var tenantSeed = TenantSeed.Sized(deviceCount, seed) with { Now = TimeProvider.System.GetUtcNow() };
@@ -55,24 +55,51 @@ internal static class DemoCommand
         var journal = new JournalStore(new TableServiceClient(azurite.ConnectionString), "demo");
         var engine = SweepEngine.Over(graphOptions, journal, TimeProvider.System);
 
+        // 1. Report: what the ban affects, before anything is written.
+        console.Write(new Rule("[bold]1. Report sweep[/]: nothing is written to the tenant"));
+        var report = await SweepWithProgressAsync(console, engine, new SweepRequest(banList, "demo", "demo", SweepTarget.WholeTenant), "report", ct);
+        ReportRenderer.Render(report, console);
+        var findings = new List<Finding>();
+        await foreach (var finding in journal.GetFindingsAsync("demo", report.RunId, ct))
+            findings.Add(finding);
+        ReportRenderer.RenderOffenders(findings, console);
+        var steps = new List<(string Step, SweepReport Report, long Writes)> { ("1. report", report, tenant.Requests.Snapshot().Writes) };
+
+        // 2. Enforce: offending devices into the uninstall group, the app's uninstall assignment added.
+        console.Write(new Rule("[bold]2. Enforce sweep[/]: offending devices past the deadline join the uninstall group"));
+        var enforce = new SweepRequest(banList, "demo", "demo", SweepTarget.WholeTenant, EnforcementMode.Enforce);
+        var enforced = await SweepWithProgressAsync(console, engine, enforce, "enforce", ct);
+        ReportRenderer.Render(enforced, console);
+        steps.Add(("2. enforce", enforced, tenant.Requests.Snapshot().Writes - steps.Sum(s => s.Writes)));
+
+        // 3. Devices check in: Intune uninstalls what it installed; user-installed copies stay.
+        console.Write(new Rule("[bold]3. Devices check in[/] (simulated): Intune removes the copies it installed"));
+        var removed = tenant.CheckInAll();
+        console.MarkupLine($"{removed.RemovedApps.Count:N0} managed TikTok installs removed by the uninstall assignment.");
+        var before = tenant.Requests.Snapshot().Writes;
+
+        // 4. Sweep again: managed installs resolved; what uninstall cannot reach is named, with its route.
+        console.Write(new Rule("[bold]4. Sweep after check-in[/]: resolved devices, and copies uninstall cannot reach"));
+        var after = await SweepWithProgressAsync(console, engine, enforce, "enforce", ct);
+        ReportRenderer.Render(after, console);
+        steps.Add(("4. after check-in", after, tenant.Requests.Snapshot().Writes - before));
+        ReportRenderer.RenderLifecycle(steps, console);
+        return ExitCodes.Of(after.Status);
+    }
+
+    private static async Task<SweepReport> SweepWithProgressAsync(IAnsiConsole console, SweepEngine engine, SweepRequest request, string mode, CancellationToken ct)
+    {
         SweepReport? report = null;
         await console.Progress()
             .Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask("Sweeping (report mode)").IsIndeterminate();
+                var task = context.AddTask($"Sweeping ({mode} mode)").IsIndeterminate();
                 var progress = new Progress<SweepProgress>(p => task.Description = $"{p.Phase}: {p.Done:N0}");
-                report = await engine.RunAsync(new SweepRequest(banList, "demo", "demo", SweepTarget.WholeTenant), progress, ct);
+                report = await engine.RunAsync(request, progress, ct);
                 task.Description = "Sweep done";
                 task.StopTask();
             });
-
-        ReportRenderer.Render(report!, console);
-        var findings = new List<Finding>();
-        await foreach (var finding in journal.GetFindingsAsync("demo", report!.RunId, ct))
-            findings.Add(finding);
-        ReportRenderer.RenderOffenders(findings, console);
-        console.MarkupLine($"Graph requests: {tenant.Requests.Snapshot().Reads:N0} reads, {tenant.Requests.Snapshot().Writes:N0} writes.");
-        return ExitCodes.Of(report!.Status);
+        return report!;
     }
 }

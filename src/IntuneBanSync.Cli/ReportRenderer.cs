@@ -58,11 +58,45 @@ internal static class ReportRenderer
                 console.MarkupLine("  unverified because: " + Markup.Escape(string.Join(", ", ban.UnverifiedReasons.Select(r => $"{r.Key} {r.Value:N0}"))));
             if (ban.OutOfScopeReasons.Count > 0)
                 console.MarkupLine("  out of scope because: " + Markup.Escape(string.Join(", ", ban.OutOfScopeReasons.Select(r => $"{r.Key} {r.Value:N0}"))));
+            if (ban.Enforcement is { } e)
+                RenderEnforcement(e, console);
         }
 
         foreach (var problem in report.Problems)
             console.MarkupLine($"[yellow]![/] {Markup.Escape(problem)}");
         console.MarkupLine($"Writes to the tenant: {report.Writes.Count}");
+    }
+
+    private static void RenderEnforcement(BanEnforcementReport e, IAnsiConsole console)
+    {
+        if (e.Held is { } held)
+            console.MarkupLine($"  [yellow]{Markup.Escape(held)}[/]");
+        if (e.Stopped is { } stopped)
+            console.MarkupLine($"  [red]stopped[/]: {Markup.Escape(stopped)}");
+        if (e.WoundDown)
+            console.MarkupLine("  wound down: the members and the assignment IntuneBanSync added were removed");
+        console.MarkupLine(
+            $"  {e.DaysPastDeadline:N0} days past the deadline; newly enforced {e.NewlyEnforced:N0}, enforcing {e.Enforcing:N0}, resolved {e.Resolved:N0}, " +
+            $"failed {e.Failed:N0}, released {e.Removed:N0}, not removable by uninstall {e.NotRemovableByUninstall:N0}");
+        foreach (var (reason, count) in e.UnenforceableReasons)
+            console.MarkupLine($"  unenforceable ({count:N0}): {Markup.Escape(reason)}");
+        if (e.Routes.Count > 0)
+            console.MarkupLine("  routes: " + Markup.Escape(string.Join(", ", e.Routes.Select(r => $"{r.Key} {r.Value:N0}"))));
+    }
+
+    /// <summary>The demo's steps side by side: how offending devices become enforced, then resolved.</summary>
+    public static void RenderLifecycle(IReadOnlyList<(string Step, SweepReport Report, long Writes)> steps, IAnsiConsole console)
+    {
+        var table = new Table().Title("Lifecycle");
+        foreach (var column in new[] { "Step", "Offending", "Newly enforced", "Enforcing", "Resolved", "Not removable by uninstall", "Unenforceable", "Writes" })
+            table.AddColumn(column == "Step" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+        foreach (var (step, report, writes) in steps)
+        {
+            var e = report.Enforcement;
+            table.AddRow(step, N(report.OffendingDevices), N(e.NewlyEnforced), N(e.Enforcing), N(e.Resolved), N(e.NotRemovableByUninstall), N(e.Unenforceable), writes.ToString("N0"));
+        }
+
+        console.Write(table);
     }
 
     /// <summary>The offending devices themselves, with their people: what an administrator acts on.</summary>

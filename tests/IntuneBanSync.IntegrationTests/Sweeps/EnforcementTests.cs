@@ -183,6 +183,55 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         Assert.Equal(EnforceableOffenders(harness.Tenant.State).Count, Members(harness.Tenant.State).Count);
     }
 
+    [Fact]
+    public async Task Devices_in_grace_are_not_enforced_and_nothing_is_written()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
+        json["bans"]![0]!["uninstallBy"] = harness.Seed.Now.AddDays(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+
+        var report = await harness.EnforceAsync(BanListParser.Parse(json.ToJsonString()).Document!);
+
+        Assert.True(report.GraceDevices > 0);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
+        Assert.Empty(Members(harness.Tenant.State));
+    }
+
+    [Fact]
+    public async Task A_device_that_becomes_exempt_leaves_the_uninstall_group()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        await harness.EnforceAsync(harness.EnforceBan());
+        var device = Members(harness.Tenant.State).Order().First();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
+        json["exemptions"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse(
+            $$"""{"id":"case-42","ban":"tiktok","device":"{{device}}","justification":"Press office handset","approvedBy":"CISO"}"""));
+
+        var report = await harness.EnforceAsync(BanListParser.Parse(json.ToJsonString()).Document!);
+
+        Assert.DoesNotContain(device, Members(harness.Tenant.State));
+        Assert.Equal(1, report.Bans.Single().Enforcement!.Removed);
+        var state = (await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None))[device];
+        Assert.Equal(DeviceLifecycle.Exempt, state.State);
+    }
+
+    [Fact]
+    public async Task A_ban_stops_when_our_group_already_carries_another_intent_for_the_app()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var graph = new GraphEnforcement(Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
+        var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
+        var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
+        await graph.AddGroupAssignmentAsync(ios.Id, group, "required", CancellationToken.None);
+        harness.Tenant.Requests.Reset();
+
+        var report = await harness.EnforceAsync(harness.EnforceBan());
+
+        Assert.Contains("does not change it", report.Bans.Single().Enforcement!.Stopped);
+        Assert.Contains(harness.Tenant.State.MobileApps.Single(a => a.Id == ios.Id).Assignments, a => a.GroupId == group && a.Intent == "required");
+        Assert.Empty(Members(harness.Tenant.State));
+    }
+
     private static bool IsTikTok(InstalledApp app) => app.DisplayName.Trim().ToLowerInvariant() is "tiktok" or "tiktok lite";
 
     /// <summary>Offending devices the uninstall can reach: iOS (the catalog has the app) and Windows (WinGet, created on beta).</summary>
