@@ -8,9 +8,10 @@ using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
 using IntuneBanSync.TenantSimulator.Azurite;
 
-// A report sweep of a large simulated tenant, measured: Graph requests, wall time, peak memory of this process.
+// A sweep of a large simulated tenant (report, or enforce with --enforce), measured: Graph requests, wall time, peak memory of this process.
 // The simulator runs in its own process so its data does not count against the sweep's memory.
 var devices = args.Length > 1 && args[0] == "--devices" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
+var enforce = args.Contains("--enforce");
 
 await using var azurite = await AzuriteServer.StartAsync();
 using var simulator = StartSimulator(devices, out var graphUrl);
@@ -18,18 +19,20 @@ try
 {
     var seedNow = new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero);
     var banList = BanListParser.Parse($$"""
-        {"version":1,"bans":[{"id":"tiktok","name":"TikTok","apps":{"displayNames":["TikTok","TikTok Lite"]},
+        {"version":1,"bans":[{"id":"tiktok","name":"TikTok","apps":{"displayNames":["TikTok","TikTok Lite"],"ios":["com.zhiliaoapp.musically"],"android":["com.zhiliaoapp.musically"],"windows":["9NH2GPH4JZS4"]},
           "scope":{"ownership":["company","personal"],"platforms":["ios","android","windows","macos"]},
-          "effectiveFrom":"2026-10-01T00:00:00Z","uninstallBy":"2026-11-01T00:00:00Z","expiresOn":"2027-04-01T00:00:00Z"}]}
+          "effectiveFrom":"2026-10-01T00:00:00Z","uninstallBy":"2026-11-01T00:00:00Z","expiresOn":"2027-04-01T00:00:00Z",
+          "blastRadius":{"maxDevices":1000000,"maxPercent":100} }]}
         """).Document!;
     var options = new GraphOptions { BaseUrl = graphUrl };
-    var engine = SweepEngine.Over(options, new JournalStore(new TableServiceClient(azurite.ConnectionString), "bench"), new FixedClock(seedNow));
+    var settings = new SweepSettings { MaxNewEnforcementsPerSweep = 1_000_000 };
+    var engine = SweepEngine.Over(options, new JournalStore(new TableServiceClient(azurite.ConnectionString), "bench"), new FixedClock(seedNow), settings);
 
     GC.Collect();
     var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     var clock = Stopwatch.StartNew();
     var phases = new PhaseClock(clock);
-    var report = await engine.RunAsync(new SweepRequest(banList, "bench", "benchmark", SweepTarget.WholeTenant), phases, CancellationToken.None);
+    var report = await engine.RunAsync(new SweepRequest(banList, "bench", "benchmark", SweepTarget.WholeTenant, enforce ? EnforcementMode.Enforce : EnforcementMode.Report), phases, CancellationToken.None);
     clock.Stop();
     var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
     var peak = Process.GetCurrentProcess().PeakWorkingSet64;
@@ -38,7 +41,8 @@ try
     var stats = JsonNode.Parse(await http.GetStringAsync(new Uri(new Uri(graphUrl), "/_sim/stats")))!;
 
     Console.WriteLine($"devices in tenant        {devices:N0}");
-    Console.WriteLine($"status                   {report.Status}");
+    Console.WriteLine($"mode / status            {report.Mode} / {report.Status}");
+    Console.WriteLine($"newly enforced           {report.Enforcement.NewlyEnforced:N0} (writes journaled: {report.Writes.Count:N0})");
     Console.WriteLine($"devices evaluated        {report.DevicesEvaluated:N0}");
     Console.WriteLine($"offending / people       {report.OffendingDevices:N0} / {report.AffectedPeople:N0}");
     Console.WriteLine($"unverified / clean       {report.UnverifiedDevices:N0} / {report.CleanDevices:N0}");
