@@ -35,7 +35,8 @@ public sealed record BlastRadius(int MaxDevices, double MaxPercent)
     public static BlastRadius Default { get; } = new(500, 20);
 
     public int CapFor(int inScopeDevices) =>
-        Math.Min(MaxDevices, (int)Math.Ceiling(inScopeDevices * MaxPercent / 100.0));
+        // Decimal: in binary floating point 250 × 64.4 % is 161.00000000000003, which would round up to 162.
+        Math.Min(MaxDevices, (int)Math.Ceiling(inScopeDevices * (decimal)MaxPercent / 100m));
 }
 
 public sealed record BanApps(

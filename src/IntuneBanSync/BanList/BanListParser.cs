@@ -194,21 +194,22 @@ public static partial class BanListParser
             return null;
         }
 
-        var maxDevices = ReadNumber(reader, "maxDevices", 0, 1_000_000, BlastRadius.Default.MaxDevices);
-        var maxPercent = ReadNumber(reader, "maxPercent", 0, 100, BlastRadius.Default.MaxPercent);
+        var maxDevices = ReadNumber(reader, "maxDevices", 0, 1_000_000, BlastRadius.Default.MaxDevices, wholeNumber: true);
+        var maxPercent = ReadNumber(reader, "maxPercent", 0, 100, BlastRadius.Default.MaxPercent, wholeNumber: false);
         return maxDevices is not null && maxPercent is not null ? new BlastRadius((int)maxDevices.Value, maxPercent.Value) : null;
     }
 
-    private static double? ReadNumber(JsonObjectReader reader, string name, double min, double max, double fallback)
+    private static double? ReadNumber(JsonObjectReader reader, string name, double min, double max, double fallback, bool wholeNumber)
     {
         if (reader.Optional(name) is not { } value)
         {
             return fallback;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number < min || number > max)
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number < min || number > max
+            || (wholeNumber && number != Math.Floor(number)))
         {
-            reader.AddError(reader.PathOf(name), $"must be a number from {min} to {max}");
+            reader.AddError(reader.PathOf(name), wholeNumber ? $"must be a whole number from {min} to {max}" : $"must be a number from {min} to {max}");
             return null;
         }
 

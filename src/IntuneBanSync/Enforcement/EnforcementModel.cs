@@ -58,13 +58,14 @@ public sealed class AuditView(IReadOnlyList<Journal.AuditEntry> entries)
     public IReadOnlySet<string> MembersWeAdded(string groupId)
     {
         var members = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var entry in Entries.Where(e => e.Outcome?.Result != "failed"))
+        foreach (var entry in Entries.Where(e => e.Outcome?.Result is not ("failed" or "not-applied")))
         {
             if (MemberOf(entry.Intent.Target, groupId) is not { } member)
                 continue;
             if (entry.Intent.Action == AddMember)
                 members.Add(member);
-            else if (entry.Intent.Action == RemoveMember)
+            // A removal a crash left open may not have happened: the member stays ours, so the next try still removes it.
+            else if (entry.Intent.Action == RemoveMember && entry.Outcome is not null)
                 members.Remove(member);
         }
 

@@ -1,0 +1,38 @@
+using IntuneBanSync.Enforcement;
+using IntuneBanSync.Journal;
+using IntuneBanSync.Planning;
+using IntuneBanSync.Tests.Planning;
+
+namespace IntuneBanSync.Tests.Enforcement;
+
+/// <summary>
+/// One (ban, device) of the TikTok ban as a sweep at <see cref="Now"/> sees it. The device last checked in a day before
+/// <see cref="Now"/>, so an enforcement <see cref="BeforeCheckIn"/> has been seen by it and one <see cref="AfterCheckIn"/> has not.
+/// </summary>
+internal static class Lifecycle
+{
+    public const string RunId = "20230325T120000Z-abcdef";
+    public const string EntraObjectId = "0e000000-0000-4000-8000-000000000001";
+
+    public static readonly DateTimeOffset Now = Fleet.TenDaysLate;
+    public static readonly DateTimeOffset BeforeCheckIn = Now.AddDays(-2);
+    public static readonly DateTimeOffset AfterCheckIn = Now.AddHours(-12);
+    public static readonly DateTimeOffset LastSeenEarlier = Now.AddDays(-3);
+
+    public static Decision Decided(DecisionKind kind) => new("tiktok", Fleet.DeviceId, kind, kind.ToString(), $"decided {kind}");
+
+    public static BanObservation Seen(DecisionKind kind) => new(Fleet.Device(), Decided(kind), [Fleet.TikTok]);
+
+    public static BanObservation NotSeen(DecisionKind kind) => new(Fleet.Device(), Decided(kind), []);
+
+    public static DeviceBanState Was(string state, DateTimeOffset? enforcedAt = null, string? entraObjectId = null) =>
+        new("tiktok", Fleet.DeviceId, Fleet.UninstallBy, LastSeenEarlier, "Offending", "20230320T120000Z-012345",
+            state, "earlier reason", enforcedAt, null, entraObjectId, "uninstall (ios)");
+
+    public static DeviceEnforcement Did(EnforcementOutcome outcome, string? entraObjectId = EntraObjectId) =>
+        new(outcome, "ios", outcome is EnforcementOutcome.Unenforceable or EnforcementOutcome.Failed ? $"because {outcome}" : null, entraObjectId);
+
+    public static DeviceBanState? Next(
+        DeviceBanState? previous, BanObservation observation, DeviceEnforcement? enforcement = null, bool absenceProven = false) =>
+        DeviceLifecycle.Next(previous, observation, enforcement, absenceProven, RunId, Now);
+}
