@@ -25,7 +25,6 @@ public sealed record Ban(
     public bool IsActiveAt(DateTimeOffset now) => EffectiveFrom <= now && now < ExpiresOn;
 }
 
-/// <summary>Display names match inventory; per-platform identifiers select the catalog app to assign.</summary>
 /// <summary>
 /// At most this many new enforcements of one ban in one sweep: <paramref name="MaxDevices"/> devices and
 /// <paramref name="MaxPercent"/> percent of the ban's in-scope devices, whichever is smaller.
@@ -39,6 +38,7 @@ public sealed record BlastRadius(int MaxDevices, double MaxPercent)
         Math.Min(MaxDevices, (int)Math.Ceiling(inScopeDevices * (decimal)MaxPercent / 100m));
 }
 
+/// <summary>Display names match inventory; per-platform identifiers select the catalog app to assign.</summary>
 public sealed record BanApps(
     IReadOnlyList<string> DisplayNames,
     IReadOnlyList<string> Ios,
