@@ -195,7 +195,7 @@ public sealed class GraphEnforcement(GraphServiceClient client, GraphOptions opt
             await client.Groups[groupId].Members[objectId].Ref.DeleteAsync(cancellationToken: ct);
             return MemberChange.Done;
         }
-        catch (Exception e) when (IsFailure(e, ct))
+        catch (Exception e) when (GraphCalls.IsFailure(e, ct))
         {
             return StatusOf(e) == 404 ? MemberChange.AlreadyDone : Failed(e);
         }
@@ -204,7 +204,7 @@ public sealed class GraphEnforcement(GraphServiceClient client, GraphOptions opt
     public async Task<string?> EntraDeviceObjectIdAsync(string azureAdDeviceId, CancellationToken ct)
     {
         var filter = $"deviceId eq {ODataFilter.Quote(ODataFilter.Guid(azureAdDeviceId, "azureADDeviceId"))}";
-        var page = await ReadAsync(
+        var page = await GraphCalls.ReadAsync(
             $"the Entra device {azureAdDeviceId}",
             () => client.Devices.GetAsync(
                 r =>
@@ -242,7 +242,7 @@ public sealed class GraphEnforcement(GraphServiceClient client, GraphOptions opt
             await client.Groups[groupId].PatchAsync(patch, cancellationToken: ct);
             return null;
         }
-        catch (Exception e) when (IsFailure(e, ct))
+        catch (Exception e) when (GraphCalls.IsFailure(e, ct))
         {
             return new BindRefusal(StatusOf(e), Detail(e));
         }
@@ -255,7 +255,7 @@ public sealed class GraphEnforcement(GraphServiceClient client, GraphOptions opt
             await client.Groups[groupId].Members.Ref.PostAsync(new ReferenceCreate { OdataId = DirectoryObjectUrl(objectId) }, cancellationToken: ct);
             return MemberChange.Done;
         }
-        catch (Exception e) when (IsFailure(e, ct))
+        catch (Exception e) when (GraphCalls.IsFailure(e, ct))
         {
             return StatusOf(e) switch
             {
@@ -375,31 +375,8 @@ public sealed class GraphEnforcement(GraphServiceClient client, GraphOptions opt
         Func<TPage?, (List<TItem>? Items, string? NextLink)> read,
         Func<TItem, TRecord> map,
         CancellationToken ct)
-        where TPage : class
-    {
-        var records = new List<TRecord>();
-        var page = await ReadAsync(what, first, ct);
-        while (true)
-        {
-            var (items, nextLink) = read(page);
-            records.AddRange((items ?? []).Select(map));
-            if (string.IsNullOrEmpty(nextLink))
-                return records;
-            page = await ReadAsync(what, () => next(nextLink), ct);
-        }
-    }
-
-    private static async Task<T?> ReadAsync<T>(string what, Func<Task<T?>> read, CancellationToken ct)
-    {
-        try
-        {
-            return await read();
-        }
-        catch (Exception e) when (IsFailure(e, ct))
-        {
-            throw new GraphReadException(what, e);
-        }
-    }
+        where TPage : class =>
+        await GraphCalls.PagesAsync(what, first, next, read, map, ct).ToListAsync(ct);
 
     private static async Task<T?> WriteAsync<T>(string what, Func<Task<T?>> write, CancellationToken ct)
     {
@@ -407,17 +384,11 @@ public sealed class GraphEnforcement(GraphServiceClient client, GraphOptions opt
         {
             return await write();
         }
-        catch (Exception e) when (IsFailure(e, ct))
+        catch (Exception e) when (GraphCalls.IsFailure(e, ct))
         {
             throw new GraphWriteException(what, StatusOf(e), e);
         }
     }
-
-    // Exhausted retries surface as an AggregateException of the attempts' exceptions. Only HttpClient's own
-    // timeout counts as a failure among cancellations: any other cancellation propagates.
-    private static bool IsFailure(Exception e, CancellationToken ct) =>
-        e is ApiException or HttpRequestException or AggregateException
-        || (e is TaskCanceledException { InnerException: TimeoutException } && !ct.IsCancellationRequested);
 
     private static int? StatusOf(Exception e) => e switch
     {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
@@ -19,7 +18,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     private readonly string _betaUrl = GraphClientBuilder.BetaUrl(options.BaseUrl);
 
     public IAsyncEnumerable<DetectedAppRecord> DetectedAppsAsync(CancellationToken ct) =>
-        PagesAsync(
+        GraphCalls.PagesAsync(
             "the tenant's detected apps",
             () => client.DeviceManagement.DetectedApps.GetAsync(cancellationToken: ct),
             next => client.DeviceManagement.DetectedApps.WithUrl(next).GetAsync(cancellationToken: ct),
@@ -28,7 +27,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
             ct);
 
     public IAsyncEnumerable<DeviceRecord> DevicesWithAppAsync(string detectedAppId, CancellationToken ct) =>
-        PagesAsync(
+        GraphCalls.PagesAsync(
             $"the devices of detected app {detectedAppId}",
             () => client.DeviceManagement.DetectedApps[detectedAppId].ManagedDevices.GetAsync(cancellationToken: ct),
             next => client.DeviceManagement.DetectedApps[detectedAppId].ManagedDevices.WithUrl(next).GetAsync(cancellationToken: ct),
@@ -37,7 +36,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
             ct);
 
     public IAsyncEnumerable<DeviceRecord> ManagedDevicesAsync(CancellationToken ct) =>
-        PagesAsync(
+        GraphCalls.PagesAsync(
             "the tenant's managed devices",
             () => client.DeviceManagement.ManagedDevices.GetAsync(
                 r =>
@@ -56,7 +55,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
         var filter = Guid.TryParse(userIdOrUpn, out _)
             ? $"userId eq {ODataFilter.Quote(ODataFilter.Guid(userIdOrUpn, "user"))}"
             : $"userPrincipalName eq {ODataFilter.Quote(userIdOrUpn)}";
-        return PagesAsync(
+        return GraphCalls.PagesAsync(
             $"the devices of user {userIdOrUpn}",
             () => client.DeviceManagement.ManagedDevices.GetAsync(
                 r =>
@@ -83,14 +82,14 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
         {
             return null;
         }
-        catch (Exception e) when (IsReadFailure(e, ct))
+        catch (Exception e) when (GraphCalls.IsFailure(e, ct))
         {
             throw new GraphReadException($"managed device {managedDeviceId}", e);
         }
     }
 
     public IAsyncEnumerable<DetectedAppRecord> DetectedAppsOfDeviceAsync(string managedDeviceId, CancellationToken ct) =>
-        PagesAsync(
+        GraphCalls.PagesAsync(
             $"the detected apps of device {managedDeviceId}",
             () => SendBetaAsync(BetaDeviceAppsRequest(managedDeviceId), ct),
             next => SendBetaAsync(new RequestInformation { HttpMethod = Method.GET, URI = new Uri(next) }, ct),
@@ -102,7 +101,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     {
         var users = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var devices = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var members = PagesAsync(
+        var members = GraphCalls.PagesAsync(
             $"the members of group {groupId}",
             () => client.Groups[groupId].TransitiveMembers.GetAsync(r => r.QueryParameters.Select = ["id", "deviceId"], ct),
             next => client.Groups[groupId].TransitiveMembers.WithUrl(next).GetAsync(cancellationToken: ct),
@@ -143,44 +142,6 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
             DetectedAppCollectionResponse.CreateFromDiscriminatorValue,
             new Dictionary<string, ParsableFactory<IParsable>> { ["XXX"] = ODataError.CreateFromDiscriminatorValue },
             ct);
-
-    /// <summary>Follows @odata.nextLink; a page that fails after the SDK's retries ends the enumeration with <see cref="GraphReadException"/>.</summary>
-    private static async IAsyncEnumerable<TRecord> PagesAsync<TPage, TItem, TRecord>(
-        string what,
-        Func<Task<TPage?>> first,
-        Func<string, Task<TPage?>> next,
-        Func<TPage?, (List<TItem>? Items, string? NextLink)> read,
-        Func<TItem, TRecord> map,
-        [EnumeratorCancellation] CancellationToken ct)
-        where TPage : class
-    {
-        var page = await ReadAsync(what, first, ct);
-        while (true)
-        {
-            var (items, nextLink) = read(page);
-            foreach (var item in items ?? [])
-                yield return map(item);
-            if (string.IsNullOrEmpty(nextLink))
-                yield break;
-            page = await ReadAsync(what, () => next(nextLink), ct);
-        }
-    }
-
-    private static async Task<TPage?> ReadAsync<TPage>(string what, Func<Task<TPage?>> read, CancellationToken ct)
-    {
-        try
-        {
-            return await read();
-        }
-        catch (Exception e) when (IsReadFailure(e, ct))
-        {
-            throw new GraphReadException(what, e);
-        }
-    }
-
-    // Exhausted retries surface as an AggregateException of the attempts' ApiExceptions.
-    private static bool IsReadFailure(Exception e, CancellationToken ct) =>
-        e is ApiException or HttpRequestException or AggregateException || (e is TaskCanceledException && !ct.IsCancellationRequested);
 
     private static DetectedAppRecord ToRecord(DetectedApp app) =>
         new(app.Id ?? "", app.DisplayName ?? "", app.Version, app.Platform?.ToString());
