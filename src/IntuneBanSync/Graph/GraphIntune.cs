@@ -15,6 +15,8 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
         "managedDeviceOwnerType", "isSupervised", "lastSyncDateTime",
     ];
 
+    private const int CheckMemberGroupsLimit = 20;
+
     private readonly string _betaUrl = GraphClientBuilder.BetaUrl(options.BaseUrl);
 
     public IAsyncEnumerable<DetectedAppRecord> DetectedAppsAsync(CancellationToken ct) =>
@@ -122,6 +124,46 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
         }
 
         return new GroupMembers(groupId, users, devices);
+    }
+
+    public async Task<IReadOnlySet<string>> GroupsOfUserAsync(string userId, IReadOnlyCollection<string> groupIds, CancellationToken ct)
+    {
+        var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var chunk in groupIds.Chunk(CheckMemberGroupsLimit))
+        {
+            var answer = await GraphCalls.ReadAsync(
+                $"the groups of user {userId}",
+                () => client.Users[userId].CheckMemberGroups.PostAsCheckMemberGroupsPostResponseAsync(
+                    new Microsoft.Graph.Users.Item.CheckMemberGroups.CheckMemberGroupsPostRequestBody { GroupIds = [.. chunk] }, cancellationToken: ct),
+                ct);
+            found.UnionWith(answer?.Value ?? []);
+        }
+
+        return found;
+    }
+
+    public async Task<IReadOnlySet<string>> GroupsOfDeviceAsync(string azureAdDeviceId, IReadOnlyCollection<string> groupIds, CancellationToken ct)
+    {
+        var filter = $"deviceId eq {ODataFilter.Quote(ODataFilter.Guid(azureAdDeviceId, "azureADDeviceId"))}";
+        var devices = await GraphCalls.ReadAsync(
+            $"the Entra device {azureAdDeviceId}",
+            () => client.Devices.GetAsync(r => { r.QueryParameters.Filter = filter; r.QueryParameters.Select = ["id"]; }, ct),
+            ct);
+        if (devices?.Value?.FirstOrDefault()?.Id is not { } objectId)
+            return new HashSet<string>();
+
+        var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var chunk in groupIds.Chunk(CheckMemberGroupsLimit))
+        {
+            var answer = await GraphCalls.ReadAsync(
+                $"the groups of device {azureAdDeviceId}",
+                () => client.Devices[objectId].CheckMemberGroups.PostAsCheckMemberGroupsPostResponseAsync(
+                    new Microsoft.Graph.Devices.Item.CheckMemberGroups.CheckMemberGroupsPostRequestBody { GroupIds = [.. chunk] }, cancellationToken: ct),
+                ct);
+            found.UnionWith(answer?.Value ?? []);
+        }
+
+        return found;
     }
 
     // Per-device detected apps exist only on beta; the adapter would rewrite a templated base URL to v1.0, so the URI is absolute.

@@ -23,6 +23,12 @@ public interface IIntuneGraph
 
     /// <summary>Users and Entra devices in a group, nested groups included.</summary>
     Task<GroupMembers> TransitiveMembersAsync(string groupId, CancellationToken ct);
+
+    /// <summary>Which of these groups a user is in, nested groups included (checkMemberGroups): one request per 20 groups, whatever the tenant's size.</summary>
+    Task<IReadOnlySet<string>> GroupsOfUserAsync(string userId, IReadOnlyCollection<string> groupIds, CancellationToken ct);
+
+    /// <summary>Which of these groups a managed device's Entra device object is in (none when Entra has no such device).</summary>
+    Task<IReadOnlySet<string>> GroupsOfDeviceAsync(string azureAdDeviceId, IReadOnlyCollection<string> groupIds, CancellationToken ct);
 }
 
 public sealed record DetectedAppRecord(string Id, string DisplayName, string? Version, string? Platform);

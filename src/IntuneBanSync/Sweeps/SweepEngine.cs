@@ -52,7 +52,11 @@ public sealed class SweepEngine(
         {
             var coverage = new InventoryCoverage();
             var seen = request.Target.IsWholeTenant ? await ReadTenantInventoryAsync(runId, banList, coverage, progress, ct) : [];
-            var groups = await ReadGroupsAsync(runId, banList, coverage, progress, ct);
+            // One user's or device's sweep asks Graph about those devices only, so its cost does not grow with the tenant.
+            var targetDevices = request.Target.IsWholeTenant ? null : await TargetDevicesAsync(request.Target, targetDevice, ct);
+            var groups = targetDevices is null
+                ? await ReadGroupsAsync(runId, banList, coverage, progress, ct)
+                : await ReadGroupsOfAsync(runId, banList, targetDevices, coverage, ct);
             var planner = new BanPlanner(banList, groups, coverage, asOf, TimeSpan.FromDays(settings.InventoryMaxAgeDays));
             var report = new ReportBuilder(banList.Bans, modes);
             var states = new Dictionary<string, IReadOnlyDictionary<string, DeviceBanState>>();
@@ -65,7 +69,7 @@ public sealed class SweepEngine(
             var evaluated = 0;
             try
             {
-                await foreach (var device in DevicesAsync(request.Target, targetDevice, ct))
+                await foreach (var device in targetDevices?.ToAsyncEnumerable() ?? graph.ManagedDevicesAsync(ct))
                 {
                     var sightings = request.Target.IsWholeTenant
                         ? seen.GetValueOrDefault(device.Id) ?? []
@@ -224,18 +228,40 @@ public sealed class SweepEngine(
         return new GroupDirectory(members, unreadable);
     }
 
-    private async IAsyncEnumerable<DeviceRecord> DevicesAsync(
-        SweepTarget target, DeviceRecord? targetDevice, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private async Task<List<DeviceRecord>> TargetDevicesAsync(SweepTarget target, DeviceRecord? targetDevice, CancellationToken ct) =>
+        targetDevice is not null ? [targetDevice] : await graph.DevicesOfUserAsync(target.User!, ct).ToListAsync(ct);
+
+    /// <summary>The groups of the ban list, as far as these devices are concerned: checkMemberGroups per user and per Entra device.</summary>
+    private async Task<GroupDirectory> ReadGroupsOfAsync(
+        string runId, BanListDocument banList, IReadOnlyList<DeviceRecord> devices, InventoryCoverage coverage, CancellationToken ct)
     {
-        if (targetDevice is not null)
+        var groupIds = GroupDirectory.GroupsNamedBy(banList).ToList();
+        var unreadable = new Dictionary<string, string>();
+        var users = groupIds.ToDictionary(g => g, _ => new HashSet<string>(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        var entraDevices = groupIds.ToDictionary(g => g, _ => new HashSet<string>(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        if (groupIds.Count > 0)
         {
-            yield return targetDevice;
-            yield break;
+            try
+            {
+                foreach (var userId in devices.Select(d => d.UserId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+                    foreach (var group in await graph.GroupsOfUserAsync(userId, groupIds, ct))
+                        users[group].Add(userId);
+                foreach (var entraId in devices.Select(d => d.AzureAdDeviceId).Where(id => Guid.TryParse(id, out var g) && g != Guid.Empty).OfType<string>())
+                    foreach (var group in await graph.GroupsOfDeviceAsync(entraId, groupIds, ct))
+                        entraDevices[group].Add(entraId);
+            }
+            catch (GraphReadException e)
+            {
+                SweepLog.ReadFailed(logger, e, runId, e.What);
+                foreach (var group in groupIds)
+                    unreadable[group] = e.Message;
+                coverage.Problems.Add(e.Message);
+            }
         }
 
-        var devices = target.User is { } user ? graph.DevicesOfUserAsync(user, ct) : graph.ManagedDevicesAsync(ct);
-        await foreach (var device in devices)
-            yield return device;
+        return new GroupDirectory(
+            groupIds.Where(g => !unreadable.ContainsKey(g)).Select(g => new GroupMembers(g, users[g], entraDevices[g])),
+            unreadable);
     }
 
     /// <summary>Only what an administrator must look at: clean devices and devices outside a ban with nothing seen are counted, not listed.</summary>
