@@ -1,7 +1,10 @@
 namespace IntuneBanSync.Journal;
 
-/// <summary>Held: a safety guard (blast radius) stopped a ban from enforcing this sweep; everything was read.</summary>
-public enum SweepStatus { Running, Completed, Incomplete, Failed, Held }
+/// <summary>
+/// Held: a safety guard (blast radius) stopped a ban from enforcing; everything was read. Queued: accepted, waiting on the
+/// queue. Locked: not run, because another sweep of the tenant held its lock.
+/// </summary>
+public enum SweepStatus { Running, Completed, Incomplete, Failed, Held, Queued, Locked }
 
 /// <summary>One sweep of one tenant.</summary>
 public sealed record SweepRun(

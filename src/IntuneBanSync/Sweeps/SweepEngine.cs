@@ -32,7 +32,7 @@ public sealed class SweepEngine(
     {
         var startedAt = time.GetUtcNow();
         var asOf = request.AsOf ?? startedAt;
-        var runId = NewRunId(startedAt);
+        var runId = request.RunId ?? NewRunId(startedAt);
         var banList = request.BanList;
         var problems = new List<string>();
         var modes = EffectiveModes(request);
@@ -381,7 +381,7 @@ public sealed class SweepEngine(
         return modes;
     }
 
-    private static string NewRunId(DateTimeOffset now) =>
+    public static string NewRunId(DateTimeOffset now) =>
         $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
 }
 

@@ -11,7 +11,8 @@ public sealed record SweepRequest(
     SweepTarget Target,
     EnforcementMode? ModeOverride = null,
     DateTimeOffset? AsOf = null,
-    bool OverrideBlastRadius = false);
+    bool OverrideBlastRadius = false,
+    string? RunId = null);
 
 /// <summary>The whole tenant, one user's devices (object id or UPN), or one managed device.</summary>
 public sealed record SweepTarget(string? User = null, string? Device = null)
