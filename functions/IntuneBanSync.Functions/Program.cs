@@ -1,4 +1,5 @@
 using IntuneBanSync.Functions.Composition;
+using IntuneBanSync.Functions.Security;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -13,11 +14,17 @@ builder.Services.AddIntuneBanSyncOptions();
 // One credential for Graph and storage: managed identity in Azure, developer sign-in locally.
 builder.Services.AddAzureCredential();
 
-// The Graph SDK over GraphClientFactory's handlers, behind the engine's IIntuneGraph.
-builder.Services.AddIntuneGraph();
+// Only Entra principals with an IntuneBanSync app role, vouched for by App Service Authentication, call the HTTP functions.
+builder.Services.AddCallerAuthorization();
 
-// Runs, findings and device states in Table Storage.
+// Each tenant's Graph client (over GraphClientFactory's handlers, with its own credential) and sweep engine.
+builder.Services.AddTenants();
+
+// Journal, tenant locks and the stored ban lists, in Table Storage.
 builder.Services.AddJournal();
+
+// Whole-tenant sweeps asked for over HTTP continue from a queue (HTTP calls are cut at 230 s).
+builder.Services.AddSweepQueue();
 
 // The same sweep engine the CLI runs, and the ban list it reads.
 builder.Services.AddSweeps();

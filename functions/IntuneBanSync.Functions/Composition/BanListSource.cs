@@ -3,18 +3,30 @@ using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Composition;
 
-/// <summary>The ban list the functions enforce, read and validated on every sweep so an edited file takes effect at once.</summary>
-public sealed class BanListSource(IOptions<IntuneBanSyncOptions> options)
+/// <summary>A tenant's ban list: the stored one (edited through the admin API), or, the first time, the configured file imported.</summary>
+public sealed class BanListSource(BanListStore store, IOptions<IntuneBanSyncOptions> options)
 {
-    public BanListDocument Load()
+    public async Task<BanListDocument> LoadAsync(string tenant, CancellationToken ct)
     {
-        var path = options.Value.BanListPath;
-        if (!Path.IsPathRooted(path))
-            path = Path.Combine(AppContext.BaseDirectory, path);
-        var result = BanListParser.ParseFile(path);
-        return result.IsValid
-            ? result.Document!
-            : throw new InvalidBanListException(path, result.Errors);
+        await store.EnsureCreatedAsync(ct);
+        if (await store.GetAsync(tenant, ct) is { } stored)
+            return stored.Document;
+
+        if (options.Value.BanListPath is not { Length: > 0 } file)
+            throw new InvalidOperationException($"Tenant '{tenant}' has no ban list: PUT one to /api/banlist, or set IntuneBanSync:BanListPath to import a file.");
+        var path = Path.IsPathRooted(file) ? file : Path.Combine(AppContext.BaseDirectory, file);
+        var parsed = BanListParser.ParseFile(path);
+        if (!parsed.IsValid)
+            throw new InvalidBanListException(path, parsed.Errors);
+        try
+        {
+            return (await store.PutAsync(tenant, await File.ReadAllTextAsync(path, ct), null, $"import of {file}", ct)).Document;
+        }
+        catch (BanListConflictException)
+        {
+            // Another instance imported it first.
+            return (await store.GetAsync(tenant, ct))!.Document;
+        }
     }
 }
 

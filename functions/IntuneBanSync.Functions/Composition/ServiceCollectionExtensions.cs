@@ -1,11 +1,14 @@
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using IntuneBanSync.BanList;
 using Azure.Identity;
 using IntuneBanSync.Enforcement;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Functions.Sweeps;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -30,15 +33,9 @@ public static class ServiceCollectionExtensions
             return new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
         });
 
-    public static IServiceCollection AddIntuneGraph(this IServiceCollection services)
-    {
-        services.AddSingleton(sp => GraphClientBuilder.Create(sp.GetRequiredService<IOptions<GraphOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
-        services.AddSingleton<IIntuneGraph>(sp => new GraphIntune(
-            sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), sp.GetRequiredService<IOptions<GraphOptions>>().Value));
-        services.AddSingleton<IEnforcementGraph>(sp => new GraphEnforcement(
-            sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), sp.GetRequiredService<IOptions<GraphOptions>>().Value));
-        return services;
-    }
+    /// <summary>Each tenant's Graph client (its own credential) and engine, behind its lock.</summary>
+    public static IServiceCollection AddTenants(this IServiceCollection services) =>
+        services.AddSingleton<TenantSweeps>();
 
     public static IServiceCollection AddJournal(this IServiceCollection services)
     {
@@ -51,6 +48,27 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton(sp => new JournalStore(
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix));
+        services.AddSingleton(sp => new TenantLocks(
+            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BanListStore(
+            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix, sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>The queue of whole-tenant sweeps asked for over HTTP: the Functions host's own storage, as its queue trigger reads it.</summary>
+    public static IServiceCollection AddSweepQueue(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+            if (configuration["AzureWebJobsStorage"] is { Length: > 0 } connection)
+                return new SweepQueue(new QueueClient(connection, SweepQueue.Name, options));
+            var serviceUri = configuration["AzureWebJobsStorage:queueServiceUri"]
+                ?? (configuration["AzureWebJobsStorage:accountName"] is { Length: > 0 } account ? $"https://{account}.queue.core.windows.net" : null)
+                ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: the sweep queue needs the Functions host's storage.");
+            return new SweepQueue(new QueueClient(new Uri($"{serviceUri.TrimEnd('/')}/{SweepQueue.Name}"), sp.GetRequiredService<TokenCredential>(), options));
+        });
         return services;
     }
 
@@ -58,9 +76,9 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SweepSettings>>().Value);
-        services.AddSingleton<SweepEngine>();
         services.AddSingleton<BanListSource>();
         services.AddSingleton<SweepRunner>();
+        services.AddSingleton<Api.ApiRequest>();
         return services;
     }
 }

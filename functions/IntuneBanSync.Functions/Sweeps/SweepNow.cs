@@ -1,5 +1,8 @@
 using System.Text.Json;
 using IntuneBanSync.BanList;
+using IntuneBanSync.Functions.Api;
+using IntuneBanSync.Functions.Security;
+using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
 using IntuneBanSync.Sweeps;
 using Microsoft.AspNetCore.Http;
@@ -7,16 +10,22 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace IntuneBanSync.Functions.Sweeps;
 
-/// <summary>POST /api/sweeps: a report sweep of the tenant, one user (id or UPN) or one managed device, answered with its summary.</summary>
-public sealed class SweepNow(SweepRunner runner)
+/// <summary>
+/// POST /api/sweeps: one user (id or UPN) or one device runs at once and answers its report; the whole tenant answers
+/// 202 with the run's URL and continues from the queue. Enforcement asks for the Admin role.
+/// </summary>
+public sealed class SweepNow(ApiRequest api, SweepRunner runner, SweepQueue queue, JournalStore journal, TimeProvider time)
 {
     [Function(nameof(SweepNow))]
     public async Task<IResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = "sweeps")] HttpRequest request, CancellationToken ct)
     {
+        var check = api.Check(request, AppRoles.Helpdesk);
+        if (!check.Allowed)
+            return check.Denied!;
+
         SweepNowBody body;
         try
         {
-            // Every field is optional, so an empty body (with or without a Content-Type) sweeps the whole tenant.
             using var reader = new StreamReader(request.Body);
             var text = await reader.ReadToEndAsync(ct);
             body = string.IsNullOrWhiteSpace(text)
@@ -25,7 +34,7 @@ public sealed class SweepNow(SweepRunner runner)
         }
         catch (JsonException e)
         {
-            return Invalid("body", $"not valid JSON: {e.Message}");
+            return ApiRequest.Invalid("body", $"not valid JSON: {e.Message}");
         }
 
         SweepTarget target;
@@ -33,20 +42,28 @@ public sealed class SweepNow(SweepRunner runner)
         try
         {
             mode = SweepInput.Mode(body.Mode) ?? EnforcementMode.Report;
-            // Until the API knows who calls it (roles), writes to the tenant come only from the schedule and the CLI.
-            if (mode == EnforcementMode.Enforce)
-                throw new SweepInputException("mode", "enforce runs on the schedule or from the CLI; this endpoint sweeps in report mode.");
             target = SweepInput.Target(body.User, body.Device);
         }
         catch (SweepInputException e)
         {
-            return Invalid(e.Field, e.Message);
+            return ApiRequest.Invalid(e.Field, e.Message);
         }
+
+        if (mode == EnforcementMode.Enforce && !check.Caller!.IsIn(AppRoles.Admin))
+            return TypedResults.Problem($"Enforcement asks for the {AppRoles.Admin} role.", statusCode: StatusCodes.Status403Forbidden);
+        if (mode == EnforcementMode.Enforce && !target.IsWholeTenant)
+            return ApiRequest.Invalid("mode", "enforcement runs on the whole tenant; a user's or a device's sweep reports.");
+
+        var tenant = check.Tenant!;
+        if (target.IsWholeTenant)
+            return await QueueAsync(tenant, mode, check.Caller!.Name, ct);
 
         try
         {
-            var report = await runner.RunAsync("http", target, mode, ct);
-            return TypedResults.Json(report, ReportJson.Options);
+            var outcome = await runner.RunAsync(tenant, "helpdesk", target, mode, $"helpdesk: {check.Caller!.Name}", null, ct);
+            return outcome.Report is { } report
+                ? TypedResults.Json(report, ReportJson.Options)
+                : TypedResults.Conflict(new { status = "locked", lockedBy = outcome.LockedBy?.Holder, until = outcome.LockedBy?.ExpiresAt });
         }
         catch (TargetNotFoundException e)
         {
@@ -54,8 +71,16 @@ public sealed class SweepNow(SweepRunner runner)
         }
     }
 
-    private static IResult Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+    private async Task<IResult> QueueAsync(string tenant, EnforcementMode mode, string caller, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var runId = SweepEngine.NewRunId(now);
+        var modeName = mode.ToString().ToLowerInvariant();
+        await journal.EnsureCreatedAsync(ct);
+        await journal.SaveRunAsync(new SweepRun(runId, tenant, "helpdesk", modeName, now, null, SweepStatus.Queued, SweepCounts.Empty), ct);
+        await queue.EnqueueAsync(new QueuedSweep(tenant, runId, modeName, caller), ct);
+        return TypedResults.Accepted($"/api/sweeps/{runId}?tenant={Uri.EscapeDataString(tenant)}", new { runId, tenant, status = "queued" });
+    }
 }
 
 public sealed record SweepNowBody(string? User = null, string? Device = null, string? Mode = null);

@@ -1,14 +1,16 @@
 using IntuneBanSync.BanList;
 using IntuneBanSync.Functions.Composition;
-using IntuneBanSync.Reports;
 using IntuneBanSync.Sweeps;
-using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Sweeps;
 
-/// <summary>What both triggers share: this tenant, the current ban list, the engine.</summary>
-public sealed class SweepRunner(SweepEngine engine, BanListSource banList, IOptions<IntuneBanSyncOptions> options)
+/// <summary>What every trigger shares: the tenant's current ban list, its engine, its lock.</summary>
+public sealed class SweepRunner(TenantSweeps tenants, BanListSource banLists)
 {
-    public Task<SweepReport> RunAsync(string trigger, SweepTarget target, EnforcementMode? mode, CancellationToken ct) =>
-        engine.RunAsync(new SweepRequest(banList.Load(), options.Value.Tenant, trigger, target, mode), null, ct);
+    public async Task<SweepOutcome> RunAsync(
+        string tenant, string trigger, SweepTarget target, EnforcementMode? mode, string holder, string? runId, CancellationToken ct)
+    {
+        var banList = await banLists.LoadAsync(tenant, ct);
+        return await tenants.For(tenant).RunAsync(new SweepRequest(banList, tenant, trigger, target, mode, RunId: runId), holder, null, ct);
+    }
 }

@@ -1,4 +1,5 @@
 using IntuneBanSync.Functions.Composition;
+using IntuneBanSync.Functions.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,7 @@ internal static class FunctionHost
         ["IntuneBanSync:BanListPath"] = "banlist.json",
         ["IntuneBanSync:Schedule"] = "0 0 */4 * * *",
         ["IntuneBanSync:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+        ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
     };
 
     public static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> settings)
@@ -31,8 +33,10 @@ internal static class FunctionHost
 
         builder.Services.AddIntuneBanSyncOptions();
         builder.Services.AddAzureCredential();
-        builder.Services.AddIntuneGraph();
+        builder.Services.AddCallerAuthorization();
+        builder.Services.AddTenants();
         builder.Services.AddJournal();
+        builder.Services.AddSweepQueue();
         builder.Services.AddSweeps();
         return builder;
     }

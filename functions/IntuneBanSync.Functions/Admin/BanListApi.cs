@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using IntuneBanSync.BanList;
+using IntuneBanSync.Functions.Api;
+using IntuneBanSync.Functions.Security;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace IntuneBanSync.Functions.Admin;
+
+/// <summary>
+/// The ban list and its exemptions, for administrators: the whole document with GET/PUT (versioned by ETag, If-Match
+/// required to replace one, 412 when stale), exemptions one at a time. Validated as the CLI validates; every change audited with who made it.
+/// </summary>
+public sealed class BanListApi(ApiRequest api, BanListStore store)
+{
+    [Function(nameof(GetBanList))]
+    public async Task<IResult> GetBanList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "banlist")] HttpRequest request, CancellationToken ct)
+    {
+        var check = api.Check(request, AppRoles.Admin);
+        if (!check.Allowed)
+            return check.Denied!;
+
+        await store.EnsureCreatedAsync(ct);
+        if (await store.GetAsync(check.Tenant!, ct) is not { } stored)
+            return TypedResults.NotFound(new { error = $"Tenant {check.Tenant} has no stored ban list yet." });
+        request.HttpContext.Response.Headers.ETag = stored.ETag;
+        return TypedResults.Text(stored.Json, "application/json");
+    }
+
+    [Function(nameof(PutBanList))]
+    public async Task<IResult> PutBanList([HttpTrigger(AuthorizationLevel.Function, "put", Route = "banlist")] HttpRequest request, CancellationToken ct)
+    {
+        var check = api.Check(request, AppRoles.Admin);
+        if (!check.Allowed)
+            return check.Denied!;
+
+        using var reader = new StreamReader(request.Body);
+        var json = await reader.ReadToEndAsync(ct);
+        var ifMatch = request.Headers.IfMatch.FirstOrDefault();
+        await store.EnsureCreatedAsync(ct);
+        try
+        {
+            var stored = await store.PutAsync(check.Tenant!, json, ifMatch, check.Caller!.Name, ct);
+            request.HttpContext.Response.Headers.ETag = stored.ETag;
+            return TypedResults.Ok(new { tenant = check.Tenant, version = stored.Version, changedBy = stored.ChangedBy });
+        }
+        catch (BanListRejectedException e)
+        {
+            return Rejected(e);
+        }
+        catch (BanListConflictException e)
+        {
+            return TypedResults.Problem(
+                ifMatch is null ? $"{e.Message} Send If-Match with the ETag you read to replace it." : e.Message,
+                statusCode: StatusCodes.Status412PreconditionFailed);
+        }
+    }
+
+    [Function(nameof(AddExemption))]
+    public async Task<IResult> AddExemption([HttpTrigger(AuthorizationLevel.Function, "post", Route = "exemptions")] HttpRequest request, CancellationToken ct)
+    {
+        var check = api.Check(request, AppRoles.Admin);
+        if (!check.Allowed)
+            return check.Denied!;
+
+        JsonObject exemption;
+        try
+        {
+            exemption = await JsonNode.ParseAsync(request.Body, cancellationToken: ct) as JsonObject
+                ?? throw new System.Text.Json.JsonException("an exemption is a JSON object");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return ApiRequest.Invalid("body", $"not a JSON object: {e.Message}");
+        }
+
+        await store.EnsureCreatedAsync(ct);
+        try
+        {
+            var stored = await store.AddExemptionAsync(check.Tenant!, exemption, check.Caller!.Name, ct);
+            request.HttpContext.Response.Headers.ETag = stored.ETag;
+            return TypedResults.Created($"/api/exemptions/{exemption["id"]}?tenant={Uri.EscapeDataString(check.Tenant!)}", new { version = stored.Version });
+        }
+        catch (BanListRejectedException e)
+        {
+            return Rejected(e);
+        }
+        catch (KeyNotFoundException e)
+        {
+            return TypedResults.NotFound(new { error = e.Message });
+        }
+    }
+
+    [Function(nameof(DeleteExemption))]
+    public async Task<IResult> DeleteExemption(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "exemptions/{id}")] HttpRequest request, string id, CancellationToken ct)
+    {
+        var check = api.Check(request, AppRoles.Admin);
+        if (!check.Allowed)
+            return check.Denied!;
+
+        await store.EnsureCreatedAsync(ct);
+        try
+        {
+            var stored = await store.DeleteExemptionAsync(check.Tenant!, id, check.Caller!.Name, ct);
+            request.HttpContext.Response.Headers.ETag = stored.ETag;
+            return TypedResults.NoContent();
+        }
+        catch (KeyNotFoundException e)
+        {
+            return TypedResults.NotFound(new { error = e.Message });
+        }
+    }
+
+    private static IResult Rejected(BanListRejectedException e) =>
+        TypedResults.ValidationProblem(e.Errors.GroupBy(x => x.Path).ToDictionary(g => g.Key, g => g.Select(x => x.Message).ToArray()));
+}
