@@ -8,6 +8,7 @@ public static class ExitCodes
     public const int InvalidInput = 2;
     public const int Incomplete = 3;
     public const int Held = 4;
+    public const int Locked = 5;
 
     public static int Of(Journal.SweepStatus status) => status switch
     {

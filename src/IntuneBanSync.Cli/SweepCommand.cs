@@ -57,9 +57,16 @@ internal static partial class SweepCommand
 
         try
         {
-            var journal = new JournalStore(new TableServiceClient(sweep.StorageConnectionString), sweep.TablePrefix);
-            var engine = SweepEngine.Over(sweep.Graph, journal, TimeProvider.System);
-            var report = await engine.RunAsync(sweep.Request, null, ct);
+            var tables = new TableServiceClient(sweep.StorageConnectionString);
+            var journal = new JournalStore(tables, sweep.TablePrefix);
+            var sweeps = new LockedSweeps(SweepEngine.Over(sweep.Graph, journal, TimeProvider.System), new TenantLocks(tables, sweep.TablePrefix, TimeProvider.System), TimeProvider.System);
+            var outcome = await sweeps.RunAsync(sweep.Request, $"ibs on {Environment.MachineName}", null, ct);
+            if (outcome.Report is not { } report)
+            {
+                await stderr.WriteLineAsync($"locked: another sweep of tenant {sweep.Request.Tenant} is running ({outcome.LockedBy?.Holder}, lease until {outcome.LockedBy?.ExpiresAt:u}); nothing was done.");
+                return ExitCodes.Locked;
+            }
+
             if (args.Json)
                 await stdout.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson.Options));
             else

@@ -70,11 +70,18 @@ public sealed class TenantOptions
 {
     public string Name { get; set; } = "";
 
-    public string? TenantId { get; set; }
+    public string? TenantId { get => _tenantId; set => _tenantId = Blank(value); }
 
-    public string? ClientId { get; set; }
+    public string? ClientId { get => _clientId; set => _clientId = Blank(value); }
 
-    public string? GraphBaseUrl { get; set; }
+    public string? GraphBaseUrl { get => _graphBaseUrl; set => _graphBaseUrl = Blank(value); }
+
+    private string? _tenantId;
+    private string? _clientId;
+    private string? _graphBaseUrl;
+
+    // An empty App Setting means "not set", not an id.
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
 /// <summary>Table Storage for the journal: a connection string (Azurite, keys) or a service URI reached with the managed identity.</summary>
