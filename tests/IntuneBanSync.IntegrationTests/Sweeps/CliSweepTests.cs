@@ -115,7 +115,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
         Assert.Equal(ExitCodes.InvalidInput, exit);
         Assert.Contains("--device", stderr);
         // The tenant's lock table may exist: the lock is taken before the device is looked up.
-        Assert.Empty((await TablesNamed(harness.TablePrefix)).Where(t => !t.EndsWith("Locks", StringComparison.Ordinal)));
+        Assert.DoesNotContain(await TablesNamed(harness.TablePrefix), t => !t.EndsWith("Locks", StringComparison.Ordinal));
     }
 
     private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(SweepHarness harness, params string[] args)
