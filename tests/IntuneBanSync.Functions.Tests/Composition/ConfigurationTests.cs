@@ -91,6 +91,52 @@ public sealed class ConfigurationTests
         Assert.Contains("MaxRetry", error.Message);
     }
 
+    [Fact]
+    public async Task Host_starts_with_two_tenants_one_of_them_the_default()
+    {
+        var settings = TwoTenants();
+        using var host = FunctionHost.CreateBuilder(settings).Build();
+
+        await host.StartAsync();
+
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_with_a_tenant_whose_tenant_id_is_not_a_guid()
+    {
+        var settings = TwoTenants();
+        settings["IntuneBanSync:Tenants:1:TenantId"] = "regional.onmicrosoft.com";
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("IntuneBanSyncOptions", error.Message);
+        Assert.Contains("Tenants:1:TenantId", error.Message);
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_when_the_default_tenant_is_not_one_of_the_tenants()
+    {
+        var settings = TwoTenants();
+        settings["IntuneBanSync:Tenant"] = "municipal";
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("IntuneBanSyncOptions", error.Message);
+        Assert.Contains("'Tenant'", error.Message);
+        Assert.Contains("municipal", error.Message);
+    }
+
+    private static Dictionary<string, string?> TwoTenants()
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings["IntuneBanSync:Tenant"] = "federal";
+        settings["IntuneBanSync:Tenants:0:Name"] = "federal";
+        settings["IntuneBanSync:Tenants:1:Name"] = "regional";
+        settings["IntuneBanSync:Tenants:1:TenantId"] = "0b9c2f1e-4d3a-4e5f-9a8b-7c6d5e4f3a2b";
+        return settings;
+    }
+
     private static async Task<OptionsValidationException> StartFailureAsync(Dictionary<string, string?> settings)
     {
         using var host = FunctionHost.CreateBuilder(settings).Build();

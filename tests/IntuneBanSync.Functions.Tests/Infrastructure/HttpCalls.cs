@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using IntuneBanSync.Functions.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,16 +9,9 @@ namespace IntuneBanSync.Functions.Tests.Infrastructure;
 /// <summary>Calls an HTTP function as a method and runs its IResult the way the worker's ASP.NET Core integration does.</summary>
 internal static class HttpCalls
 {
-    public static HttpRequest JsonPost(string json)
-    {
-        var bytes = Encoding.UTF8.GetBytes(json);
-        var context = new DefaultHttpContext();
-        context.Request.Method = HttpMethods.Post;
-        context.Request.ContentType = "application/json";
-        context.Request.ContentLength = bytes.Length;
-        context.Request.Body = new MemoryStream(bytes);
-        return context.Request;
-    }
+    public const string CallerName = "Alice";
+
+    public static HttpRequest JsonPost(string json) => Request(HttpMethods.Post, json);
 
     /// <summary>A POST without a body, as curl sends it with or without a Content-Type header.</summary>
     public static HttpRequest EmptyPost(string? contentType)
@@ -29,24 +23,72 @@ internal static class HttpCalls
         return context.Request;
     }
 
-    public static async Task<HttpAnswer> ExecuteAsync(IResult result)
+    public static HttpRequest Get(string? query = null) => Request(HttpMethods.Get, null, query);
+
+    public static HttpRequest Request(string method, string? json = null, string? query = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        if (query is not null)
+            context.Request.QueryString = new QueryString(query);
+        if (json is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            context.Request.ContentType = "application/json";
+            context.Request.ContentLength = bytes.Length;
+            context.Request.Body = new MemoryStream(bytes);
+        }
+
+        return context.Request;
+    }
+
+    /// <summary>The request as App Service Authentication forwards it for a signed-in Entra principal holding <paramref name="roles"/>.</summary>
+    public static HttpRequest As(this HttpRequest request, params string[] roles)
+    {
+        request.Headers[CallerAuthorization.PrincipalHeader] = Principal(CallerName, roles);
+        return request;
+    }
+
+    public static HttpRequest WithQuery(this HttpRequest request, string query)
+    {
+        request.QueryString = new QueryString(query);
+        return request;
+    }
+
+    /// <summary>The base64 JSON client principal App Service Authentication puts in X-MS-CLIENT-PRINCIPAL.</summary>
+    public static string Principal(string name, IEnumerable<string> roles)
+    {
+        var claims = roles.Select(role => new { typ = "roles", val = role }).Append(new { typ = "name", val = name });
+        var json = JsonSerializer.Serialize(new { auth_typ = "aad", name_typ = "name", role_typ = "roles", claims });
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Runs the result on the request's own context, so headers the function set (ETag) and the result's own (Location) are both answered.</summary>
+    public static async Task<HttpAnswer> ExecuteAsync(IResult result, HttpRequest? request = null)
     {
         await using var services = new ServiceCollection().AddLogging().BuildServiceProvider();
-        var context = new DefaultHttpContext { RequestServices = services };
+        var context = request?.HttpContext ?? new DefaultHttpContext();
+        context.RequestServices = services;
         using var body = new MemoryStream();
         context.Response.Body = body;
 
         await result.ExecuteAsync(context);
 
-        body.Position = 0;
-        using var json = await JsonDocument.ParseAsync(body);
-        return new HttpAnswer(context.Response.StatusCode, json.RootElement.Clone());
+        var text = Encoding.UTF8.GetString(body.ToArray());
+        var json = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        return new HttpAnswer(context.Response.StatusCode, json, text, context.Response.Headers);
     }
 }
 
-internal sealed record HttpAnswer(int Status, JsonElement Body)
+internal sealed record HttpAnswer(int Status, JsonElement Body, string Text, IHeaderDictionary Headers)
 {
     public int Int(string property) => Body.GetProperty(property).GetInt32();
 
-    public bool HasError(string field) => Body.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _);
+    public string? String(string property) => Body.GetProperty(property).GetString();
+
+    public bool HasError(string field) => Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _);
+
+    public string? ETag => Headers.ETag.FirstOrDefault();
+
+    public string? Location => Headers.Location.FirstOrDefault();
 }

@@ -8,12 +8,39 @@ public sealed class FunctionsMetadataTests
 {
     private static readonly Lazy<JsonElement> Functions = new(ReadMetadata);
 
+    public static TheoryData<string, string, string, string> HttpFunctions => new()
+    {
+        { "SweepNow", "post", "sweeps", "IntuneBanSync.Functions.Sweeps.SweepNow.Run" },
+        { "GetSweep", "get", "sweeps/{runId}", "IntuneBanSync.Functions.Sweeps.GetSweep.Run" },
+        { "GetDevice", "get", "devices/{id}", "IntuneBanSync.Functions.Devices.GetDevice.Run" },
+        { "GetBanList", "get", "banlist", "IntuneBanSync.Functions.Admin.BanListApi.GetBanList" },
+        { "PutBanList", "put", "banlist", "IntuneBanSync.Functions.Admin.BanListApi.PutBanList" },
+        { "AddExemption", "post", "exemptions", "IntuneBanSync.Functions.Admin.BanListApi.AddExemption" },
+        { "DeleteExemption", "delete", "exemptions/{id}", "IntuneBanSync.Functions.Admin.BanListApi.DeleteExemption" },
+    };
+
+    public static TheoryData<string, string, string> QueueFunctions => new()
+    {
+        { "RunQueuedSweep", "ibs-sweeps", "IntuneBanSync.Functions.Sweeps.QueuedSweeps.RunQueuedSweep" },
+        { "FailPoisonedSweep", "ibs-sweeps-poison", "IntuneBanSync.Functions.Sweeps.QueuedSweeps.FailPoisonedSweep" },
+    };
+
+    /// <summary>The names of the functions with an HTTP trigger, as the metadata lists them.</summary>
+    public static IReadOnlyList<string> HttpFunctionNames() =>
+    [
+        .. Functions.Value.EnumerateArray()
+            .Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "httpTrigger"))
+            .Select(f => f.GetProperty("name").GetString()!),
+    ];
+
     [Fact]
-    public void Metadata_lists_exactly_the_timer_and_the_http_sweep()
+    public void Metadata_lists_exactly_the_timer_the_queue_triggers_and_the_http_api()
     {
         var names = Functions.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order();
 
-        Assert.Equal(["ScheduledSweep", "SweepNow"], names);
+        Assert.Equal(
+            ["AddExemption", "DeleteExemption", "FailPoisonedSweep", "GetBanList", "GetDevice", "GetSweep", "PutBanList", "RunQueuedSweep", "ScheduledSweep", "SweepNow"],
+            names);
     }
 
     [Fact]
@@ -29,23 +56,45 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("IntuneBanSync.Functions.Sweeps.ScheduledSweep.Run", function.GetProperty("entryPoint").GetString());
     }
 
-    [Fact]
-    public void SweepNow_is_a_function_key_post_on_route_sweeps()
+    [Theory]
+    [MemberData(nameof(QueueFunctions))]
+    public void Queue_function_is_triggered_by_its_queue_with_a_string_message(string name, string queue, string entryPoint)
     {
-        var function = Function("SweepNow");
+        var function = Function(name);
+
+        var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+        Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal("In", binding.GetProperty("direction").GetString());
+        Assert.Equal(queue, binding.GetProperty("queueName").GetString());
+        Assert.Equal("String", binding.GetProperty("dataType").GetString());
+        Assert.Equal(entryPoint, function.GetProperty("entryPoint").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpFunctions))]
+    public void Http_function_is_a_function_key_trigger_on_its_route_and_method(string name, string method, string route, string entryPoint)
+    {
+        var function = Function(name);
 
         var trigger = Binding(function, "httpTrigger");
         Assert.Equal("In", trigger.GetProperty("direction").GetString());
         Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
-        Assert.Equal(["post"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal("sweeps", trigger.GetProperty("route").GetString());
-        Assert.Equal("IntuneBanSync.Functions.Sweeps.SweepNow.Run", function.GetProperty("entryPoint").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(entryPoint, function.GetProperty("entryPoint").GetString());
     }
 
-    [Fact]
-    public void SweepNow_answers_with_its_return_value_over_http()
+    [Theory]
+    [InlineData("SweepNow")]
+    [InlineData("GetSweep")]
+    [InlineData("GetDevice")]
+    [InlineData("GetBanList")]
+    [InlineData("PutBanList")]
+    [InlineData("AddExemption")]
+    [InlineData("DeleteExemption")]
+    public void Http_function_answers_with_its_return_value_over_http(string name)
     {
-        var function = Function("SweepNow");
+        var function = Function(name);
 
         var output = Binding(function, "http");
         Assert.Equal("$return", output.GetProperty("name").GetString());

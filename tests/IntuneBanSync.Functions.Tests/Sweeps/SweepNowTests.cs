@@ -1,41 +1,29 @@
+using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Functions.Sweeps;
 using IntuneBanSync.Functions.Tests.Infrastructure;
+using IntuneBanSync.Journal;
 using IntuneBanSync.TenantSimulator;
 using Microsoft.AspNetCore.Http;
 
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 
-/// <summary>POST /api/sweeps called as a method over a simulated tenant and Azurite.</summary>
+/// <summary>POST /api/sweeps called as a method over a simulated tenant and Azurite, by a helpdesk caller unless said otherwise.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
 {
     private SimulatedTenant Tenant => fixture.Tenant;
 
     [Fact]
-    public async Task Sweep_of_the_whole_tenant_reports_every_device_and_the_offending_ones()
+    public async Task Sweep_of_one_user_writes_nothing_to_the_tenant()
     {
         await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
         var before = Tenant.Requests.Snapshot();
 
-        var answer = await CallAsync(host, "{}");
-
-        Assert.Equal(StatusCodes.Status200OK, answer.Status);
-        Assert.Equal(Tenant.State.ManagedDevices.Count, answer.Int("devicesEvaluated"));
-        Assert.True(answer.Int("offendingDevices") > 0, $"expected offending devices in {answer.Body}");
-        Assert.Equal("completed", answer.Body.GetProperty("status").GetString());
-        Assert.True(Tenant.Requests.Snapshot().Reads > before.Reads);
-    }
-
-    [Fact]
-    public async Task Sweep_now_writes_nothing_to_the_tenant()
-    {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-        var before = Tenant.Requests.Snapshot();
-
-        var answer = await CallAsync(host, "{}");
+        var answer = await CallAsync(host, $$"""{ "user": "{{Tenant.State.ManagedDevices.First(d => d.UserPrincipalName is not null).UserPrincipalName}}" }""");
 
         Assert.Equal(StatusCodes.Status200OK, answer.Status);
         Assert.Equal(before.Writes, Tenant.Requests.Snapshot().Writes);
+        Assert.True(Tenant.Requests.Snapshot().Reads > before.Reads);
         Assert.Empty(answer.Body.GetProperty("writes").EnumerateArray());
     }
 
@@ -44,7 +32,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     {
         await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
 
-        var answer = await CallAsync(host, "{}");
+        var answer = await CallAsync(host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}" }""");
 
         Assert.Equal(TenantFixture.Seed.Now, answer.Body.GetProperty("asOf").GetDateTimeOffset());
     }
@@ -91,14 +79,43 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     }
 
     [Fact]
-    public async Task Sweep_in_enforce_mode_is_refused_naming_mode()
+    public async Task Sweep_in_enforce_mode_of_one_device_is_refused_naming_mode()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+
+        var answer = await CallAsync(host, HttpCalls.JsonPost($$"""{ "mode": "enforce", "device": "{{Tenant.State.ManagedDevices[0].Id}}" }""").As(AppRoles.Admin));
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("mode"), $"expected an error on mode in {answer.Body}");
+    }
+
+    [Fact]
+    public async Task Sweep_in_enforce_mode_is_forbidden_to_helpdesk()
     {
         await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
 
         var answer = await CallAsync(host, """{ "mode": "enforce" }""");
 
-        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
-        Assert.True(answer.HasError("mode"), $"expected an error on mode in {answer.Body}");
+        Assert.Equal(StatusCodes.Status403Forbidden, answer.Status);
+        Assert.Contains(AppRoles.Admin, answer.Body.GetProperty("detail").GetString());
+        await host.Journal.EnsureCreatedAsync(CancellationToken.None);
+        Assert.Empty(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Sweep_in_enforce_mode_of_the_whole_tenant_by_an_admin_is_queued_as_enforce()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var before = Tenant.Requests.Snapshot();
+
+        var answer = await CallAsync(host, HttpCalls.JsonPost("""{ "mode": "enforce" }""").As(AppRoles.Admin));
+
+        Assert.Equal(StatusCodes.Status202Accepted, answer.Status);
+        var run = await host.Journal.GetRunAsync(FunctionHost.Tenant, answer.String("runId")!, CancellationToken.None);
+        Assert.Equal(("enforce", SweepStatus.Queued), (run!.Mode, run.Status));
+        Assert.Equal(before.Writes, Tenant.Requests.Snapshot().Writes);
+        var message = SweepQueue.Parse((await host.ReceiveQueuedAsync(run.RunId)).Body.ToString());
+        Assert.Equal(new QueuedSweep(FunctionHost.Tenant, run.RunId, "enforce", HttpCalls.CallerName), message);
     }
 
     [Fact]
@@ -126,22 +143,27 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Theory]
     [InlineData(null)]
     [InlineData("application/json")]
-    public async Task Sweep_without_a_body_covers_the_whole_tenant(string? contentType)
+    public async Task Sweep_without_a_body_queues_a_report_sweep_of_the_whole_tenant(string? contentType)
     {
         await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var before = Tenant.Requests.Snapshot();
 
-        var answer = await CallAsync(host, HttpCalls.EmptyPost(contentType));
+        var answer = await CallAsync(host, HttpCalls.EmptyPost(contentType).As(AppRoles.Helpdesk));
 
-        Assert.Equal(StatusCodes.Status200OK, answer.Status);
-        Assert.Equal(Tenant.State.ManagedDevices.Count, answer.Int("devicesEvaluated"));
+        Assert.Equal(StatusCodes.Status202Accepted, answer.Status);
+        Assert.Equal("queued", answer.String("status"));
+        var run = await host.Journal.GetRunAsync(FunctionHost.Tenant, answer.String("runId")!, CancellationToken.None);
+        Assert.Equal(("report", SweepStatus.Queued, "helpdesk"), (run!.Mode, run.Status, run.Trigger));
+        Assert.Equal(before.Reads, Tenant.Requests.Snapshot().Reads);
+        await host.ReceiveQueuedAsync(run.RunId);
     }
 
-    private static Task<HttpAnswer> CallAsync(SweepHost host, string json) => CallAsync(host, HttpCalls.JsonPost(json));
+    private static Task<HttpAnswer> CallAsync(SweepHost host, string json) => CallAsync(host, HttpCalls.JsonPost(json).As(AppRoles.Helpdesk));
 
     private static async Task<HttpAnswer> CallAsync(SweepHost host, HttpRequest request)
     {
         var function = host.Create<SweepNow>();
         var result = await function.Run(request, CancellationToken.None);
-        return await HttpCalls.ExecuteAsync(result);
+        return await HttpCalls.ExecuteAsync(result, request);
     }
 }

@@ -1,0 +1,164 @@
+using System.Text.Json.Nodes;
+using IntuneBanSync.BanList;
+using IntuneBanSync.Functions.Admin;
+using IntuneBanSync.Functions.Security;
+using IntuneBanSync.Functions.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+
+namespace IntuneBanSync.Functions.Tests.Admin;
+
+/// <summary>The ban list and its exemptions edited by an administrator over HTTP, versioned by ETag and audited with the caller's name.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+{
+    [Fact]
+    public async Task Get_answers_the_stored_list_with_its_etag()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+
+        var answer = await GetAsync(host);
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.Equal(stored.ETag, answer.ETag);
+        Assert.Equal(stored.Json, answer.Text);
+    }
+
+    [Fact]
+    public async Task Put_with_the_current_etag_replaces_the_list_and_answers_a_new_etag()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+        var changed = Document(stored);
+        changed["exemptions"]![0]!["justification"] = "Official communications accounts, renewed";
+
+        var answer = await PutAsync(host, changed.ToJsonString(), stored.ETag);
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.NotNull(answer.ETag);
+        Assert.NotEqual(stored.ETag, answer.ETag);
+        Assert.Equal((stored.Version + 1, HttpCalls.CallerName), (answer.Int("version"), answer.String("changedBy")));
+        var now = await GetAsync(host);
+        Assert.Equal(answer.ETag, now.ETag);
+        Assert.Contains("renewed", now.Text);
+    }
+
+    [Fact]
+    public async Task Put_with_a_stale_etag_is_refused_with_412_and_changes_nothing()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stale = await host.ImportBanListAsync();
+        var theirs = await host.BanLists.PutAsync(FunctionHost.Tenant, stale.Json, stale.ETag, "bob", CancellationToken.None);
+        var before = await GetAsync(host);
+        var mine = Document(stale);
+        mine["exemptions"] = new JsonArray();
+
+        var answer = await PutAsync(host, mine.ToJsonString(), stale.ETag);
+
+        Assert.Equal(StatusCodes.Status412PreconditionFailed, answer.Status);
+        var after = await GetAsync(host);
+        Assert.Equal(theirs.ETag, before.ETag);
+        Assert.Equal((before.ETag, before.Text), (after.ETag, after.Text));
+    }
+
+    [Fact]
+    public async Task Put_without_if_match_over_a_stored_list_is_refused_with_412()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+
+        var answer = await PutAsync(host, stored.Json, ifMatch: null);
+
+        Assert.Equal(StatusCodes.Status412PreconditionFailed, answer.Status);
+        Assert.Contains("If-Match", answer.Body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Put_of_an_invalid_list_is_refused_naming_the_json_path_and_changes_nothing()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+        var invalid = Document(stored);
+        invalid["exemptions"]![0]!["ban"] = "no-such-ban";
+
+        var answer = await PutAsync(host, invalid.ToJsonString(), stored.ETag);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("$.exemptions[0].ban"), $"expected an error on $.exemptions[0].ban in {answer.Body}");
+        var after = await GetAsync(host);
+        Assert.Equal((stored.ETag, stored.Json), (after.ETag, after.Text));
+    }
+
+    [Fact]
+    public async Task Adding_then_deleting_an_exemption_changes_the_list_and_audits_the_caller()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+        var exemption = Document(stored)["exemptions"]![0]!.AsObject();
+        exemption["id"] = "press-office";
+
+        var added = await CallAsync(HttpCalls.Request(HttpMethods.Post, exemption.ToJsonString()), (api, r) => api.AddExemption(r, CancellationToken.None), host);
+        var afterAdd = await GetAsync(host);
+        var deleted = await CallAsync(HttpCalls.Request(HttpMethods.Delete), (api, r) => api.DeleteExemption(r, "press-office", CancellationToken.None), host);
+        var afterDelete = await GetAsync(host);
+
+        Assert.Equal(StatusCodes.Status201Created, added.Status);
+        Assert.Equal($"/api/exemptions/press-office?tenant={FunctionHost.Tenant}", added.Location);
+        Assert.Equal(["comms-team", "press-office"], ExemptionIds(afterAdd.Text));
+        Assert.Equal(StatusCodes.Status204NoContent, deleted.Status);
+        Assert.Equal(["comms-team"], ExemptionIds(afterDelete.Text));
+        Assert.Equal(afterDelete.ETag, deleted.ETag);
+        var changes = await host.BanLists.GetChangesAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync();
+        Assert.Equal(
+            [(BanListStore.AddExemptionAction, "press-office", HttpCalls.CallerName), (BanListStore.DeleteExemptionAction, "press-office", HttpCalls.CallerName)],
+            changes.Skip(1).Select(c => (c.Action, c.Subject, c.ChangedBy)));
+    }
+
+    [Fact]
+    public async Task Adding_an_exemption_with_an_id_in_use_is_refused_naming_its_path()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+        var exemption = Document(stored)["exemptions"]![0]!.AsObject();
+
+        var answer = await CallAsync(HttpCalls.Request(HttpMethods.Post, exemption.ToJsonString()), (api, r) => api.AddExemption(r, CancellationToken.None), host);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("$.exemptions[1].id"), $"expected an error on $.exemptions[1].id in {answer.Body}");
+        Assert.Equal(stored.ETag, (await GetAsync(host)).ETag);
+    }
+
+    [Fact]
+    public async Task Deleting_an_unknown_exemption_is_not_found()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+
+        var answer = await CallAsync(HttpCalls.Request(HttpMethods.Delete), (api, r) => api.DeleteExemption(r, "nobody", CancellationToken.None), host);
+
+        Assert.Equal(StatusCodes.Status404NotFound, answer.Status);
+        Assert.Equal(stored.ETag, (await GetAsync(host)).ETag);
+    }
+
+    private static JsonObject Document(StoredBanList stored) => JsonNode.Parse(stored.Json)!.AsObject();
+
+    private static IEnumerable<string?> ExemptionIds(string json) =>
+        JsonNode.Parse(json)!["exemptions"]!.AsArray().Select(e => e!["id"]!.GetValue<string>());
+
+    private static Task<HttpAnswer> GetAsync(SweepHost host) =>
+        CallAsync(HttpCalls.Get(), (api, r) => api.GetBanList(r, CancellationToken.None), host);
+
+    private static Task<HttpAnswer> PutAsync(SweepHost host, string json, string? ifMatch)
+    {
+        var request = HttpCalls.Request(HttpMethods.Put, json);
+        if (ifMatch is not null)
+            request.Headers.IfMatch = ifMatch;
+        return CallAsync(request, (api, r) => api.PutBanList(r, CancellationToken.None), host);
+    }
+
+    private static async Task<HttpAnswer> CallAsync(HttpRequest request, Func<BanListApi, HttpRequest, Task<IResult>> call, SweepHost host)
+    {
+        request.As(AppRoles.Admin);
+        return await HttpCalls.ExecuteAsync(await call(host.Create<BanListApi>(), request), request);
+    }
+}
