@@ -31,7 +31,12 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal)
             var audit = await journal.GetAuditAsync(check.Tenant!, banId, ct);
             history.AddRange(audit.Where(a => string.Equals(a.Intent.DeviceId, id, StringComparison.OrdinalIgnoreCase)).Select(a => new
             {
-                a.Intent.BanId, a.Intent.Action, a.Intent.Target, At = a.Intent.At, Result = a.Outcome?.Result ?? "no outcome yet", a.Outcome?.Detail,
+                a.Intent.BanId,
+                a.Intent.Action,
+                a.Intent.Target,
+                At = a.Intent.At,
+                Result = a.Outcome?.Result ?? "no outcome yet",
+                a.Outcome?.Detail,
             }));
         }
 
@@ -41,7 +46,17 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal)
                 DeviceId = id,
                 Bans = states.Select(s => new
                 {
-                    s.BanId, s.State, s.StateReason, s.Route, s.LastDecision, s.FirstSeen, s.LastSeen, s.EnforcedAt, s.ResolvedAt, s.DeviceName, s.UserId,
+                    s.BanId,
+                    s.State,
+                    s.StateReason,
+                    s.Route,
+                    s.LastDecision,
+                    s.FirstSeen,
+                    s.LastSeen,
+                    s.EnforcedAt,
+                    s.ResolvedAt,
+                    s.DeviceName,
+                    s.UserId,
                 }),
                 History = history,
             },

@@ -27,8 +27,15 @@ public sealed class GetSweep(ApiRequest api, JournalStore journal)
         return TypedResults.Json(
             new
             {
-                run.RunId, run.Tenant, run.Trigger, run.Mode, Status = run.Status.ToString().ToLowerInvariant(),
-                run.StartedAt, run.EndedAt, run.Counts, run.Error,
+                run.RunId,
+                run.Tenant,
+                run.Trigger,
+                run.Mode,
+                Status = run.Status.ToString().ToLowerInvariant(),
+                run.StartedAt,
+                run.EndedAt,
+                run.Counts,
+                run.Error,
                 Report = run.SummaryJson is { } json ? JsonNode.Parse(json) : null,
             },
             ReportJson.Options);
