@@ -88,7 +88,7 @@ internal static class ReportRenderer
     public static void RenderLifecycle(IReadOnlyList<(string Step, SweepReport Report, long Writes)> steps, IAnsiConsole console)
     {
         var table = new Table().Title("Lifecycle");
-        foreach (var column in new[] { "Step", "Offending", "Newly enforced", "Enforcing", "Resolved", "Not removable by uninstall", "Unenforceable", "Writes" })
+        foreach (var column in new[] { "Step", "Offending", "Newly enforced", "Enforcing", "Resolved", "Not removable by uninstall", "Unenforceable", "Graph write requests" })
             table.AddColumn(column == "Step" ? new TableColumn(column) : new TableColumn(column).RightAligned());
         foreach (var (step, report, writes) in steps)
         {
