@@ -75,7 +75,7 @@ static Process StartSimulator(int devices, out string graphUrl)
 
 internal sealed class PhaseClock(Stopwatch clock) : IProgress<SweepProgress>
 {
-    public List<(string Phase, TimeSpan Started)> Starts { get; } = [];
+    public List<(SweepPhase Phase, TimeSpan Started)> Starts { get; } = [];
 
     public void Report(SweepProgress value)
     {

@@ -102,7 +102,7 @@ internal static class ReportRenderer
     /// <summary>The offending devices themselves, with their people: what an administrator acts on.</summary>
     public static void RenderOffenders(IReadOnlyList<Finding> findings, IAnsiConsole console, int max = 15)
     {
-        var offending = findings.Where(f => f.Decision == "Offending").OrderBy(f => f.UserPrincipalName, StringComparer.OrdinalIgnoreCase).ToList();
+        var offending = findings.Where(f => f.Decision == Planning.DecisionKind.Offending).OrderBy(f => f.UserPrincipalName, StringComparer.OrdinalIgnoreCase).ToList();
         if (offending.Count == 0)
             return;
         var table = new Table().Title($"Offending devices (first {Math.Min(max, offending.Count)} of {offending.Count:N0}; all are in the journal)");

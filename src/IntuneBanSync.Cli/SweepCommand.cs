@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Graph;
+using IntuneBanSync.Inventory;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
 using IntuneBanSync.Sweeps;

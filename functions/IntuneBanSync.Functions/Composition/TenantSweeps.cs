@@ -40,7 +40,7 @@ public sealed class TenantSweeps(
         };
         var client = GraphClientBuilder.Create(graphOptions, CredentialFor(tenant));
         var engine = new SweepEngine(
-            new GraphIntune(client, graphOptions), new GraphEnforcement(client, graphOptions), journal, time, settings, loggers.CreateLogger<SweepEngine>());
+            new GraphIntune(client, graphOptions), Mechanisms.Over(client, graphOptions), journal, time, settings, loggers.CreateLogger<SweepEngine>());
         return new LockedSweeps(engine, locks, time);
     }
 

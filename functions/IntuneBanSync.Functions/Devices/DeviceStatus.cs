@@ -32,10 +32,10 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal)
             history.AddRange(audit.Where(a => string.Equals(a.Intent.DeviceId, id, StringComparison.OrdinalIgnoreCase)).Select(a => new
             {
                 a.Intent.BanId,
-                a.Intent.Action,
+                Action = a.Intent.Action.Name,
                 a.Intent.Target,
                 At = a.Intent.At,
-                Result = a.Outcome?.Result ?? "no outcome yet",
+                Result = a.Outcome is { } outcome ? WireName.Of(outcome.Result) : "no outcome yet",
                 a.Outcome?.Detail,
             }));
         }

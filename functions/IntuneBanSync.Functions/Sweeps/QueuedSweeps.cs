@@ -28,7 +28,7 @@ public sealed class QueuedSweeps(SweepRunner runner, JournalStore journal, TimeP
     private async Task MarkAsync(QueuedSweep sweep, SweepStatus status, string error, CancellationToken ct)
     {
         var run = await journal.GetRunAsync(sweep.Tenant, sweep.RunId, ct)
-            ?? new SweepRun(sweep.RunId, sweep.Tenant, "helpdesk", sweep.Mode ?? "report", time.GetUtcNow(), null, status, SweepCounts.Empty);
+            ?? new SweepRun(sweep.RunId, sweep.Tenant, "helpdesk", SweepInput.Mode(sweep.Mode) ?? BanList.EnforcementMode.Report, time.GetUtcNow(), null, status, SweepCounts.Empty);
         await journal.SaveRunAsync(run with { Status = status, EndedAt = time.GetUtcNow(), Error = error }, ct);
     }
 }

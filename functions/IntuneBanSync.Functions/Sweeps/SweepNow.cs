@@ -2,6 +2,7 @@ using System.Text.Json;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Functions.Api;
 using IntuneBanSync.Functions.Security;
+using IntuneBanSync.Inventory;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
 using IntuneBanSync.Sweeps;
@@ -77,7 +78,7 @@ public sealed class SweepNow(ApiRequest api, SweepRunner runner, SweepQueue queu
         var runId = SweepEngine.NewRunId(now);
         var modeName = mode.ToString().ToLowerInvariant();
         await journal.EnsureCreatedAsync(ct);
-        await journal.SaveRunAsync(new SweepRun(runId, tenant, "helpdesk", modeName, now, null, SweepStatus.Queued, SweepCounts.Empty), ct);
+        await journal.SaveRunAsync(new SweepRun(runId, tenant, "helpdesk", mode, now, null, SweepStatus.Queued, SweepCounts.Empty), ct);
         await queue.EnqueueAsync(new QueuedSweep(tenant, runId, modeName, caller), ct);
         return TypedResults.Accepted($"/api/sweeps/{runId}?tenant={Uri.EscapeDataString(tenant)}", new { runId, tenant, status = "queued" });
     }

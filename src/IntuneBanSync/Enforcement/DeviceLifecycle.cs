@@ -1,46 +1,37 @@
+using IntuneBanSync.Graph;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 
 namespace IntuneBanSync.Enforcement;
 
 /// <summary>
-/// The state of one (ban, device), derived from the previous state, this sweep's observation and decision, what
-/// enforcement did, and the clock. Pure. A device this sweep could not verify keeps its state.
+/// The state of one (ban, device), derived from the previous state, this sweep's observation and decision, what the mechanisms
+/// reached, and the clock. Pure. A device this sweep could not verify keeps its state.
 /// </summary>
 public static class DeviceLifecycle
 {
-    public const string Detected = "detected";
-    public const string Grace = "grace";
-    public const string Enforcing = "enforcing";
-    public const string Resolved = "resolved";
-    public const string Exempt = "exempt";
-    public const string Unenforceable = "unenforceable";
-    public const string Failed = "failed";
-    public const string OutOfScope = "out-of-scope";
-    public const string Released = "released";
-    public const string BanInactive = "ban-inactive";
-
     public const string UserInstalled =
         "still present after the device checked in: uninstall removes only apps Intune installed; use the restricted-apps compliance route (iOS) or a notification";
 
-    private static readonly HashSet<string> Active = [Detected, Grace, Enforcing, Failed, Unenforceable];
+    private static readonly HashSet<LifecycleState> Active =
+        [LifecycleState.Detected, LifecycleState.Grace, LifecycleState.Enforcing, LifecycleState.Failed, LifecycleState.Unenforceable];
 
+    /// <param name="reaches">What each mechanism did for the device this sweep (empty when enforcement did not run).</param>
     /// <param name="absenceProven">The inventory of the device's platform was read completely, so "not seen" means gone.</param>
     public static DeviceBanState? Next(
-        DeviceBanState? previous, BanObservation observation, DeviceEnforcement? enforcement, bool absenceProven, string runId, DateTimeOffset now)
+        DeviceBanState? previous, BanObservation observation, IReadOnlyList<DeviceReach> reaches, bool absenceProven, string runId, DateTimeOffset now)
     {
         var decision = observation.Decision;
         var seen = observation.Apps.Count > 0;
-        if (previous is null && !seen && enforcement is null)
+        if (previous is null && !seen && reaches.Count == 0)
             return null;
 
-        var app = observation.Apps.FirstOrDefault();
-        var state = (previous ?? new DeviceBanState(decision.BanId, observation.Device.Id, now, now, decision.Kind.ToString(), runId)) with
+        var state = (previous ?? new DeviceBanState(decision.BanId, observation.Device.Id, now, now, decision.Kind, runId)) with
         {
             LastSeen = seen ? now : previous?.LastSeen ?? now,
-            LastDecision = decision.Kind.ToString(),
+            LastDecision = decision.Kind,
             LastRunId = runId,
-            EntraObjectId = enforcement?.EntraObjectId ?? previous?.EntraObjectId,
+            EntraObjectId = reaches.Select(r => r.EntraObjectId).FirstOrDefault(id => id is not null) ?? previous?.EntraObjectId,
             UserId = observation.Device.UserId,
             DeviceName = observation.Device.DeviceName,
         };
@@ -48,46 +39,60 @@ public static class DeviceLifecycle
         switch (decision.Kind)
         {
             case DecisionKind.Grace:
-                return state with { State = Grace, StateReason = decision.Reason };
+                return state with { State = LifecycleState.Grace, StateReason = decision.Text };
             case DecisionKind.Offending:
-                return Offending(state, previous, observation, enforcement, app, now);
+                return Offending(state, previous, observation, reaches, now);
             case DecisionKind.Exempt:
-                return state with { State = Exempt, StateReason = decision.Reason, Route = null };
+                return state with { State = LifecycleState.Exempt, StateReason = decision.Text, Route = null };
             case DecisionKind.OutOfScope or DecisionKind.BanNotActive:
-                var released = enforcement?.Outcome == EnforcementOutcome.Removed;
+                var released = reaches.Any(r => r.Reach == Reach.Released);
                 return state with
                 {
-                    State = released ? Released : decision.Kind == DecisionKind.OutOfScope ? OutOfScope : BanInactive,
-                    StateReason = decision.Reason,
+                    State = released ? LifecycleState.Released : decision.Kind == DecisionKind.OutOfScope ? LifecycleState.OutOfScope : LifecycleState.BanInactive,
+                    StateReason = decision.Text,
                 };
             case DecisionKind.Clean:
                 return previous?.State is { } was && Active.Contains(was)
-                    ? state with { State = Resolved, StateReason = "not detected since", ResolvedAt = now }
+                    ? state with { State = LifecycleState.Resolved, StateReason = "not detected since", ResolvedAt = now }
                     : previous is null ? null : state;
             default:
                 // Unverified: only an absence the inventory proves resolves a device; anything else keeps its state.
                 if (!seen && absenceProven && previous?.State is { } before && Active.Contains(before))
-                    return state with { State = Resolved, StateReason = "not detected since", ResolvedAt = now };
+                    return state with { State = LifecycleState.Resolved, StateReason = "not detected since", ResolvedAt = now };
                 return previous;
         }
     }
 
     private static DeviceBanState Offending(
-        DeviceBanState state, DeviceBanState? previous, BanObservation observation, DeviceEnforcement? enforcement,
-        Graph.DetectedAppRecord? app, DateTimeOffset now)
+        DeviceBanState state, DeviceBanState? previous, BanObservation observation, IReadOnlyList<DeviceReach> reaches, DateTimeOffset now)
     {
-        var enforcedAt = previous?.State == Enforcing ? previous.EnforcedAt : null;
-        var next = enforcement?.Outcome switch
+        var enforcedAt = previous?.State == LifecycleState.Enforcing ? previous.EnforcedAt : null;
+        var reaching = reaches.Where(r => r.Reach is Reach.Assigned or Reach.LaunchBlocked or Reach.Noncompliant or Reach.Removed).ToList();
+        var routes = reaches.Count == 0 ? null : string.Join("; ", reaches.Select(r => r.Route));
+        DeviceBanState next;
+        if (reaching.Count > 0)
         {
-            EnforcementOutcome.Enforced => state with { State = Enforcing, EnforcedAt = now, StateReason = "added to the uninstall group", Route = $"uninstall ({enforcement.Route})" },
-            EnforcementOutcome.AlreadyEnforced => state with { State = Enforcing, EnforcedAt = enforcedAt ?? now, Route = $"uninstall ({enforcement.Route})" },
-            EnforcementOutcome.Unenforceable => state with { State = Unenforceable, StateReason = enforcement.Reason, Route = $"none ({enforcement.Route})" },
-            EnforcementOutcome.Failed => state with { State = Failed, StateReason = enforcement.Reason, Route = $"uninstall ({enforcement.Route})" },
-            _ => state with { State = enforcedAt is null ? Detected : Enforcing, StateReason = observation.Decision.Reason },
-        };
+            next = reaching.Any(r => r.Newly)
+                ? state with { State = LifecycleState.Enforcing, EnforcedAt = now, StateReason = reaching.First(r => r.Newly).Reason ?? observation.Decision.Text, Route = routes }
+                : state with { State = LifecycleState.Enforcing, EnforcedAt = enforcedAt ?? now, Route = routes };
+        }
+        else if (reaches.FirstOrDefault(r => r.Reach == Reach.Failed) is { } failed)
+        {
+            next = state with { State = LifecycleState.Failed, StateReason = failed.Reason, Route = routes };
+        }
+        else if (reaches.FirstOrDefault(r => r.Reach == Reach.Unreachable) is { } unreachable)
+        {
+            next = state with { State = LifecycleState.Unenforceable, StateReason = unreachable.Reason, Route = routes };
+        }
+        else
+        {
+            next = state with { State = enforcedAt is null ? LifecycleState.Detected : LifecycleState.Enforcing, StateReason = observation.Decision.Text };
+        }
 
         // The device checked in after we enforced and still shows the app: the uninstall cannot reach this copy.
-        if (next.State == Enforcing && next.EnforcedAt is { } at && observation.Device.LastSyncDateTime > at && app is not null && previous?.State == Enforcing)
+        var app = observation.Apps.FirstOrDefault();
+        if (next.State == LifecycleState.Enforcing && next.EnforcedAt is { } at && observation.Device.LastSyncDateTime > at && app is not null
+            && previous?.State == LifecycleState.Enforcing && reaching.All(r => r.Reach == Reach.Assigned))
             return next with { StateReason = UserInstalled, Route = "none (user-installed: uninstall cannot remove it)" };
         return next;
     }

@@ -3,19 +3,37 @@ using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Enforcement;
 
-/// <summary>Every write to the tenant goes through here: its intent is journaled before the request, its outcome after.</summary>
-public sealed class WriteLog(JournalStore journal, string tenant, string runId, TimeProvider time)
+/// <summary>Asked before every write: throws when the sweep may no longer write (its tenant lock was lost or could not be renewed).</summary>
+public interface IWriteGuard
 {
+    /// <summary>Why the sweep may no longer write, once it may not; null while it may.</summary>
+    string? LostReason { get; }
+
+    void ThrowIfLost();
+}
+
+/// <summary>Every write to the tenant goes through here: its intent is journaled before the request, its outcome after.</summary>
+public sealed class WriteLog(JournalStore journal, string tenant, string runId, TimeProvider time, IWriteGuard? guard = null)
+{
+    private readonly List<WriteRecord> _writes = [];
     private int _sequence;
 
-    public List<WriteRecord> Writes { get; } = [];
+    public IReadOnlyList<WriteRecord> Writes
+    {
+        get
+        {
+            lock (_writes)
+                return [.. _writes];
+        }
+    }
 
-    public WriteIntent Plan(string banId, string? deviceId, string action, string target) =>
-        new($"{runId}-{Interlocked.Increment(ref _sequence):D6}", banId, deviceId, action, target, runId, time.GetUtcNow());
+    public WriteIntent Plan(MechanismName mechanism, string banId, string? deviceId, WriteAction action, string target) =>
+        new($"{runId}-{Interlocked.Increment(ref _sequence):D6}", banId, deviceId, action, target, runId, time.GetUtcNow(), mechanism);
 
     /// <summary>Journals the intent, sends, journals the outcome. A refused write is journaled as failed and rethrown.</summary>
-    public async Task<T> SendAsync<T>(WriteIntent intent, Func<Task<T>> send, Func<T, (string Result, string? Detail)> describe, CancellationToken ct)
+    public async Task<T> SendAsync<T>(WriteIntent intent, Func<Task<T>> send, Func<T, (WriteResult Result, string? Detail)> describe, CancellationToken ct)
     {
+        guard?.ThrowIfLost();
         await journal.RecordIntentsAsync(tenant, [intent], ct);
         T answer;
         try
@@ -24,7 +42,7 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
         }
         catch (GraphWriteException e)
         {
-            await RecordAsync([(intent, "failed", e.Message)], ct);
+            await RecordAsync([(intent, WriteResult.Failed, e.Message)], ct);
             throw;
         }
 
@@ -35,26 +53,37 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
 
     /// <summary>One request covering several logical writes (a PATCH of up to 20 members): all intents first, then all outcomes.</summary>
     public async Task<T> SendManyAsync<T>(
-        IReadOnlyList<WriteIntent> intents, Func<Task<T>> send, Func<T, WriteIntent, (string Result, string? Detail)> describe, CancellationToken ct)
+        IReadOnlyList<WriteIntent> intents, Func<Task<T>> send, Func<T, WriteIntent, (WriteResult Result, string? Detail)> describe, CancellationToken ct)
     {
+        guard?.ThrowIfLost();
         await journal.RecordIntentsAsync(tenant, intents, ct);
         var answer = await send();
-        await RecordAsync(intents.Select(i => (i, describe(answer, i).Result, describe(answer, i).Detail)).ToList(), ct);
+        await RecordAsync([.. intents.Select(i => Described(i, describe(answer, i)))], ct);
         return answer;
     }
 
+    private static (WriteIntent, WriteResult, string?) Described(WriteIntent intent, (WriteResult Result, string? Detail) outcome) =>
+        (intent, outcome.Result, outcome.Detail);
+
     /// <summary>An outcome for an intent an earlier, interrupted sweep left open, found out by reading the tenant.</summary>
-    public Task ReconcileAsync(IReadOnlyList<(WriteIntent Intent, string Result, string Detail)> outcomes, CancellationToken ct) =>
+    public Task ReconcileAsync(IReadOnlyList<ReconciledWrite> outcomes, CancellationToken ct) =>
         outcomes.Count == 0
             ? Task.CompletedTask
             : journal.RecordOutcomesAsync(
-                tenant, outcomes.Select(o => new WriteOutcome(o.Intent.WriteId, o.Intent.BanId, o.Result, o.Detail, time.GetUtcNow())).ToList(), ct);
+                tenant, [.. outcomes.Select(o => new WriteOutcome(o.Intent.WriteId, o.Intent.BanId, o.Result, o.Detail, time.GetUtcNow()))], ct);
 
-    private async Task RecordAsync(IReadOnlyList<(WriteIntent Intent, string Result, string? Detail)> outcomes, CancellationToken ct)
+    private async Task RecordAsync(IReadOnlyList<(WriteIntent Intent, WriteResult Result, string? Detail)> outcomes, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await journal.RecordOutcomesAsync(tenant, outcomes.Select(o => new WriteOutcome(o.Intent.WriteId, o.Intent.BanId, o.Result, o.Detail, now)).ToList(), ct);
-        lock (Writes)
-            Writes.AddRange(outcomes.Select(o => new WriteRecord(o.Intent.BanId, o.Intent.Action, o.Intent.Target, o.Result)));
+        await journal.RecordOutcomesAsync(tenant, [.. outcomes.Select(o => new WriteOutcome(o.Intent.WriteId, o.Intent.BanId, o.Result, o.Detail, now))], ct);
+        lock (_writes)
+            _writes.AddRange(outcomes.Select(o => new WriteRecord(o.Intent.BanId, o.Intent.Action.Name, o.Intent.Target, WireName.Of(o.Result))));
     }
+}
+
+/// <summary>A write the service refused (after the SDK's retries): the tenant is unchanged by it.</summary>
+public sealed class GraphWriteException(string what, int? status, Exception inner)
+    : Exception($"Could not {what}: {(status is { } s ? $"HTTP {s}" : inner.Message)}", inner)
+{
+    public int? Status { get; } = status;
 }

@@ -33,6 +33,10 @@ public interface IIntuneGraph
 
 public sealed record DetectedAppRecord(string Id, string DisplayName, string? Version, string? Platform);
 
+/// <summary>
+/// A managed device as Graph gave it. Its platform and ownership are parsed once, here, from Intune's free text, and travel
+/// with it (re-parsed if a copy changes the text); null means unknown, which the planner reports, never drops.
+/// </summary>
 public sealed record DeviceRecord(
     string Id,
     string? DeviceName,
@@ -42,7 +46,33 @@ public sealed record DeviceRecord(
     string? OperatingSystem,
     string? OwnerType,
     bool IsSupervised,
-    DateTimeOffset? LastSyncDateTime);
+    DateTimeOffset? LastSyncDateTime)
+{
+    public string? OperatingSystem
+    {
+        get;
+        init
+        {
+            field = value;
+            Platform = Inventory.DeviceClassification.PlatformOf(value);
+        }
+    } = OperatingSystem;
+
+    public string? OwnerType
+    {
+        get;
+        init
+        {
+            field = value;
+            Ownership = Inventory.DeviceClassification.OwnershipOf(value);
+        }
+    } = OwnerType;
+
+    // Initializers store straight into the backing fields, so construction parses here; a copy made with `with` goes through init above.
+    public BanList.DevicePlatform? Platform { get; private init; } = Inventory.DeviceClassification.PlatformOf(OperatingSystem);
+
+    public BanList.DeviceOwnership? Ownership { get; private init; } = Inventory.DeviceClassification.OwnershipOf(OwnerType);
+}
 
 /// <summary>Members of a group: user object ids and Entra device ids (the managed device's azureADDeviceId).</summary>
 public sealed record GroupMembers(string GroupId, IReadOnlySet<string> UserIds, IReadOnlySet<string> AzureAdDeviceIds);

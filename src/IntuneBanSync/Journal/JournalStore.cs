@@ -1,19 +1,26 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Azure.Data.Tables;
 
 namespace IntuneBanSync.Journal;
 
-/// <summary>Runs, findings, per (ban, device) state, the audit of writes and what was created per ban, in Table Storage. Tables are named {TablePrefix}Runs, {TablePrefix}Findings, {TablePrefix}DeviceStates, {TablePrefix}Audit and {TablePrefix}BanResources.</summary>
+/// <summary>
+/// Runs, findings, per (ban, device) state, the audit of writes and what was created per ban, in Table Storage. Tables are
+/// named {TablePrefix}Runs, {TablePrefix}Findings, {TablePrefix}DeviceStates, {TablePrefix}Audit and {TablePrefix}BanResources.
+/// </summary>
 public sealed class JournalStore(TableServiceClient service, string tablePrefix)
 {
     /// <summary>The service's limit on the entities of one transaction.</summary>
     public const int MaxTransactionSize = 100;
+
+    private const string KindColumn = "Kind";
 
     private readonly TableClient _runs = service.GetTableClient(JournalKeys.RunsTable(tablePrefix));
     private readonly TableClient _findings = service.GetTableClient(JournalKeys.FindingsTable(tablePrefix));
     private readonly TableClient _deviceStates = service.GetTableClient(JournalKeys.DeviceStatesTable(tablePrefix));
     private readonly TableClient _audit = service.GetTableClient(JournalKeys.AuditTable(tablePrefix));
     private readonly TableClient _banResources = service.GetTableClient(JournalKeys.BanResourcesTable(tablePrefix));
+    private Task? _creating;
 
     public string RunsTableName => _runs.Name;
 
@@ -25,19 +32,28 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
 
     public string BanResourcesTableName => _banResources.Name;
 
-    public async Task EnsureCreatedAsync(CancellationToken ct)
+    /// <summary>Creates the tables once per store: later calls cost nothing (a failed attempt is tried again).</summary>
+    public Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        var creating = _creating;
+        if (creating is { IsCompletedSuccessfully: true })
+            return creating;
+        if (creating is null || creating.IsFaulted || creating.IsCanceled)
+            _creating = creating = CreateTablesAsync(ct);
+        return creating;
+    }
+
+    private async Task CreateTablesAsync(CancellationToken ct)
     {
         foreach (var table in (TableClient[])[_runs, _findings, _deviceStates, _audit, _banResources])
-        {
             await table.CreateIfNotExistsAsync(ct);
-        }
     }
 
     /// <summary>Writes the run, replacing what was saved before under the same tenant and run id.</summary>
     public async Task SaveRunAsync(SweepRun run, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var entity = JournalMapping.ToEntity(run);
+        var entity = TableRows.ToEntity(JournalKeys.Run(run.Tenant, run.RunId), run);
 
         await _runs.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
     }
@@ -46,21 +62,24 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
     {
         var key = JournalKeys.Run(tenant, runId);
 
-        var response = await _runs.GetEntityIfExistsAsync<RunEntity>(key.PartitionKey, key.RowKey, cancellationToken: ct);
+        var response = await _runs.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey, cancellationToken: ct);
 
-        return response.HasValue ? JournalMapping.ToRecord(response.Value!) : null;
+        return response.HasValue ? TableRows.ToRow<SweepRun>(response.Value!) : null;
     }
 
     /// <summary>The tenant's runs, in run id order.</summary>
-    public async IAsyncEnumerable<SweepRun> ListRunsAsync(string tenant, [EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<SweepRun> ListRunsAsync(string tenant, CancellationToken ct) =>
+        QueryAsync<SweepRun>(_runs, JournalKeys.RunsPartition(tenant), ct);
+
+    /// <summary>The tenant's runs still marked running (at most a few: one per sweep that is running or died).</summary>
+    public async IAsyncEnumerable<SweepRun> ListRunningAsync(string tenant, [EnumeratorCancellation] CancellationToken ct)
     {
         var partition = JournalKeys.RunsPartition(tenant);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-
-        await foreach (var entity in _runs.QueryAsync<RunEntity>(filter, cancellationToken: ct))
-        {
-            yield return JournalMapping.ToRecord(entity);
-        }
+        // Rows written before statuses were stored in kebab case say "Running".
+        var (running, legacy) = (TableRows.EnumName(SweepStatus.Running), SweepStatus.Running.ToString());
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and (Status eq {running} or Status eq {legacy})");
+        await foreach (var entity in _runs.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            yield return TableRows.ToRow<SweepRun>(entity);
     }
 
     /// <summary>
@@ -70,37 +89,20 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
     public async Task AppendFindingsAsync(string tenant, string runId, IReadOnlyCollection<Finding> findings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        var entities = LastPerRow(findings.Select(finding => JournalMapping.ToEntity(tenant, runId, finding)));
+        var entities = LastPerRow(findings.Select(f => TableRows.ToEntity(JournalKeys.Finding(tenant, runId, f.BanId, f.DeviceId), f)));
 
-        foreach (var chunk in entities.Chunk(MaxTransactionSize))
-        {
-            await UpsertInOneTransactionAsync(_findings, chunk, ct);
-        }
+        await UpsertPerPartitionAsync(_findings, entities, ct);
     }
 
-    public async IAsyncEnumerable<Finding> GetFindingsAsync(string tenant, string runId, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var partition = JournalKeys.FindingsPartition(tenant, runId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-
-        await foreach (var entity in _findings.QueryAsync<FindingEntity>(filter, cancellationToken: ct))
-        {
-            yield return JournalMapping.ToRecord(entity);
-        }
-    }
+    public IAsyncEnumerable<Finding> GetFindingsAsync(string tenant, string runId, CancellationToken ct) =>
+        QueryAsync<Finding>(_findings, JournalKeys.FindingsPartition(tenant, runId), ct);
 
     /// <summary>What the journal knows of each device for one ban, keyed by managed device id.</summary>
     public async Task<IReadOnlyDictionary<string, DeviceBanState>> GetDeviceStatesAsync(string tenant, string banId, CancellationToken ct)
     {
-        var partition = JournalKeys.DeviceStatesPartition(tenant, banId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-
-        var states = new Dictionary<string, DeviceBanState>(StringComparer.Ordinal);
-        await foreach (var entity in _deviceStates.QueryAsync<DeviceStateEntity>(filter, cancellationToken: ct))
-        {
-            states[entity.DeviceId] = JournalMapping.ToRecord(entity);
-        }
-
+        var states = new Dictionary<string, DeviceBanState>(StringComparer.OrdinalIgnoreCase);
+        await foreach (var state in QueryAsync<DeviceBanState>(_deviceStates, JournalKeys.DeviceStatesPartition(tenant, banId), ct))
+            states[state.DeviceId] = state;
         return states;
     }
 
@@ -111,29 +113,124 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
         var row = JournalKeys.DeviceStateRow(deviceId);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to} and RowKey eq {row}");
 
-        await foreach (var entity in _deviceStates.QueryAsync<DeviceStateEntity>(filter, cancellationToken: ct))
-        {
-            yield return JournalMapping.ToRecord(entity);
-        }
+        await foreach (var entity in _deviceStates.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            yield return TableRows.ToRow<DeviceBanState>(entity);
     }
 
     /// <summary>Writes the states, replacing earlier ones, in one transaction per ban and hundred devices.</summary>
     public async Task SaveDeviceStatesAsync(string tenant, IReadOnlyCollection<DeviceBanState> states, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(states);
-        var entities = LastPerRow(states.Select(state => JournalMapping.ToEntity(tenant, state)));
+        var entities = LastPerRow(states.Select(s => TableRows.ToEntity(JournalKeys.DeviceState(tenant, s.BanId, s.DeviceId), s)));
 
         await UpsertPerPartitionAsync(_deviceStates, entities, ct);
     }
 
     /// <summary>
+    /// Intents, one row each in {prefix}Audit (PK tenant|ban, RK writeId|intent), in transactions of ≤ 100. Written before
+    /// the requests they announce, so a crash between the two leaves an intent without outcome for the next sweep to reconcile.
+    /// </summary>
+    public async Task RecordIntentsAsync(string tenant, IReadOnlyCollection<WriteIntent> intents, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(intents);
+        var entities = LastPerRow(intents.Select(i => AuditRow(JournalKeys.AuditIntent(tenant, i.BanId, i.WriteId), i, JournalKeys.IntentKind)));
+
+        await UpsertPerPartitionAsync(_audit, entities, ct);
+    }
+
+    /// <summary>Outcomes, one row each (RK writeId|outcome), in transactions of ≤ 100. A second outcome for a write replaces the first.</summary>
+    public async Task RecordOutcomesAsync(string tenant, IReadOnlyCollection<WriteOutcome> outcomes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var entities = LastPerRow(outcomes.Select(o => AuditRow(JournalKeys.AuditOutcome(tenant, o.BanId, o.WriteId), o, JournalKeys.OutcomeKind)));
+
+        await UpsertPerPartitionAsync(_audit, entities, ct);
+    }
+
+    /// <summary>Every intent of one ban with its outcome (null when none was written), in write-id order.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string tenant, string banId, CancellationToken ct)
+    {
+        var partition = JournalKeys.AuditPartition(tenant, banId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+
+        var intents = new List<WriteIntent>();
+        var outcomes = new Dictionary<string, WriteOutcome>(StringComparer.Ordinal);
+        await foreach (var entity in _audit.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            switch (entity.GetString(KindColumn))
+            {
+                case JournalKeys.IntentKind:
+                    intents.Add(TableRows.ToRow<WriteIntent>(entity));
+                    break;
+                case JournalKeys.OutcomeKind:
+                    var outcome = TableRows.ToRow<WriteOutcome>(entity);
+                    outcomes[outcome.WriteId] = outcome;
+                    break;
+                case var kind:
+                    throw new InvalidDataException($"Audit row {entity.RowKey} of {entity.PartitionKey} has the unknown kind '{kind}'.");
+            }
+        }
+
+        // Rows sort by "writeId|kind", which is not write-id order when one id is a prefix of another.
+        return [.. intents
+            .OrderBy(intent => intent.WriteId, StringComparer.Ordinal)
+            .Select(intent => new AuditEntry(intent, outcomes.GetValueOrDefault(intent.WriteId)))];
+    }
+
+    public async Task<BanResources?> GetBanResourcesAsync(string tenant, string banId, CancellationToken ct)
+    {
+        var key = JournalKeys.BanResources(tenant, banId);
+
+        var response = await _banResources.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey, cancellationToken: ct);
+
+        return response.HasValue ? ToResources(response.Value!) : null;
+    }
+
+    /// <summary>Writes what exists in the tenant for the ban, replacing what was saved before. Stored exactly or refused, never cut.</summary>
+    public async Task SaveBanResourcesAsync(string tenant, BanResources resources, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var entity = TableRows.ToEntity(JournalKeys.BanResources(tenant, resources.BanId), resources);
+
+        await _banResources.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Every ban this tenant has resources for, including bans no longer in the ban list, in ban id order.</summary>
+    public async Task<IReadOnlyList<BanResources>> ListBanResourcesAsync(string tenant, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {JournalKeys.BanResourcesPartition(tenant)}");
+        var resources = new List<BanResources>();
+        await foreach (var entity in _banResources.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            resources.Add(ToResources(entity));
+        return resources;
+    }
+
+    private static TableEntity AuditRow<T>(TableKey key, T row, string kind) where T : notnull
+    {
+        var entity = TableRows.ToEntity(key, row);
+        entity[KindColumn] = kind;
+        return entity;
+    }
+
+    private static async IAsyncEnumerable<T> QueryAsync<T>(TableClient table, string partition, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            yield return TableRows.ToRow<T>(entity);
+    }
+
+    /// <summary>Rows written before resources were typed held a group and an app list; they are read as typed resources of the uninstall assignment.</summary>
+    private static BanResources ToResources(TableEntity entity) =>
+        entity.ContainsKey(nameof(BanResources.Resources)) ? TableRows.ToRow<BanResources>(entity) : LegacyResources.Read(entity);
+
+    /// <summary>
     /// Builds every entity before the first request, so an invalid key fails the call with nothing written; and keeps
     /// the last of duplicate rows, because a transaction rejects the same row twice.
     /// </summary>
-    private static List<T> LastPerRow<T>(IEnumerable<T> entities) where T : ITableEntity
+    private static List<TableEntity> LastPerRow(IEnumerable<TableEntity> entities)
     {
         var byRow = new Dictionary<(string, string), int>();
-        var result = new List<T>();
+        var result = new List<TableEntity>();
         foreach (var entity in entities)
         {
             if (byRow.TryGetValue((entity.PartitionKey, entity.RowKey), out var index))
@@ -151,104 +248,39 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
     }
 
     /// <summary>A transaction holds one partition, so rows are grouped by partition, then sent a hundred at a time.</summary>
-    private static async Task UpsertPerPartitionAsync<T>(TableClient table, IEnumerable<T> entities, CancellationToken ct) where T : ITableEntity
+    private static async Task UpsertPerPartitionAsync(TableClient table, IEnumerable<TableEntity> entities, CancellationToken ct)
     {
         foreach (var partition in entities.GroupBy(entity => entity.PartitionKey, StringComparer.Ordinal))
         {
             foreach (var chunk in partition.Chunk(MaxTransactionSize))
-            {
-                await UpsertInOneTransactionAsync(table, chunk, ct);
-            }
+                await table.SubmitTransactionAsync([.. chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))], ct);
         }
     }
 
-    private static async Task UpsertInOneTransactionAsync<T>(TableClient table, IEnumerable<T> entities, CancellationToken ct) where T : ITableEntity
+    /// <summary>The shape of {prefix}BanResources rows before mechanisms: GroupName, GroupId, GroupCreatedByUs, WoundDown, AppsJson.</summary>
+    private static class LegacyResources
     {
-        List<TableTransactionAction> actions = [.. entities.Select(entity => new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity))];
+        private static readonly MechanismName Uninstall = new("uninstall-assignment");
+        private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-        await table.SubmitTransactionAsync(actions, ct);
-    }
-
-    /// <summary>
-    /// Intents, one row each in {prefix}Audit (PK tenant|ban, RK writeId|intent), in transactions of ≤ 100. Written before
-    /// the requests they announce, so a crash between the two leaves an intent without outcome for the next sweep to reconcile.
-    /// </summary>
-    public async Task RecordIntentsAsync(string tenant, IReadOnlyCollection<WriteIntent> intents, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(intents);
-        var entities = LastPerRow(intents.Select(intent => JournalMapping.ToEntity(tenant, intent)));
-
-        await UpsertPerPartitionAsync(_audit, entities, ct);
-    }
-
-    /// <summary>Outcomes, one row each (RK writeId|outcome), in transactions of ≤ 100. A second outcome for a write replaces the first.</summary>
-    public async Task RecordOutcomesAsync(string tenant, IReadOnlyCollection<WriteOutcome> outcomes, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(outcomes);
-        var entities = LastPerRow(outcomes.Select(outcome => JournalMapping.ToEntity(tenant, outcome)));
-
-        await UpsertPerPartitionAsync(_audit, entities, ct);
-    }
-
-    /// <summary>Every intent of one ban with its outcome (null when none was written), in write-id order.</summary>
-    public async Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string tenant, string banId, CancellationToken ct)
-    {
-        var partition = JournalKeys.AuditPartition(tenant, banId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-
-        var intents = new List<WriteIntent>();
-        var outcomes = new Dictionary<string, WriteOutcome>(StringComparer.Ordinal);
-        await foreach (var entity in _audit.QueryAsync<AuditEntity>(filter, cancellationToken: ct))
+        public static BanResources Read(TableEntity entity)
         {
-            switch (entity.Kind)
+            var at = entity.Timestamp ?? DateTimeOffset.MinValue;
+            var resources = new List<CreatedResource>();
+            if (entity.GetString("GroupId") is { Length: > 0 } groupId && entity.GetBoolean("GroupCreatedByUs") == true)
+                resources.Add(new CreatedResource(new("group"), groupId, Uninstall, at, entity.GetString("GroupName")));
+            var apps = JsonSerializer.Deserialize<List<LegacyApp>>(entity.GetString("AppsJson") ?? "[]", Json) ?? [];
+            foreach (var app in apps)
             {
-                case JournalKeys.IntentKind:
-                    intents.Add(JournalMapping.ToIntent(entity));
-                    break;
-                case JournalKeys.OutcomeKind:
-                    outcomes[entity.WriteId] = JournalMapping.ToOutcome(entity);
-                    break;
-                default:
-                    throw new InvalidDataException($"Audit row {entity.RowKey} of {entity.PartitionKey} has the unknown kind '{entity.Kind}'.");
+                if (app.AppCreatedByUs)
+                    resources.Add(new CreatedResource(new("catalog-app"), app.AppId, Uninstall, at, app.Route));
+                if (app.AssignmentCreatedByUs && app.AssignmentId is { } assignment)
+                    resources.Add(new CreatedResource(new("app-assignment"), assignment, Uninstall, at, app.Route, app.AppId));
             }
+
+            return new BanResources(entity.RowKey, resources, entity.GetBoolean("WoundDown") ?? false);
         }
 
-        // Rows sort by "writeId|kind", which is not write-id order when one id is a prefix of another.
-        return [.. intents
-            .OrderBy(intent => intent.WriteId, StringComparer.Ordinal)
-            .Select(intent => new AuditEntry(intent, outcomes.GetValueOrDefault(intent.WriteId)))];
-    }
-
-    public async Task<BanResources?> GetBanResourcesAsync(string tenant, string banId, CancellationToken ct)
-    {
-        var key = JournalKeys.BanResources(tenant, banId);
-
-        var response = await _banResources.GetEntityIfExistsAsync<BanResourcesEntity>(key.PartitionKey, key.RowKey, cancellationToken: ct);
-
-        return response.HasValue ? JournalMapping.ToRecord(response.Value!) : null;
-    }
-
-    /// <summary>Writes what exists in the tenant for the ban, replacing what was saved before.</summary>
-    public async Task SaveBanResourcesAsync(string tenant, BanResources resources, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(resources);
-        var entity = JournalMapping.ToEntity(tenant, resources);
-
-        await _banResources.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
-    }
-
-    /// <summary>Every ban this tenant has resources for, including bans no longer in the ban list, in ban id order.</summary>
-    public async Task<IReadOnlyList<BanResources>> ListBanResourcesAsync(string tenant, CancellationToken ct)
-    {
-        var partition = JournalKeys.BanResourcesPartition(tenant);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-
-        var resources = new List<BanResources>();
-        await foreach (var entity in _banResources.QueryAsync<BanResourcesEntity>(filter, cancellationToken: ct))
-        {
-            resources.Add(JournalMapping.ToRecord(entity));
-        }
-
-        return resources;
+        private sealed record LegacyApp(string Route, string AppId, bool AppCreatedByUs, string? AssignmentId, bool AssignmentCreatedByUs);
     }
 }

@@ -12,24 +12,24 @@ public sealed class BanPlanner(BanListDocument banList, GroupDirectory groups, I
     public Decision Decide(Ban ban, DeviceObservation observation)
     {
         var device = observation.Device;
-        Decision Make(DecisionKind kind, string code, string reason, string? exemption = null) => new(ban.Id, device.Id, kind, code, reason, exemption);
+        Decision Make(DecisionKind kind, DecisionReason why, string text, string? exemption = null) => new(ban.Id, device.Id, kind, why, text, exemption, device.Platform);
 
         if (now < ban.EffectiveFrom)
-            return Make(DecisionKind.BanNotActive, "not-yet-effective", $"ban takes effect {Date(ban.EffectiveFrom)}");
+            return Make(DecisionKind.BanNotActive, DecisionReason.NotYetEffective, $"ban takes effect {Date(ban.EffectiveFrom)}");
         if (now >= ban.ExpiresOn)
-            return Make(DecisionKind.BanNotActive, "expired", $"ban expired {Date(ban.ExpiresOn)}");
+            return Make(DecisionKind.BanNotActive, DecisionReason.Expired, $"ban expired {Date(ban.ExpiresOn)}");
 
-        var platform = DeviceClassification.PlatformOf(device.OperatingSystem);
+        var platform = device.Platform;
         if (platform is null)
-            return Make(DecisionKind.OutOfScope, "unknown-os", $"operating system '{device.OperatingSystem}' is not a ban platform");
+            return Make(DecisionKind.OutOfScope, DecisionReason.UnknownOs, $"operating system '{device.OperatingSystem}' is not a ban platform");
         if (!ban.Scope.Platforms.Contains(platform.Value))
-            return Make(DecisionKind.OutOfScope, "platform", $"platform {Name(platform.Value)} is not in the ban's scope");
+            return Make(DecisionKind.OutOfScope, DecisionReason.Platform, $"platform {Name(platform.Value)} is not in the ban's scope");
 
-        var ownership = DeviceClassification.OwnershipOf(device.OwnerType);
+        var ownership = device.Ownership;
         if (ownership is null)
-            return Make(DecisionKind.OutOfScope, "unknown-ownership", $"ownership '{device.OwnerType ?? "unknown"}' is not company or personal");
+            return Make(DecisionKind.OutOfScope, DecisionReason.UnknownOwnership, $"ownership '{device.OwnerType ?? "unknown"}' is not company or personal");
         if (!ban.Scope.Ownership.Contains(ownership.Value))
-            return Make(DecisionKind.OutOfScope, "ownership", $"{Name(ownership.Value)} devices are not in the ban's scope");
+            return Make(DecisionKind.OutOfScope, DecisionReason.Ownership, $"{Name(ownership.Value)} devices are not in the ban's scope");
 
         if (ban.Scope.IncludeGroups.Count > 0)
         {
@@ -38,45 +38,45 @@ public sealed class BanPlanner(BanListDocument banList, GroupDirectory groups, I
             {
                 var unknown = memberships.FirstOrDefault(m => m.Membership == Membership.Unknown);
                 return unknown.Group is not null
-                    ? Make(DecisionKind.Unverified, "group-unreadable", $"include group {unknown.Group} could not be read")
-                    : Make(DecisionKind.OutOfScope, "not-included", "not in any include group");
+                    ? Make(DecisionKind.Unverified, DecisionReason.GroupUnreadable, $"include group {unknown.Group} could not be read")
+                    : Make(DecisionKind.OutOfScope, DecisionReason.NotIncluded, "not in any include group");
             }
         }
 
         // Membership of any readable exclude group settles it, whatever order the groups are listed in.
         var exclusions = ban.Scope.ExcludeGroups.Select(g => (Group: g, Membership: groups.Contains(g, device))).ToList();
         if (exclusions.FirstOrDefault(m => m.Membership == Membership.Member).Group is { } excludedBy)
-            return Make(DecisionKind.OutOfScope, "excluded", $"excluded by group {excludedBy}");
+            return Make(DecisionKind.OutOfScope, DecisionReason.Excluded, $"excluded by group {excludedBy}");
         if (exclusions.FirstOrDefault(m => m.Membership == Membership.Unknown).Group is { } unreadableExclude)
-            return Make(DecisionKind.Unverified, "group-unreadable", $"exclude group {unreadableExclude} could not be read");
+            return Make(DecisionKind.Unverified, DecisionReason.GroupUnreadable, $"exclude group {unreadableExclude} could not be read");
 
         // An exemption that covers the device wins over an earlier one whose group could not be read.
         var exemptions = banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(now))
             .Select(e => (Exemption: e, Covered: Covers(e, device))).ToList();
         if (exemptions.FirstOrDefault(x => x.Covered == Membership.Member).Exemption is { } exemption)
-            return Make(DecisionKind.Exempt, "exemption", $"exemption '{exemption.Id}' approved by {exemption.ApprovedBy}", exemption.Id);
+            return Make(DecisionKind.Exempt, DecisionReason.Exemption, $"exemption '{exemption.Id}' approved by {exemption.ApprovedBy}", exemption.Id);
         if (observation.BannedAppsSeen.Count > 0 && exemptions.FirstOrDefault(x => x.Covered == Membership.Unknown).Exemption is { } unreadable)
-            return Make(DecisionKind.Unverified, "group-unreadable", $"exemption group {unreadable.Subject.Id} could not be read");
+            return Make(DecisionKind.Unverified, DecisionReason.GroupUnreadable, $"exemption group {unreadable.Subject.Id} could not be read");
 
         if (observation.BannedAppsSeen.Count > 0)
         {
             var seen = observation.BannedAppsSeen[0];
             var app = $"'{seen.DisplayName.Trim()}' {seen.Version}".TrimEnd();
             if (now < ban.UninstallBy)
-                return Make(DecisionKind.Grace, "detected", $"{app} detected; uninstall due by {Date(ban.UninstallBy)}");
+                return Make(DecisionKind.Grace, DecisionReason.Detected, $"{app} detected; uninstall due by {Date(ban.UninstallBy)}");
             var daysLate = (int)Math.Floor((now - ban.UninstallBy).TotalDays);
-            return Make(DecisionKind.Offending, "detected", $"{app} detected; {daysLate} days past the uninstall deadline");
+            return Make(DecisionKind.Offending, DecisionReason.Detected, $"{app} detected; {daysLate} days past the uninstall deadline");
         }
 
         if (!coverage.CanProveAbsence(ban.Id, platform.Value))
-            return Make(DecisionKind.Unverified, "inventory-unread", $"the {Name(platform.Value)} inventory could not be read completely");
+            return Make(DecisionKind.Unverified, DecisionReason.InventoryUnread, $"the {Name(platform.Value)} inventory could not be read completely");
         if (ownership == DeviceOwnership.Personal)
-            return Make(DecisionKind.Unverified, "personal", "personal device: Intune does not report user-installed apps");
+            return Make(DecisionKind.Unverified, DecisionReason.Personal, "personal device: Intune does not report user-installed apps");
         if (device.LastSyncDateTime is not { } lastSync)
-            return Make(DecisionKind.Unverified, "stale-inventory", "device has never synced its inventory");
+            return Make(DecisionKind.Unverified, DecisionReason.StaleInventory, "device has never synced its inventory");
         if (now - lastSync > inventoryMaxAge)
-            return Make(DecisionKind.Unverified, "stale-inventory", $"inventory is {(int)(now - lastSync).TotalDays} days old (last sync {Date(lastSync)})");
-        return Make(DecisionKind.Clean, "not-detected", "not detected");
+            return Make(DecisionKind.Unverified, DecisionReason.StaleInventory, $"inventory is {(int)(now - lastSync).TotalDays} days old (last sync {Date(lastSync)})");
+        return Make(DecisionKind.Clean, DecisionReason.NotDetected, "not detected");
     }
 
     private Membership Covers(Exemption exemption, DeviceRecord device) => exemption.Subject.Kind switch

@@ -1,3 +1,5 @@
+using IntuneBanSync.BanList;
+
 namespace IntuneBanSync.Planning;
 
 public enum DecisionKind
@@ -18,6 +20,30 @@ public enum DecisionKind
     Clean,
 }
 
-/// <summary>One decision per (ban, device), with the reason an administrator reads.</summary>
-/// <remarks><paramref name="ReasonCode"/> is stable (reports group by it); <paramref name="Reason"/> is the sentence.</remarks>
-public sealed record Decision(string BanId, string DeviceId, DecisionKind Kind, string ReasonCode, string Reason, string? ExemptionId = null);
+/// <summary>Why a decision was made; stable, so reports group by it (stored and shown in kebab case: "unknown-os").</summary>
+public enum DecisionReason
+{
+    NotYetEffective,
+    Expired,
+    UnknownOs,
+    Platform,
+    UnknownOwnership,
+    Ownership,
+    GroupUnreadable,
+    NotIncluded,
+    Excluded,
+    Exemption,
+    Detected,
+    InventoryUnread,
+    Personal,
+    StaleInventory,
+    NotDetected,
+}
+
+/// <summary>One decision per (ban, device), with the sentence an administrator reads and the platform it was made for.</summary>
+public sealed record Decision(
+    string BanId, string DeviceId, DecisionKind Kind, DecisionReason Reason, string Text, string? ExemptionId = null, DevicePlatform? Platform = null)
+{
+    /// <summary>Its reason as reports and the journal write it.</summary>
+    public string ReasonCode => Journal.WireName.Of(Reason);
+}

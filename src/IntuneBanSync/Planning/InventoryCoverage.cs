@@ -9,13 +9,22 @@ public sealed class InventoryCoverage
 
     public bool DetectedAppsListRead { get; private set; } = true;
 
+    /// <summary>False when the list of devices itself broke off: the devices after the failed page were never decided.</summary>
+    public bool DeviceListRead { get; private set; } = true;
+
     public IList<string> Problems { get; } = [];
 
-    public bool IsComplete => DetectedAppsListRead && _unread.Count == 0;
+    public bool IsComplete => DetectedAppsListRead && DeviceListRead && _unread.Count == 0;
 
     public void DetectedAppsListFailed(string problem)
     {
         DetectedAppsListRead = false;
+        Problems.Add(problem);
+    }
+
+    public void DeviceListFailed(string problem)
+    {
+        DeviceListRead = false;
         Problems.Add(problem);
     }
 

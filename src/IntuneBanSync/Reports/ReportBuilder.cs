@@ -7,7 +7,7 @@ using IntuneBanSync.Planning;
 namespace IntuneBanSync.Reports;
 
 /// <summary>Counts decisions as devices stream past; keeps only counters and the ids needed for distinct counts.</summary>
-public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<string, string> banModes)
+public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<string, EnforcementMode> banModes)
 {
     // Most pressing first: a device is counted once overall, under the first of these any ban gave it.
     private static readonly DecisionKind[] Precedence =
@@ -44,7 +44,7 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
     }
 
     public SweepReport Build(
-        string runId, string tenant, string trigger, string mode, SweepStatus status,
+        string runId, string tenant, string trigger, EnforcementMode mode, SweepStatus status,
         DateTimeOffset startedAt, DateTimeOffset endedAt, DateTimeOffset asOf,
         IReadOnlyList<WriteRecord> writes, IReadOnlyList<string> problems)
     {
@@ -71,7 +71,7 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
         var tally = _perBan[ban.Id];
         var rows = Rows(tally.Rows);
         return new BanReport(
-            ban.Id, ban.Name, banModes.GetValueOrDefault(ban.Id, "report"), ban.IsActiveAt(asOf),
+            ban.Id, ban.Name, banModes.GetValueOrDefault(ban.Id, EnforcementMode.Report), ban.IsActiveAt(asOf),
             rows.Sum(r => r.Offending), tally.People.Count, rows.Sum(r => r.Grace), rows.Sum(r => r.Exempt),
             rows.Sum(r => r.Unverified), rows.Sum(r => r.Clean), rows.Sum(r => r.OutOfScope), rows.Sum(r => r.BanNotActive),
             rows,
@@ -98,11 +98,9 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
     private static void Increment(Dictionary<string, int> counts, string key) =>
         counts[key] = counts.GetValueOrDefault(key) + 1;
 
-    public static string PlatformLabel(DeviceRecord device) =>
-        DeviceClassification.PlatformOf(device.OperatingSystem) is { } p ? BanPlanner.Name(p) : "other";
+    public static string PlatformLabel(DeviceRecord device) => device.Platform is { } p ? WireName.Of(p) : "other";
 
-    public static string OwnershipLabel(DeviceRecord device) =>
-        DeviceClassification.OwnershipOf(device.OwnerType) is { } o ? BanPlanner.Name(o) : "unknown";
+    public static string OwnershipLabel(DeviceRecord device) => device.Ownership is { } o ? WireName.Of(o) : "unknown";
 
     private sealed class BanTally
     {

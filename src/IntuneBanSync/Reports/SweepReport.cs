@@ -1,3 +1,4 @@
+using IntuneBanSync.BanList;
 using IntuneBanSync.Journal;
 
 namespace IntuneBanSync.Reports;
@@ -7,7 +8,7 @@ public sealed record SweepReport(
     string RunId,
     string Tenant,
     string Trigger,
-    string Mode,
+    EnforcementMode Mode,
     SweepStatus Status,
     DateTimeOffset StartedAt,
     DateTimeOffset EndedAt,
@@ -48,7 +49,7 @@ public sealed record BreakdownRow(
 public sealed record BanReport(
     string BanId,
     string Name,
-    string Mode,
+    EnforcementMode Mode,
     bool Active,
     int Offending,
     int AffectedPeople,

@@ -1,3 +1,5 @@
+using IntuneBanSync.Enforcement;
+using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Sweeps;
@@ -8,9 +10,13 @@ public sealed record SweepOutcome(SweepReport? Report, LockInfo? LockedBy)
     public bool Ran => Report is not null;
 }
 
+/// <summary>The sweep lost its tenant lock (taken over after expiry, or not renewable in time); it stopped before its next write.</summary>
+public sealed class LockLostException(string message) : Exception(message);
+
 /// <summary>
 /// Runs a sweep under the tenant's lock: never two sweeps of one tenant at once, whatever started them (a timer whose
-/// lease was lost, a second slot, the helpdesk). The lease is renewed while the sweep runs; if it is lost, the sweep stops.
+/// lease was lost, a second slot, the helpdesk). The lease is renewed while the sweep runs; if it is lost or cannot be renewed
+/// before it expires, the sweep stops before its next write and fails, saying so. A cancelled sweep releases the lock.
 /// </summary>
 public sealed class LockedSweeps(SweepEngine engine, TenantLocks locks, TimeProvider time)
 {
@@ -22,36 +28,76 @@ public sealed class LockedSweeps(SweepEngine engine, TenantLocks locks, TimeProv
             return new SweepOutcome(null, await locks.PeekAsync(request.Tenant, ct));
 
         using var sweeping = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var renewing = RenewAsync(lease, sweeping);
+        var watch = new LeaseWatch(lease, time, sweeping);
+        var renewing = watch.RenewAsync();
         try
         {
-            return new SweepOutcome(await engine.RunAsync(request, progress, sweeping.Token), null);
+            return new SweepOutcome(await engine.RunAsync(request, progress, sweeping.Token, watch), null);
         }
         finally
         {
-            await sweeping.CancelAsync();
+            watch.Stop();
             await renewing;
         }
     }
 
-    private async Task RenewAsync(TenantLease lease, CancellationTokenSource sweeping)
+    /// <summary>Renews the lease while the sweep runs, and answers the write log whether the sweep may still write.</summary>
+    private sealed class LeaseWatch(TenantLease lease, TimeProvider time, CancellationTokenSource sweeping) : IWriteGuard
     {
-        using var timer = new PeriodicTimer(TenantLocks.DefaultLease / 3, time);
-        try
+        /// <summary>A write must not start this close to the lease's end: it might land after another sweep took over.</summary>
+        private static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
+
+        private readonly CancellationTokenSource _stop = new();
+        private volatile string? _lost;
+
+        public string? LostReason => _lost;
+
+        public void ThrowIfLost()
         {
-            while (await timer.WaitForNextTickAsync(sweeping.Token))
+            if (_lost is null && time.GetUtcNow() >= lease.ExpiresAt - Margin)
+                Lose($"its lease on the tenant's lock ran out at {lease.ExpiresAt:u} without being renewed");
+            if (_lost is { } reason)
+                throw new LockLostException($"The sweep stopped: {reason}; nothing more was written.");
+        }
+
+        public void Stop() => _stop.Cancel();
+
+        public async Task RenewAsync()
+        {
+            using var timer = new PeriodicTimer(TenantLocks.DefaultLease / 5, time);
+            try
             {
-                if (!await lease.RenewAsync(sweeping.Token))
+                while (await timer.WaitForNextTickAsync(_stop.Token))
                 {
-                    // Someone took the lock over after it expired: this sweep must not go on writing beside theirs.
-                    await sweeping.CancelAsync();
-                    return;
+                    try
+                    {
+                        if (!await lease.RenewAsync(_stop.Token))
+                        {
+                            Lose("another sweep took the tenant's lock over after its lease expired");
+                            return;
+                        }
+                    }
+                    catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or TimeoutException)
+                    {
+                        // Storage may come back before the lease ends; past it, the sweep must not go on writing beside another.
+                        if (time.GetUtcNow() >= lease.ExpiresAt - Margin)
+                        {
+                            Lose($"the tenant's lock could not be renewed before its lease ran out ({e.Message})");
+                            return;
+                        }
+                    }
                 }
             }
+            catch (OperationCanceledException)
+            {
+                // The sweep ended.
+            }
         }
-        catch (OperationCanceledException)
+
+        private void Lose(string reason)
         {
-            // The sweep ended.
+            _lost ??= reason;
+            sweeping.Cancel();
         }
     }
 }

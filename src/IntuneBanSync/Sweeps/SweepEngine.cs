@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement;
+using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
 using IntuneBanSync.Journal;
@@ -14,254 +15,206 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace IntuneBanSync.Sweeps;
 
 /// <summary>
-/// One sweep of one tenant: inventory (app → devices, streamed) → scope → a decision per (ban, device) → journal → report.
-/// The CLI, the timer and the HTTP functions all call this.
+/// One sweep of one tenant, in the steps of ARCHITECTURE.md: open the run → inventory → scope → decide each device (streamed)
+/// → enforce (every registered mechanism) → close. The CLI, the timer and the HTTP functions all call this.
 /// </summary>
 public sealed class SweepEngine(
-    IIntuneGraph graph, IEnforcementGraph enforcement, JournalStore journal, TimeProvider time, SweepSettings settings, ILogger<SweepEngine> logger)
+    IIntuneGraph graph, IReadOnlyList<IEnforcementMechanism> mechanisms, JournalStore journal, TimeProvider time, SweepSettings settings, ILogger<SweepEngine> logger)
 {
     /// <summary>An engine over the real Graph SDK, for callers without a DI container (the CLI, the demo, tests, the benchmark).</summary>
     public static SweepEngine Over(
-        GraphOptions graph, JournalStore journal, TimeProvider time, SweepSettings? settings = null, ILogger<SweepEngine>? logger = null, HttpMessageHandler? finalHandler = null)
+        GraphOptions graph, JournalStore journal, TimeProvider time, SweepSettings? settings = null, ILogger<SweepEngine>? logger = null,
+        HttpMessageHandler? finalHandler = null, IReadOnlyList<IEnforcementMechanism>? mechanisms = null)
     {
         var client = GraphClientBuilder.Create(graph, finalHandler: finalHandler);
-        return new(new GraphIntune(client, graph), new GraphEnforcement(client, graph), journal, time, settings ?? new SweepSettings(), logger ?? NullLogger<SweepEngine>.Instance);
+        return new(new GraphIntune(client, graph), mechanisms ?? Mechanisms.Over(client, graph), journal, time, settings ?? new SweepSettings(), logger ?? NullLogger<SweepEngine>.Instance);
     }
 
-    public async Task<SweepReport> RunAsync(SweepRequest request, IProgress<SweepProgress>? progress, CancellationToken ct)
+    /// <param name="guard">Given when the caller holds the tenant's lock (<see cref="LockedSweeps"/>): asked before every write, and a run an
+    /// earlier, dead holder left running is marked abandoned.</param>
+    public async Task<SweepReport> RunAsync(SweepRequest request, IProgress<SweepProgress>? progress, CancellationToken ct, IWriteGuard? guard = null)
     {
         var startedAt = time.GetUtcNow();
         var asOf = request.AsOf ?? startedAt;
         var runId = request.RunId ?? NewRunId(startedAt);
+        var trace = new SweepTrace(logger, runId);
         var banList = request.BanList;
-        var problems = new List<string>();
-        var modes = EffectiveModes(request);
-        var mode = request.ModeOverride?.ToString().ToLowerInvariant() ?? (modes.Values.Contains("enforce") ? "enforce" : "report");
+        var coverage = new InventoryCoverage();
+        var inventory = InventoryFor(request, coverage, trace);
+        var deadline = request.Deadline ?? TimeSpan.FromMinutes(settings.DeadlineMinutes);
+        using var deadlineSource = new CancellationTokenSource(deadline, time);
+        using var sweeping = CancellationTokenSource.CreateLinkedTokenSource(ct, deadlineSource.Token);
 
         // An unknown device is the caller's mistake, not a failed run: nothing is journaled for it.
-        var targetDevice = request.Target.Device is { } deviceId
-            ? await graph.DeviceAsync(deviceId, ct) ?? throw new TargetNotFoundException($"No managed device has id {deviceId}.")
-            : null;
+        await inventory.CheckTargetAsync(sweeping.Token);
 
-        await journal.EnsureCreatedAsync(ct);
-        var run = new SweepRun(runId, request.Tenant, request.Trigger, mode, startedAt, null, SweepStatus.Running, SweepCounts.Empty);
-        await journal.SaveRunAsync(run, ct);
-        SweepLog.Started(logger, runId, request.Tenant, request.Target.ToString(), mode);
+        await journal.EnsureCreatedAsync(sweeping.Token);
+        if (guard is not null)
+            await MarkAbandonedAsync(request.Tenant, sweeping.Token);
+        var run = new SweepRun(runId, request.Tenant, request.Trigger, request.Mode, startedAt, null, SweepStatus.Running, SweepCounts.Empty);
+        await journal.SaveRunAsync(run, sweeping.Token);
+        SweepLog.Started(logger, runId, request.Tenant, request.Target.ToString(), WireName.Of(request.Mode));
 
+        var phase = SweepPhase.ReadingDetectedApps;
+        var bans = new List<BanSweep>();
+        var report = new ReportBuilder(banList.Bans, banList.Bans.ToDictionary(b => b.Id, request.ModeOf));
+        var log = new WriteLog(journal, request.Tenant, runId, time, guard);
+        var enforced = new Dictionary<string, BanEnforcementResult>();
         try
         {
-            var coverage = new InventoryCoverage();
-            var seen = request.Target.IsWholeTenant ? await ReadTenantInventoryAsync(runId, banList, coverage, progress, ct) : [];
-            // One user's or device's sweep asks Graph about those devices only, so its cost does not grow with the tenant.
-            var targetDevices = request.Target.IsWholeTenant ? null : await TargetDevicesAsync(request.Target, targetDevice, ct);
-            var groups = targetDevices is null
-                ? await ReadGroupsAsync(runId, banList, coverage, progress, ct)
-                : await ReadGroupsOfAsync(runId, banList, targetDevices, coverage, ct);
-            var planner = new BanPlanner(banList, groups, coverage, asOf, TimeSpan.FromDays(settings.InventoryMaxAgeDays));
-            var report = new ReportBuilder(banList.Bans, modes);
-            var states = new Dictionary<string, IReadOnlyDictionary<string, DeviceBanState>>();
+            // 3. Inventory: app → devices for the whole tenant; a user's or a device's own lists otherwise.
+            var targets = await inventory.ReadAsync(progress, sweeping.Token);
+
+            // 4. Scope: the groups the ban list names, read once.
+            phase = SweepPhase.ReadingScopeGroups;
+            var groups = await ScopeReader.For(targets, graph, coverage, trace).ReadAsync(GroupDirectory.GroupsNamedBy(banList), progress, sweeping.Token);
+
+            // 5. Decide each device, streamed: a decision per ban, counted, findings journaled in batches.
+            phase = SweepPhase.EvaluatingDevices;
             foreach (var ban in banList.Bans)
-                states[ban.Id] = await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, ct);
+                bans.Add(new BanSweep(ban, request.ModeOf(ban), await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, sweeping.Token)));
+            var planner = new BanPlanner(banList, groups, coverage, asOf, TimeSpan.FromDays(settings.InventoryMaxAgeDays));
+            await DecideAsync(request, runId, inventory, planner, bans, report, progress, sweeping.Token);
 
-            var findings = new List<Finding>();
-            var banSweeps = banList.Bans.ToDictionary(b => b.Id, b => new BanSweep(b));
-            var devicesRead = true;
-            var evaluated = 0;
-            try
-            {
-                await foreach (var device in targetDevices?.ToAsyncEnumerable() ?? graph.ManagedDevicesAsync(ct))
-                {
-                    var sightings = request.Target.IsWholeTenant
-                        ? seen.GetValueOrDefault(device.Id) ?? []
-                        : await ReadDeviceInventoryAsync(runId, banList, device, coverage, ct);
-                    var decisions = new List<Decision>(banList.Bans.Count);
-                    foreach (var ban in banList.Bans)
-                    {
-                        var apps = sightings.Where(s => s.Ban.Id == ban.Id).Select(s => s.App).ToList();
-                        var decision = planner.Decide(ban, new DeviceObservation(device, apps));
-                        decisions.Add(decision);
-                        if (IsWorthJournaling(decision, apps))
-                            findings.Add(FindingOf(decision, device, apps));
-                        Gather(banSweeps[ban.Id], states[ban.Id], device, decision, apps);
-                    }
+            // 6. Enforce: bans in enforce mode, every mechanism; bans that expired or left the list are wound down.
+            phase = SweepPhase.Enforcing;
+            await EnforceAsync(request, bans, log, enforced, trace, asOf, progress, sweeping.Token);
 
-                    report.Add(device, decisions);
-                    if (++evaluated % 500 == 0)
-                        progress?.Report(new SweepProgress("Evaluating devices", evaluated));
-                    if (findings.Count >= settings.FindingsFlushSize)
-                    {
-                        await journal.AppendFindingsAsync(request.Tenant, runId, findings, ct);
-                        findings.Clear();
-                    }
-                }
-            }
-            catch (GraphReadException e)
-            {
-                devicesRead = false;
-                problems.Add(e.Message);
-                SweepLog.ReadFailed(logger, e, runId, e.What);
-            }
-
-            progress?.Report(new SweepProgress("Writing the journal", evaluated));
-            await journal.AppendFindingsAsync(request.Tenant, runId, findings, ct);
-
-            var log = new WriteLog(journal, request.Tenant, runId, time);
-            var enforced = await EnforceAsync(request, banSweeps, states, modes, log, problems, asOf, progress, ct);
-            var newStates = NextStates(banSweeps, states, enforced, coverage, runId, startedAt);
-            await journal.SaveDeviceStatesAsync(request.Tenant, newStates, ct);
-
-            problems.InsertRange(0, coverage.Problems);
-            var readFailed = !coverage.IsComplete || !devicesRead || groups.Unreadable.Count > 0 || enforced.Values.Any(e => e.Stopped?.StartsWith("could not read", StringComparison.Ordinal) == true);
+            // 7. Close: the lifecycle of each (ban, device), the run and its report.
+            var states = bans.SelectMany(b => b.NextStates(coverage, runId, startedAt)).ToList();
+            await journal.SaveDeviceStatesAsync(request.Tenant, states, sweeping.Token);
+            var readFailed = !coverage.IsComplete || groups.Unreadable.Count > 0 || enforced.Values.Any(e => e.ReadFailed);
             var status = readFailed ? SweepStatus.Incomplete : enforced.Values.Any(e => e.Held is not null) ? SweepStatus.Held : SweepStatus.Completed;
-            var endedAt = time.GetUtcNow();
-            var result = report.Build(runId, request.Tenant, request.Trigger, mode, status, startedAt, endedAt, asOf, log.Writes, problems);
-            result = EnforcementReport.Add(result, banList, enforced, newStates.Concat(UnchangedStates(states, newStates)).ToList(), asOf);
-            await journal.SaveRunAsync(
-                run with { EndedAt = endedAt, Status = status, Counts = result.Counts, SummaryJson = JsonSerializer.Serialize(result, ReportJson.Options) },
-                ct);
-            SweepLog.Ended(logger, runId, status.ToString(), result.DevicesEvaluated, result.OffendingDevices, result.AffectedPeople);
-            return result;
+            var result = EnforcementReport.Add(
+                report.Build(runId, request.Tenant, request.Trigger, request.Mode, status, startedAt, time.GetUtcNow(), asOf, log.Writes, [.. coverage.Problems, .. Problems(enforced)]),
+                bans, enforced, states, asOf);
+            return await CloseAsync(run, result, CancellationToken.None);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (deadlineSource.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            // Past the deadline nothing more is read or written; what was decided is reported, and the run says it is incomplete.
+            SweepLog.DeadlinePassed(logger, runId, deadline, WireName.Of(phase));
+            var problem = $"the sweep's deadline of {deadline.TotalMinutes:N0} minutes passed while {WireName.Of(phase).Replace('-', ' ')}; nothing after that was read or written, and device states were not updated";
+            var result = EnforcementReport.Add(
+                report.Build(runId, request.Tenant, request.Trigger, request.Mode, SweepStatus.Incomplete, startedAt, time.GetUtcNow(), asOf, log.Writes, [problem, .. coverage.Problems, .. Problems(enforced)]),
+                bans, enforced, [], asOf);
+            return await CloseAsync(run, result, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (guard?.LostReason is { } lost)
+        {
+            var message = $"The sweep stopped: {lost}; nothing more was written.";
+            await SaveQuietlyAsync(run with { EndedAt = time.GetUtcNow(), Status = SweepStatus.Failed, Error = message });
+            throw new LockLostException(message);
+        }
+        catch (OperationCanceledException)
+        {
+            SweepLog.Cancelled(logger, runId);
+            await SaveQuietlyAsync(run with { EndedAt = time.GetUtcNow(), Status = SweepStatus.Cancelled, Error = "cancelled by its caller" });
+            throw;
+        }
+        catch (Exception e)
         {
             SweepLog.Failed(logger, e, runId);
-            await journal.SaveRunAsync(run with { EndedAt = time.GetUtcNow(), Status = SweepStatus.Failed, Error = e.Message }, CancellationToken.None);
+            await SaveQuietlyAsync(run with { EndedAt = time.GetUtcNow(), Status = SweepStatus.Failed, Error = PlainText.Strip(e.Message) });
             throw;
         }
     }
 
-    /// <summary>detectedApps is paged and matched by name here: Graph has no bundle id on it and ignores $filter.</summary>
-    private async Task<Dictionary<string, List<(Ban Ban, DetectedAppRecord App)>>> ReadTenantInventoryAsync(
-        string runId, BanListDocument banList, InventoryCoverage coverage, IProgress<SweepProgress>? progress, CancellationToken ct)
+    /// <summary>Runs still marked running for the tenant, when the caller holds its lock, were left by a process that died.</summary>
+    private async Task MarkAbandonedAsync(string tenant, CancellationToken ct)
     {
-        var matcher = new AppNameMatcher(banList);
-        var matched = new List<(DetectedAppRecord App, IReadOnlyList<Ban> Bans)>();
-        var scanned = 0;
+        await foreach (var run in journal.ListRunningAsync(tenant, ct))
+            await journal.SaveRunAsync(run with { Status = SweepStatus.Abandoned, Error = "left running by a sweep that stopped without closing it (its process died); its lock expired" }, ct);
+    }
+
+    private IInventorySource InventoryFor(SweepRequest request, InventoryCoverage coverage, SweepTrace trace) =>
+        request.Target.IsWholeTenant
+            ? new TenantInventory(graph, request.BanList, coverage, trace)
+            : new TargetedInventory(graph, request.BanList, request.Target, coverage, trace);
+
+    private async Task DecideAsync(
+        SweepRequest request, string runId, IInventorySource inventory, BanPlanner planner, IReadOnlyList<BanSweep> bans, ReportBuilder report,
+        IProgress<SweepProgress>? progress, CancellationToken ct)
+    {
+        var findings = new List<Finding>();
+        var evaluated = 0;
+        await foreach (var observed in inventory.DevicesAsync(ct))
+        {
+            var decisions = new List<Decision>(bans.Count);
+            foreach (var ban in bans)
+            {
+                var apps = observed.AppsOf(ban.Ban);
+                var decision = planner.Decide(ban.Ban, new DeviceObservation(observed.Device, apps));
+                decisions.Add(decision);
+                if (IsWorthJournaling(decision, apps))
+                    findings.Add(FindingOf(decision, observed.Device, apps));
+                ban.Observe(observed.Device, decision, apps);
+            }
+
+            report.Add(observed.Device, decisions);
+            if (++evaluated % 500 == 0)
+                progress?.Report(new SweepProgress(SweepPhase.EvaluatingDevices, evaluated));
+            if (findings.Count >= settings.FindingsFlushSize)
+            {
+                await journal.AppendFindingsAsync(request.Tenant, runId, findings, ct);
+                findings.Clear();
+            }
+        }
+
+        progress?.Report(new SweepProgress(SweepPhase.WritingJournal, evaluated));
+        await journal.AppendFindingsAsync(request.Tenant, runId, findings, ct);
+    }
+
+    /// <summary>Only bans in enforce mode write, and a ban that left the list is wound down; a report sweep, a what-if and a one-user sweep send nothing.</summary>
+    private async Task EnforceAsync(
+        SweepRequest request, IReadOnlyList<BanSweep> bans, WriteLog log, Dictionary<string, BanEnforcementResult> results, SweepTrace trace,
+        DateTimeOffset asOf, IProgress<SweepProgress>? progress, CancellationToken ct)
+    {
+        if (!request.MayWrite)
+            return;
+        var enforcing = bans.Where(b => b.Mode == EnforcementMode.Enforce).ToList();
+
+        var policy = new EnforcementPolicy(request.OverrideBlastRadius || settings.OverrideBlastRadius, settings.MaxNewEnforcementsPerSweep);
+        var run = new EnforcementRun(mechanisms, journal, log, request.Tenant, policy, trace, time);
+        var created = (await journal.ListBanResourcesAsync(request.Tenant, ct)).ToDictionary(r => r.BanId);
+        foreach (var ban in enforcing)
+        {
+            progress?.Report(new SweepProgress(SweepPhase.Enforcing, results.Count, enforcing.Count, PlainText.Strip(ban.Ban.Name)));
+            var resources = created.GetValueOrDefault(ban.Ban.Id);
+            ban.Enforcement = results[ban.Ban.Id] = asOf >= ban.Ban.ExpiresOn
+                ? resources is { WoundDown: false } ? await run.WindDownAsync(ban.Ban.Id, ban, resources, ct) : BanEnforcementResult.Nothing(ban.Ban.Id)
+                : ban.Ban.IsActiveAt(asOf) ? await run.EnforceAsync(ban, resources, ct) : BanEnforcementResult.Nothing(ban.Ban.Id);
+        }
+
+        // A ban that left the list takes with it what we created for it.
+        foreach (var gone in created.Values.Where(r => !r.WoundDown && request.BanList.FindBan(r.BanId) is null))
+            results[gone.BanId] = await run.WindDownAsync(gone.BanId, null, gone, ct);
+    }
+
+    private static IEnumerable<string> Problems(IReadOnlyDictionary<string, BanEnforcementResult> enforced) =>
+        enforced.Values.SelectMany(e => (e.Held is { } held ? [$"Ban '{e.BanId}' {held.Detail}."] : Array.Empty<string>())
+            .Concat(e.Stops.Select(s => $"Ban '{e.BanId}' stopped: {s.Detail}")));
+
+    private async Task<SweepReport> CloseAsync(SweepRun run, SweepReport result, CancellationToken ct)
+    {
+        await journal.SaveRunAsync(
+            run with { EndedAt = result.EndedAt, Status = result.Status, Counts = result.Counts, SummaryJson = JsonSerializer.Serialize(result, ReportJson.Options) }, ct);
+        SweepLog.Ended(logger, run.RunId, WireName.Of(result.Status), result.DevicesEvaluated, result.OffendingDevices, result.AffectedPeople);
+        return result;
+    }
+
+    /// <summary>Records how a run ended without letting a second failure (storage gone too) hide the first; bounded, so a paused account cannot hold the caller.</summary>
+    private async Task SaveQuietlyAsync(SweepRun run)
+    {
         try
         {
-            await foreach (var app in graph.DetectedAppsAsync(ct))
-            {
-                var bans = matcher.BansMatching(app.DisplayName);
-                if (bans.Count > 0)
-                    matched.Add((app, bans));
-                if (++scanned % 1000 == 0)
-                    progress?.Report(new SweepProgress("Reading detected apps", scanned));
-            }
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30), time);
+            await journal.SaveRunAsync(run, bounded.Token);
         }
-        catch (GraphReadException e)
+        catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException or HttpRequestException)
         {
-            coverage.DetectedAppsListFailed(e.Message);
-            SweepLog.ReadFailed(logger, e, runId, e.What);
+            SweepLog.Failed(logger, e, run.RunId);
         }
-
-        SweepLog.AppsMatched(logger, runId, matched.Count);
-        var seen = new Dictionary<string, List<(Ban, DetectedAppRecord)>>(StringComparer.OrdinalIgnoreCase);
-        var listed = 0;
-        foreach (var (app, bans) in matched)
-        {
-            try
-            {
-                await foreach (var device in graph.DevicesWithAppAsync(app.Id, ct))
-                {
-                    if (!seen.TryGetValue(device.Id, out var list))
-                        seen[device.Id] = list = [];
-                    list.AddRange(bans.Select(b => (b, app)));
-                }
-            }
-            catch (GraphReadException e)
-            {
-                SweepLog.ReadFailed(logger, e, runId, e.What);
-                var platforms = DeviceClassification.PlatformOfDetectedApp(app.Platform) is { } p ? [p] : Enum.GetValues<DevicePlatform>();
-                foreach (var ban in bans)
-                    foreach (var platform in platforms)
-                        coverage.AppListingFailed(ban.Id, platform, $"{e.Message} ('{app.DisplayName}' {app.Version})");
-            }
-
-            progress?.Report(new SweepProgress("Listing devices with banned apps", ++listed));
-        }
-
-        return seen;
-    }
-
-    private async Task<List<(Ban Ban, DetectedAppRecord App)>> ReadDeviceInventoryAsync(
-        string runId, BanListDocument banList, DeviceRecord device, InventoryCoverage coverage, CancellationToken ct)
-    {
-        var matcher = new AppNameMatcher(banList);
-        var sightings = new List<(Ban, DetectedAppRecord)>();
-        try
-        {
-            await foreach (var app in graph.DetectedAppsOfDeviceAsync(device.Id, ct))
-                sightings.AddRange(matcher.BansMatching(app.DisplayName).Select(b => (b, app)));
-        }
-        catch (GraphReadException e)
-        {
-            SweepLog.ReadFailed(logger, e, runId, e.What);
-            if (DeviceClassification.PlatformOf(device.OperatingSystem) is { } platform)
-                foreach (var ban in banList.Bans)
-                    coverage.AppListingFailed(ban.Id, platform, e.Message);
-        }
-
-        return sightings;
-    }
-
-    private async Task<GroupDirectory> ReadGroupsAsync(
-        string runId, BanListDocument banList, InventoryCoverage coverage, IProgress<SweepProgress>? progress, CancellationToken ct)
-    {
-        var members = new List<GroupMembers>();
-        var unreadable = new Dictionary<string, string>();
-        foreach (var group in GroupDirectory.GroupsNamedBy(banList))
-        {
-            try
-            {
-                members.Add(await graph.TransitiveMembersAsync(group, ct));
-            }
-            catch (GraphReadException e)
-            {
-                SweepLog.ReadFailed(logger, e, runId, e.What);
-                unreadable[group] = e.Message;
-                coverage.Problems.Add(e.Message);
-            }
-
-            progress?.Report(new SweepProgress("Reading scope groups", members.Count + unreadable.Count));
-        }
-
-        return new GroupDirectory(members, unreadable);
-    }
-
-    private async Task<List<DeviceRecord>> TargetDevicesAsync(SweepTarget target, DeviceRecord? targetDevice, CancellationToken ct) =>
-        targetDevice is not null ? [targetDevice] : await graph.DevicesOfUserAsync(target.User!, ct).ToListAsync(ct);
-
-    /// <summary>The groups of the ban list, as far as these devices are concerned: checkMemberGroups per user and per Entra device.</summary>
-    private async Task<GroupDirectory> ReadGroupsOfAsync(
-        string runId, BanListDocument banList, IReadOnlyList<DeviceRecord> devices, InventoryCoverage coverage, CancellationToken ct)
-    {
-        var groupIds = GroupDirectory.GroupsNamedBy(banList).ToList();
-        var unreadable = new Dictionary<string, string>();
-        var users = groupIds.ToDictionary(g => g, _ => new HashSet<string>(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
-        var entraDevices = groupIds.ToDictionary(g => g, _ => new HashSet<string>(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
-        if (groupIds.Count > 0)
-        {
-            try
-            {
-                foreach (var userId in devices.Select(d => d.UserId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
-                    foreach (var group in await graph.GroupsOfUserAsync(userId, groupIds, ct))
-                        users[group].Add(userId);
-                foreach (var entraId in devices.Select(d => d.AzureAdDeviceId).Where(id => Guid.TryParse(id, out var g) && g != Guid.Empty).OfType<string>())
-                    foreach (var group in await graph.GroupsOfDeviceAsync(entraId, groupIds, ct))
-                        entraDevices[group].Add(entraId);
-            }
-            catch (GraphReadException e)
-            {
-                SweepLog.ReadFailed(logger, e, runId, e.What);
-                foreach (var group in groupIds)
-                    unreadable[group] = e.Message;
-                coverage.Problems.Add(e.Message);
-            }
-        }
-
-        return new GroupDirectory(
-            groupIds.Where(g => !unreadable.ContainsKey(g)).Select(g => new GroupMembers(g, users[g], entraDevices[g])),
-            unreadable);
     }
 
     /// <summary>Only what an administrator must look at: clean devices and devices outside a ban with nothing seen are counted, not listed.</summary>
@@ -275,114 +228,20 @@ public sealed class SweepEngine(
 
     private static Finding FindingOf(Decision decision, DeviceRecord device, IReadOnlyList<DetectedAppRecord> apps) =>
         new(
-            decision.BanId, device.Id, decision.Kind.ToString(), decision.Reason,
+            decision.BanId, device.Id, decision.Kind, decision.Text,
             apps.FirstOrDefault()?.DisplayName, apps.FirstOrDefault()?.Version,
             ReportBuilder.PlatformLabel(device), ReportBuilder.OwnershipLabel(device),
             device.UserId, device.DeviceName, device.UserPrincipalName);
-
-    /// <summary>Keeps, for enforcement and the lifecycle, the devices of a ban that matter: seen with the app, or already known to the journal.</summary>
-    private static void Gather(BanSweep sweep, IReadOnlyDictionary<string, DeviceBanState> states, DeviceRecord device, Decision decision, List<DetectedAppRecord> apps)
-    {
-        if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Clean)
-            sweep.InScopeDevices++;
-        if (apps.Count > 0 || states.ContainsKey(device.Id))
-            sweep.Devices[device.Id] = new BanObservation(device, decision, apps);
-    }
-
-    /// <summary>Only bans in enforce mode write; a report sweep sends nothing to the tenant.</summary>
-    private async Task<Dictionary<string, BanEnforcementResult>> EnforceAsync(
-        SweepRequest request, Dictionary<string, BanSweep> banSweeps, Dictionary<string, IReadOnlyDictionary<string, DeviceBanState>> states,
-        Dictionary<string, string> modes, WriteLog log, List<string> problems, DateTimeOffset asOf, IProgress<SweepProgress>? progress, CancellationToken ct)
-    {
-        var results = new Dictionary<string, BanEnforcementResult>();
-        if (request.ModeOverride == EnforcementMode.Report || !request.Target.IsWholeTenant)
-            return results;
-
-        var enforcer = new BanEnforcer(enforcement, journal, log, request.Tenant);
-        var policy = new EnforcementPolicy(request.OverrideBlastRadius || settings.OverrideBlastRadius, settings.MaxNewEnforcementsPerSweep);
-        var budget = new EnforcementBudget(settings.MaxNewEnforcementsPerSweep);
-        var resources = (await journal.ListBanResourcesAsync(request.Tenant, ct)).ToDictionary(r => r.BanId);
-        foreach (var ban in request.BanList.Bans.Where(b => modes[b.Id] == "enforce"))
-        {
-            progress?.Report(new SweepProgress($"Enforcing {ban.Name}", results.Count));
-            results[ban.Id] = await GuardedAsync(ban.Id, problems, () =>
-                asOf >= ban.ExpiresOn
-                    ? resources.TryGetValue(ban.Id, out var created) && !created.WoundDown
-                        ? enforcer.WindDownAsync(ban.Id, created, ct)
-                        : Task.FromResult(BanEnforcementResult.Nothing(ban.Id))
-                    : ban.IsActiveAt(asOf)
-                        ? enforcer.EnforceAsync(banSweeps[ban.Id], states[ban.Id], policy, budget, ct)
-                        : Task.FromResult(BanEnforcementResult.Nothing(ban.Id)));
-            if (results[ban.Id].Held is { } held)
-                problems.Add($"Ban '{ban.Id}' {held}.");
-            if (results[ban.Id].Stopped is { } stopped)
-                problems.Add($"Ban '{ban.Id}' stopped: {stopped}");
-        }
-
-        // A ban that left the list takes with it what we created for it.
-        foreach (var gone in resources.Values.Where(r => !r.WoundDown && request.BanList.FindBan(r.BanId) is null))
-            results[gone.BanId] = await GuardedAsync(gone.BanId, problems, () => enforcer.WindDownAsync(gone.BanId, gone, ct));
-        return results;
-    }
-
-    /// <summary>A read that fails during enforcement stops that ban for this sweep and changes no state.</summary>
-    private async Task<BanEnforcementResult> GuardedAsync(string banId, List<string> problems, Func<Task<BanEnforcementResult>> enforce)
-    {
-        try
-        {
-            return await enforce();
-        }
-        catch (GraphReadException e)
-        {
-            SweepLog.ReadFailed(logger, e, banId, e.What);
-            return new BanEnforcementResult(banId, null, $"could not read {e.What}; nothing changed for this ban", new Dictionary<string, DeviceEnforcement>());
-        }
-    }
-
-    private static List<DeviceBanState> NextStates(
-        Dictionary<string, BanSweep> banSweeps, Dictionary<string, IReadOnlyDictionary<string, DeviceBanState>> states,
-        Dictionary<string, BanEnforcementResult> enforced, InventoryCoverage coverage, string runId, DateTimeOffset now)
-    {
-        var next = new List<DeviceBanState>();
-        foreach (var (banId, sweep) in banSweeps)
-        {
-            var results = enforced.GetValueOrDefault(banId);
-            var stopped = results?.Stopped is not null;
-            foreach (var observation in sweep.Devices.Values)
-            {
-                var previous = states[banId].GetValueOrDefault(observation.Device.Id);
-                var platform = DeviceClassification.PlatformOf(observation.Device.OperatingSystem);
-                var proven = platform is { } p && coverage.CanProveAbsence(banId, p);
-                var state = stopped ? previous : DeviceLifecycle.Next(previous, observation, results?.Devices.GetValueOrDefault(observation.Device.Id), proven, runId, now);
-                if (state is not null && state != previous)
-                    next.Add(state);
-            }
-        }
-
-        return next;
-    }
-
-    private static IEnumerable<DeviceBanState> UnchangedStates(
-        Dictionary<string, IReadOnlyDictionary<string, DeviceBanState>> states, List<DeviceBanState> changed)
-    {
-        var keys = changed.Select(s => (s.BanId, s.DeviceId)).ToHashSet();
-        return states.Values.SelectMany(s => s.Values).Where(s => !keys.Contains((s.BanId, s.DeviceId)));
-    }
-
-    private static Dictionary<string, string> EffectiveModes(SweepRequest request)
-    {
-        var modes = new Dictionary<string, string>();
-        foreach (var ban in request.BanList.Bans)
-        {
-            var mode = request.ModeOverride ?? ban.Enforcement;
-            modes[ban.Id] = mode == EnforcementMode.Enforce ? "enforce" : "report";
-        }
-
-        return modes;
-    }
 
     public static string NewRunId(DateTimeOffset now) =>
         $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
 }
 
-public sealed class TargetNotFoundException(string message) : Exception(message);
+/// <summary>The enforcement mechanisms, in the order the engine applies them. A new mechanism is registered here, once.</summary>
+public static class Mechanisms
+{
+    public static IReadOnlyList<IEnforcementMechanism> Over(Microsoft.Graph.GraphServiceClient client, GraphOptions options) =>
+    [
+        new UninstallAssignment(new GraphUninstall(client, options)),
+    ];
+}

@@ -1,3 +1,5 @@
+using IntuneBanSync.Graph;
+using IntuneBanSync.Reports;
 using Microsoft.Extensions.Logging;
 
 namespace IntuneBanSync.Sweeps;
@@ -18,4 +20,26 @@ internal static partial class SweepLog
 
     [LoggerMessage(5, LogLevel.Error, "Sweep {RunId} failed")]
     public static partial void Failed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(6, LogLevel.Warning, "Sweep {RunId} stopped enforcing ban {BanId} with {Mechanism}: {Reason}")]
+    public static partial void MechanismStopped(ILogger logger, string runId, string banId, string mechanism, string reason);
+
+    [LoggerMessage(7, LogLevel.Warning, "Sweep {RunId} was cancelled; the run is marked cancelled")]
+    public static partial void Cancelled(ILogger logger, string runId);
+
+    [LoggerMessage(8, LogLevel.Error, "Sweep {RunId} passed its deadline of {Deadline} during {Phase} and ends incomplete")]
+    public static partial void DeadlinePassed(ILogger logger, string runId, TimeSpan deadline, string phase);
+}
+
+/// <summary>One sweep's logger and run id, handed to the parts of a sweep so every line names its run.</summary>
+public sealed class SweepTrace(ILogger logger, string runId)
+{
+    public string RunId { get; } = runId;
+
+    public void ReadFailed(GraphReadException e) => SweepLog.ReadFailed(logger, e, RunId, PlainText.Strip(e.What));
+
+    public void AppsMatched(int count) => SweepLog.AppsMatched(logger, RunId, count);
+
+    public void MechanismStopped(string banId, string mechanism, string reason) =>
+        SweepLog.MechanismStopped(logger, RunId, banId, mechanism, PlainText.Strip(reason));
 }

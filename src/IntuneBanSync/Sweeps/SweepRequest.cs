@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using IntuneBanSync.BanList;
 
 namespace IntuneBanSync.Sweeps;
 
 /// <summary>One sweep: which ban list, which tenant, what triggered it and what it covers.</summary>
+/// <param name="AsOf">Evaluate deadlines at this time instead of now: a what-if, which never writes to the tenant.</param>
+/// <param name="Deadline">The sweep ends incomplete once this long has passed; null takes the setting.</param>
 public sealed record SweepRequest(
     BanListDocument BanList,
     string Tenant,
@@ -12,7 +15,21 @@ public sealed record SweepRequest(
     EnforcementMode? ModeOverride = null,
     DateTimeOffset? AsOf = null,
     bool OverrideBlastRadius = false,
-    string? RunId = null);
+    string? RunId = null,
+    TimeSpan? Deadline = null)
+{
+    /// <summary>
+    /// The mode each ban runs in. A what-if (<see cref="AsOf"/>) and a one-user or one-device sweep only report, whatever the
+    /// ban list or the override says: neither may write to the tenant.
+    /// </summary>
+    public EnforcementMode ModeOf(Ban ban) => MayWrite ? ModeOverride ?? ban.Enforcement : EnforcementMode.Report;
+
+    /// <summary>False for a what-if, a one-user or one-device sweep and a sweep told to report: they never write to the tenant.</summary>
+    public bool MayWrite => AsOf is null && Target.IsWholeTenant && ModeOverride != EnforcementMode.Report;
+
+    /// <summary>The run's mode as the journal and the report show it: enforce when any ban enforces.</summary>
+    public EnforcementMode Mode => BanList.Bans.Any(b => ModeOf(b) == EnforcementMode.Enforce) ? EnforcementMode.Enforce : EnforcementMode.Report;
+}
 
 /// <summary>The whole tenant, one user's devices (object id or UPN), or one managed device.</summary>
 public sealed record SweepTarget(string? User = null, string? Device = null)
@@ -24,7 +41,26 @@ public sealed record SweepTarget(string? User = null, string? Device = null)
     public override string ToString() => User is not null ? $"user {User}" : Device is not null ? $"device {Device}" : "tenant";
 }
 
-public sealed record SweepProgress(string Phase, int Done);
+public enum SweepPhase { ReadingDetectedApps, ListingDevicesWithBannedApps, ReadingScopeGroups, EvaluatingDevices, WritingJournal, Enforcing }
+
+/// <summary>How far a sweep is; <paramref name="Total"/> when it is known.</summary>
+public sealed record SweepProgress(SweepPhase Phase, int Done, int? Total = null, string? Subject = null)
+{
+    public override string ToString()
+    {
+        var phase = Phase switch
+        {
+            SweepPhase.ReadingDetectedApps => "Reading detected apps",
+            SweepPhase.ListingDevicesWithBannedApps => "Listing devices with banned apps",
+            SweepPhase.ReadingScopeGroups => "Reading scope groups",
+            SweepPhase.EvaluatingDevices => "Evaluating devices",
+            SweepPhase.WritingJournal => "Writing the journal",
+            _ => $"Enforcing {Subject}",
+        };
+        var count = Total is { } total ? $"{Done.ToString("N0", CultureInfo.InvariantCulture)} of {total.ToString("N0", CultureInfo.InvariantCulture)}" : Done.ToString("N0", CultureInfo.InvariantCulture);
+        return $"{phase}: {count}";
+    }
+}
 
 public sealed class SweepSettings
 {
@@ -44,4 +80,8 @@ public sealed class SweepSettings
 
     /// <summary>Lifts every blast-radius cap. For a deliberate first enforcement of a large fleet; the report still says how many.</summary>
     public bool OverrideBlastRadius { get; set; }
+
+    /// <summary>A sweep still running after this many minutes stops and ends incomplete, saying so (a hung host, a paused storage account).</summary>
+    [Range(1, 1440)]
+    public int DeadlineMinutes { get; set; } = 240;
 }

@@ -1,6 +1,7 @@
 using IntuneBanSync.Functions.Devices;
 using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Functions.Tests.Infrastructure;
+using IntuneBanSync.Journal;
 using Microsoft.AspNetCore.Http;
 
 namespace IntuneBanSync.Functions.Tests.Devices;
@@ -22,7 +23,7 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
         Assert.Equal(deviceId, answer.String("deviceId"));
         var ban = Assert.Single(answer.Body.GetProperty("bans").EnumerateArray());
         Assert.Equal("tiktok", ban.GetProperty("banId").GetString());
-        Assert.Equal(state.LastDecision, ban.GetProperty("lastDecision").GetString());
+        Assert.Equal(WireName.Of(state.LastDecision), ban.GetProperty("lastDecision").GetString());
         Assert.Equal(run.StartedAt, ban.GetProperty("lastSeen").GetDateTimeOffset());
         Assert.Empty(answer.Body.GetProperty("history").EnumerateArray());
     }

@@ -1,6 +1,7 @@
 using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Functions.Sweeps;
 using IntuneBanSync.Functions.Tests.Infrastructure;
+using IntuneBanSync.BanList;
 using IntuneBanSync.Journal;
 using IntuneBanSync.TenantSimulator;
 using Microsoft.AspNetCore.Http;
@@ -112,7 +113,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
 
         Assert.Equal(StatusCodes.Status202Accepted, answer.Status);
         var run = await host.Journal.GetRunAsync(FunctionHost.Tenant, answer.String("runId")!, CancellationToken.None);
-        Assert.Equal(("enforce", SweepStatus.Queued), (run!.Mode, run.Status));
+        Assert.Equal((EnforcementMode.Enforce, SweepStatus.Queued), (run!.Mode, run.Status));
         Assert.Equal(before.Writes, Tenant.Requests.Snapshot().Writes);
         var message = SweepQueue.Parse((await host.ReceiveQueuedAsync(run.RunId)).Body.ToString());
         Assert.Equal(new QueuedSweep(FunctionHost.Tenant, run.RunId, "enforce", HttpCalls.CallerName), message);
@@ -153,7 +154,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
         Assert.Equal(StatusCodes.Status202Accepted, answer.Status);
         Assert.Equal("queued", answer.String("status"));
         var run = await host.Journal.GetRunAsync(FunctionHost.Tenant, answer.String("runId")!, CancellationToken.None);
-        Assert.Equal(("report", SweepStatus.Queued, "helpdesk"), (run!.Mode, run.Status, run.Trigger));
+        Assert.Equal((EnforcementMode.Report, SweepStatus.Queued, "helpdesk"), (run!.Mode, run.Status, run.Trigger));
         Assert.Equal(before.Reads, Tenant.Requests.Snapshot().Reads);
         await host.ReceiveQueuedAsync(run.RunId);
     }

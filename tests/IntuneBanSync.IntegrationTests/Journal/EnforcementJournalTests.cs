@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using IntuneBanSync.IntegrationTests.Infrastructure;
 using IntuneBanSync.Journal;
+using IntuneBanSync.Planning;
 
 namespace IntuneBanSync.IntegrationTests.Journal;
 
@@ -16,7 +17,7 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
     {
         var store = await NewStoreAsync();
         var intents = Enumerable.Range(0, 250).Select(i => NewIntent("tiktok", $"w-{i:D4}", deviceId: i % 10 == 0 ? null : $"device-{i}")).ToList();
-        var outcomes = Enumerable.Range(0, 120).Select(i => NewOutcome("tiktok", $"w-{i * 2:D4}", i % 3 == 0 ? "failed" : "done")).ToList();
+        var outcomes = Enumerable.Range(0, 120).Select(i => NewOutcome("tiktok", $"w-{i * 2:D4}", i % 3 == 0 ? WriteResult.Failed : WriteResult.Done)).ToList();
 
         await store.RecordIntentsAsync(Tenant, [.. intents.OrderByDescending(intent => intent.WriteId, StringComparer.Ordinal)], CancellationToken.None);
         await store.RecordOutcomesAsync(Tenant, outcomes, CancellationToken.None);
@@ -44,8 +45,8 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
     {
         var store = await NewStoreAsync();
         await store.RecordIntentsAsync(Tenant, [NewIntent("tiktok", "w-1")], CancellationToken.None);
-        await store.RecordOutcomesAsync(Tenant, [NewOutcome("tiktok", "w-1", "unknown")], CancellationToken.None);
-        var reconciled = NewOutcome("tiktok", "w-1", "done") with { Detail = "reconciled by run-2", At = Start.AddDays(1) };
+        await store.RecordOutcomesAsync(Tenant, [NewOutcome("tiktok", "w-1", WriteResult.Unknown)], CancellationToken.None);
+        var reconciled = NewOutcome("tiktok", "w-1", WriteResult.Done) with { Detail = "reconciled by run-2", At = Start.AddDays(1) };
 
         await store.RecordOutcomesAsync(Tenant, [reconciled], CancellationToken.None);
         var audit = await store.GetAuditAsync(Tenant, "tiktok", CancellationToken.None);
@@ -84,7 +85,7 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
     {
         var (store, requests) = await NewCountedStoreAsync();
         var intents = Enumerable.Range(0, 250).Select(i => NewIntent(i < 150 ? "tiktok" : "wechat", $"w-{i:D4}")).ToList();
-        var outcomes = Enumerable.Range(0, 120).Select(i => NewOutcome("tiktok", $"w-{i:D4}", "done")).ToList();
+        var outcomes = Enumerable.Range(0, 120).Select(i => NewOutcome("tiktok", $"w-{i:D4}", WriteResult.Done)).ToList();
 
         await store.RecordIntentsAsync(Tenant, intents, CancellationToken.None);
         await store.RecordOutcomesAsync(Tenant, outcomes, CancellationToken.None);
@@ -100,11 +101,11 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
         var detail = new string('d', 50_000);
 
         await store.RecordIntentsAsync(Tenant, [NewIntent("tiktok", "w-1") with { Target = target }], CancellationToken.None);
-        await store.RecordOutcomesAsync(Tenant, [NewOutcome("tiktok", "w-1", "failed") with { Detail = detail }], CancellationToken.None);
+        await store.RecordOutcomesAsync(Tenant, [NewOutcome("tiktok", "w-1", WriteResult.Failed) with { Detail = detail }], CancellationToken.None);
         var entry = Assert.Single(await store.GetAuditAsync(Tenant, "tiktok", CancellationToken.None));
 
-        Assert.InRange(entry.Intent.Target.Length, 1, JournalMapping.MaxFindingTextLength);
-        Assert.InRange(entry.Outcome!.Detail!.Length, 1, JournalMapping.MaxFindingTextLength);
+        Assert.InRange(entry.Intent.Target.Length, 1, TableText.MaxShortText);
+        Assert.InRange(entry.Outcome!.Detail!.Length, 1, TableText.MaxShortText);
         Assert.StartsWith("tttt", entry.Intent.Target, StringComparison.Ordinal);
         Assert.EndsWith("[truncated]", entry.Outcome.Detail, StringComparison.Ordinal);
     }
@@ -130,7 +131,7 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
     public async Task Outcomes_with_a_forbidden_key_are_rejected_before_any_request()
     {
         var (store, requests) = await NewCountedStoreAsync();
-        WriteOutcome[] outcomes = [NewOutcome("tiktok", "w-ok", "done"), NewOutcome("tiktok", "w\\2", "done")];
+        WriteOutcome[] outcomes = [NewOutcome("tiktok", "w-ok", WriteResult.Done), NewOutcome("tiktok", "w\\2", WriteResult.Done)];
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => store.RecordOutcomesAsync(Tenant, outcomes, CancellationToken.None));
 
@@ -165,7 +166,7 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
     {
         var store = await NewStoreAsync();
         var created = NewResources("tiktok");
-        var woundDown = created with { GroupId = null, Apps = [created.Apps[0] with { AssignmentId = null }], WoundDown = true };
+        var woundDown = created with { Resources = [created.Resources[0] with { RetiredAt = Start.AddDays(1) }], WoundDown = true };
 
         await store.SaveBanResourcesAsync(Tenant, created, CancellationToken.None);
         await store.SaveBanResourcesAsync(Tenant, woundDown, CancellationToken.None);
@@ -206,8 +207,8 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
     public async Task Device_state_with_every_lifecycle_field_reads_back_unchanged()
     {
         var store = await NewStoreAsync();
-        var state = new DeviceBanState("tiktok", "device-1", Start, Start.AddHours(6), "Offending", "run-3",
-            State: "enforcing", StateReason: "uninstall assigned", EnforcedAt: Start.AddHours(5), ResolvedAt: Start.AddHours(6),
+        var state = new DeviceBanState("tiktok", "device-1", Start, Start.AddHours(6), DecisionKind.Offending, "run-3",
+            State: LifecycleState.Enforcing, StateReason: "uninstall assigned", EnforcedAt: Start.AddHours(5), ResolvedAt: Start.AddHours(6),
             EntraObjectId: "8f1c2a9e-0000-4000-8000-000000000001", Route: "uninstall:iosStoreApp", UserId: "user-1", DeviceName: "iPhone of Ana");
 
         await store.SaveDeviceStatesAsync(Tenant, [state], CancellationToken.None);
@@ -234,7 +235,7 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
 
         var read = await store.GetDeviceStatesAsync(Tenant, "tiktok", CancellationToken.None);
 
-        Assert.Equal(new DeviceBanState("tiktok", "device-1", Start, Start.AddHours(6), "Offending", "run-1"), read["device-1"]);
+        Assert.Equal(new DeviceBanState("tiktok", "device-1", Start, Start.AddHours(6), DecisionKind.Offending, "run-1"), read["device-1"]);
     }
 
     [Fact]
@@ -252,11 +253,36 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
         Assert.Single(await store.GetAuditAsync(Tenant, "tiktok", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Ban_resources_written_before_mechanisms_existed_read_as_typed_resources_of_the_uninstall_assignment()
+    {
+        var store = await NewStoreAsync();
+        var key = JournalKeys.BanResources(Tenant, "tiktok");
+        var old = new TableEntity(key.PartitionKey, key.RowKey)
+        {
+            ["GroupName"] = "IntuneBanSync – TikTok – uninstall",
+            ["GroupId"] = "3b0c6a52-0000-4000-8000-00000000000a",
+            ["GroupCreatedByUs"] = true,
+            ["WoundDown"] = false,
+            ["AppsJson"] = """[{"route":"ios","appId":"app-ios-1","appCreatedByUs":true,"assignmentId":"assignment-ios-1","assignmentCreatedByUs":true},""" +
+                """{"route":"windows","appId":"app-win-1","appCreatedByUs":false,"assignmentId":"assignment-win-1","assignmentCreatedByUs":false}]""",
+        };
+        await azurite.CreateTableService().GetTableClient(store.BanResourcesTableName).AddEntityAsync(old);
+
+        var read = await store.GetBanResourcesAsync(Tenant, "tiktok", CancellationToken.None);
+
+        Assert.NotNull(read);
+        Assert.Equal(
+            [("group", "3b0c6a52-0000-4000-8000-00000000000a", null), ("catalog-app", "app-ios-1", null), ("app-assignment", "assignment-ios-1", "app-ios-1")],
+            read.Resources.Select(r => (r.Kind.Name, r.GraphId, r.ParentId)));
+        Assert.All(read.Resources, r => Assert.Equal("uninstall-assignment", r.Mechanism.Name));
+    }
+
     private static void AssertSameResources(BanResources expected, BanResources? actual)
     {
         Assert.NotNull(actual);
-        Assert.Equal(expected with { Apps = [] }, actual with { Apps = [] });
-        Assert.Equal(expected.Apps, actual.Apps);
+        Assert.Equal((expected.BanId, expected.WoundDown), (actual.BanId, actual.WoundDown));
+        Assert.Equal(expected.Resources, actual.Resources);
     }
 
     private async Task<int> CountRowsAsync(string table)
@@ -290,15 +316,18 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
     }
 
     private static WriteIntent NewIntent(string banId, string writeId, string? deviceId = "device-1") =>
-        new(writeId, banId, deviceId, "addGroupMember", $"group 'IBS {banId}' ← {deviceId ?? "none"}", "run-1", Start);
+        new(writeId, banId, deviceId, new WriteAction("add-member"), $"group 'IBS {banId}' ← {deviceId ?? "none"}", "run-1", Start, new MechanismName("uninstall-assignment"));
 
-    private static WriteOutcome NewOutcome(string banId, string writeId, string result) =>
-        new(writeId, banId, result, result == "failed" ? "429 after 5 retries" : null, Start.AddSeconds(2));
+    private static WriteOutcome NewOutcome(string banId, string writeId, WriteResult result) =>
+        new(writeId, banId, result, result == WriteResult.Failed ? "429 after 5 retries" : null, Start.AddSeconds(2));
+
+    private static readonly MechanismName Uninstall = new("uninstall-assignment");
 
     private static BanResources NewResources(string banId) =>
-        new(banId, $"IntuneBanSync - {banId}", "3b0c6a52-0000-4000-8000-00000000000a", GroupCreatedByUs: true,
+        new(banId,
         [
-            new BanAppResource("uninstall:iosStoreApp", "app-ios-1", AppCreatedByUs: true, "assignment-ios-1", AssignmentCreatedByUs: true),
-            new BanAppResource("uninstall:androidManagedStoreApp", "app-android-1", AppCreatedByUs: false, null, AssignmentCreatedByUs: false),
+            new CreatedResource(new ResourceKind("group"), "3b0c6a52-0000-4000-8000-00000000000a", Uninstall, Start, $"IntuneBanSync - {banId}"),
+            new CreatedResource(new ResourceKind("catalog-app"), "app-ios-1", Uninstall, Start, "ios"),
+            new CreatedResource(new ResourceKind("app-assignment"), "assignment-ios-1", Uninstall, Start, "ios", "app-ios-1"),
         ]);
 }

@@ -1,7 +1,9 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using IntuneBanSync.IntegrationTests.Infrastructure;
+using IntuneBanSync.BanList;
 using IntuneBanSync.Journal;
+using IntuneBanSync.Planning;
 
 namespace IntuneBanSync.IntegrationTests.Journal;
 
@@ -15,7 +17,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     public async Task Saved_run_reads_back_unchanged()
     {
         var store = await NewStoreAsync();
-        var run = new SweepRun("run-1", Tenant, "timer", "report", Start, Start.AddMinutes(7), SweepStatus.Incomplete,
+        var run = new SweepRun("run-1", Tenant, "timer", EnforcementMode.Report, Start, Start.AddMinutes(7), SweepStatus.Incomplete,
             new SweepCounts(120, 7, 5, 2, 30, 3, 11), """{"bans":["tiktok"]}""", "2 pages unread");
 
         await store.SaveRunAsync(run, CancellationToken.None);
@@ -146,10 +148,10 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     {
         var store = await NewStoreAsync();
 
-        await store.AppendFindingsAsync(Tenant, "run-1", [NewFinding("tiktok", "device-1"), NewFinding("tiktok", "device-1") with { Decision = "Grace" }], CancellationToken.None);
+        await store.AppendFindingsAsync(Tenant, "run-1", [NewFinding("tiktok", "device-1"), NewFinding("tiktok", "device-1") with { Decision = DecisionKind.Grace }], CancellationToken.None);
         var read = await ToListAsync(store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None));
 
-        Assert.Equal("Grace", Assert.Single(read).Decision);
+        Assert.Equal(DecisionKind.Grace, Assert.Single(read).Decision);
     }
 
     [Fact]
@@ -171,7 +173,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     {
         var store = await NewStoreAsync();
         var first = NewState("tiktok", "device-1");
-        var later = first with { LastSeen = Start.AddDays(1), LastDecision = "Clean", LastRunId = "run-2" };
+        var later = first with { LastSeen = Start.AddDays(1), LastDecision = DecisionKind.Clean, LastRunId = "run-2" };
 
         await store.SaveDeviceStatesAsync(Tenant, [first], CancellationToken.None);
         await store.SaveDeviceStatesAsync(Tenant, [later], CancellationToken.None);
@@ -293,13 +295,13 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     }
 
     private static SweepRun NewRun(string runId) =>
-        new(runId, Tenant, "manual", "report", Start, null, SweepStatus.Running, SweepCounts.Empty);
+        new(runId, Tenant, "manual", EnforcementMode.Report, Start, null, SweepStatus.Running, SweepCounts.Empty);
 
     private static Finding NewFinding(string banId, string deviceId) =>
-        new(banId, deviceId, "Offending", "TikTok 32.1 seen after uninstallBy", "TikTok", "32.1", "ios", "company", "user-1", "iPhone of Ana", "ana@contoso.com");
+        new(banId, deviceId, DecisionKind.Offending, "TikTok 32.1 seen after uninstallBy", "TikTok", "32.1", "ios", "company", "user-1", "iPhone of Ana", "ana@contoso.com");
 
     private static DeviceBanState NewState(string banId, string deviceId) =>
-        new(banId, deviceId, Start, Start.AddHours(6), "Offending", "run-1");
+        new(banId, deviceId, Start, Start.AddHours(6), DecisionKind.Offending, "run-1");
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
     {

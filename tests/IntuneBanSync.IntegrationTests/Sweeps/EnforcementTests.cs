@@ -1,3 +1,4 @@
+using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement;
 using IntuneBanSync.IntegrationTests.Infrastructure;
@@ -212,14 +213,14 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         Assert.DoesNotContain(device, Members(harness.Tenant.State));
         Assert.Equal(1, report.Bans.Single().Enforcement!.Removed);
         var state = (await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None))[device];
-        Assert.Equal(DeviceLifecycle.Exempt, state.State);
+        Assert.Equal(LifecycleState.Exempt, state.State);
     }
 
     [Fact]
     public async Task A_ban_stops_when_our_group_already_carries_another_intent_for_the_app()
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
-        var graph = new GraphEnforcement(Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
+        var graph = new GraphUninstall(Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
         var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
         var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
         await graph.AddGroupAssignmentAsync(ios.Id, group, "required", CancellationToken.None);

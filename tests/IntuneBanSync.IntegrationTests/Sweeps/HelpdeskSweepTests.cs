@@ -1,3 +1,4 @@
+using IntuneBanSync.Planning;
 using System.Diagnostics;
 using IntuneBanSync.IntegrationTests.Infrastructure;
 using IntuneBanSync.Journal;
@@ -28,8 +29,8 @@ public sealed class HelpdeskSweepTests(AzuriteFixture azurite, ITestOutputHelper
         var tenantFindings = await harness.Journal.GetFindingsAsync("contoso", tenantReport.RunId, CancellationToken.None).ToListAsync();
         var sample = tenantFindings.Where(f => f.UserId is not null).GroupBy(f => f.Decision).SelectMany(g => g.Take(3)).ToList();
         var userIds = sample.Select(f => f.UserId!).Distinct().ToList();
-        Assert.Contains(sample, f => f.Decision == "Exempt");
-        Assert.Contains(sample, f => f.Decision == "OutOfScope");
+        Assert.Contains(sample, f => f.Decision == DecisionKind.Exempt);
+        Assert.Contains(sample, f => f.Decision == DecisionKind.OutOfScope);
 
         foreach (var user in userIds)
         {

@@ -1,3 +1,4 @@
+using IntuneBanSync.Planning;
 using IntuneBanSync.IntegrationTests.Infrastructure;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
@@ -64,10 +65,10 @@ public sealed class ReportSweepTests(AzuriteFixture azurite)
         Assert.Equal(SweepStatus.Completed, run.Status);
         Assert.Equal(report.Counts, run.Counts);
         var findings = await harness.Journal.GetFindingsAsync("contoso", report.RunId, CancellationToken.None).ToListAsync();
-        Assert.Equal(report.OffendingDevices, findings.Count(f => f.Decision == "Offending"));
-        Assert.All(findings.Where(f => f.Decision == "Offending"), f => Assert.Contains(f.AppName?.Trim().ToLowerInvariant(), new[] { "tiktok", "tiktok lite" }));
+        Assert.Equal(report.OffendingDevices, findings.Count(f => f.Decision == DecisionKind.Offending));
+        Assert.All(findings.Where(f => f.Decision == DecisionKind.Offending), f => Assert.Contains(f.AppName?.Trim().ToLowerInvariant(), new[] { "tiktok", "tiktok lite" }));
         var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
-        Assert.Superset(findings.Where(f => f.Decision == "Offending").Select(f => f.DeviceId).ToHashSet(), states.Keys.ToHashSet());
+        Assert.Superset(findings.Where(f => f.Decision == DecisionKind.Offending).Select(f => f.DeviceId).ToHashSet(), states.Keys.ToHashSet());
     }
 
     [Fact]
@@ -120,7 +121,7 @@ public sealed class ReportSweepTests(AzuriteFixture azurite)
         await using var harness = await SweepHarness.StartAsync(azurite);
         var expected = await harness.SweepAsync(harness.TikTokBan());
         var findings = await harness.Journal.GetFindingsAsync("contoso", expected.RunId, CancellationToken.None).ToListAsync();
-        var offender = findings.First(f => f.Decision == "Offending");
+        var offender = findings.First(f => f.Decision == DecisionKind.Offending);
 
         var report = await harness.SweepAsync(harness.TikTokBan(), new SweepTarget(Device: offender.DeviceId));
 

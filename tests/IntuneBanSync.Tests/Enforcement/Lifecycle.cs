@@ -1,4 +1,5 @@
 using IntuneBanSync.Enforcement;
+using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 using IntuneBanSync.Tests.Planning;
@@ -19,20 +20,29 @@ internal static class Lifecycle
     public static readonly DateTimeOffset AfterCheckIn = Now.AddHours(-12);
     public static readonly DateTimeOffset LastSeenEarlier = Now.AddDays(-3);
 
-    public static Decision Decided(DecisionKind kind) => new("tiktok", Fleet.DeviceId, kind, kind.ToString(), $"decided {kind}");
+    public static Decision Decided(DecisionKind kind) => new("tiktok", Fleet.DeviceId, kind, DecisionReason.Detected, $"decided {kind}");
 
     public static BanObservation Seen(DecisionKind kind) => new(Fleet.Device(), Decided(kind), [Fleet.TikTok]);
 
     public static BanObservation NotSeen(DecisionKind kind) => new(Fleet.Device(), Decided(kind), []);
 
-    public static DeviceBanState Was(string state, DateTimeOffset? enforcedAt = null, string? entraObjectId = null) =>
-        new("tiktok", Fleet.DeviceId, Fleet.UninstallBy, LastSeenEarlier, "Offending", "20230320T120000Z-012345",
+    public static DeviceBanState Was(LifecycleState state, DateTimeOffset? enforcedAt = null, string? entraObjectId = null) =>
+        new("tiktok", Fleet.DeviceId, Fleet.UninstallBy, LastSeenEarlier, DecisionKind.Offending, "20230320T120000Z-012345",
             state, "earlier reason", enforcedAt, null, entraObjectId, "uninstall (ios)");
 
-    public static DeviceEnforcement Did(EnforcementOutcome outcome, string? entraObjectId = EntraObjectId) =>
-        new(outcome, "ios", outcome is EnforcementOutcome.Unenforceable or EnforcementOutcome.Failed ? $"because {outcome}" : null, entraObjectId);
+    /// <summary>What the uninstall assignment reports for the device, as it reports it.</summary>
+    public static DeviceReach Did(Outcome outcome, string? entraObjectId = EntraObjectId) => outcome switch
+    {
+        Outcome.Enforced => new(UninstallAssignment.Id, Reach.Assigned, "uninstall (ios)", Newly: true, "added to the uninstall group", entraObjectId),
+        Outcome.AlreadyEnforced => new(UninstallAssignment.Id, Reach.Assigned, "uninstall (ios)", EntraObjectId: entraObjectId),
+        Outcome.Unenforceable => new(UninstallAssignment.Id, Reach.Unreachable, "none (ios)", Reason: $"because {outcome}"),
+        Outcome.Failed => new(UninstallAssignment.Id, Reach.Failed, "uninstall (ios)", Reason: $"because {outcome}", EntraObjectId: entraObjectId),
+        _ => new(UninstallAssignment.Id, Reach.Released, "released", Newly: true, "released", entraObjectId),
+    };
 
     public static DeviceBanState? Next(
-        DeviceBanState? previous, BanObservation observation, DeviceEnforcement? enforcement = null, bool absenceProven = false) =>
-        DeviceLifecycle.Next(previous, observation, enforcement, absenceProven, RunId, Now);
+        DeviceBanState? previous, BanObservation observation, DeviceReach? reach = null, bool absenceProven = false) =>
+        DeviceLifecycle.Next(previous, observation, reach is null ? [] : [reach], absenceProven, RunId, Now);
+
+    public enum Outcome { Enforced, AlreadyEnforced, Unenforceable, Failed, Removed }
 }

@@ -100,4 +100,22 @@ public sealed class DeviceClassificationTests
 
         Assert.Null(platform);
     }
+
+    [Fact]
+    public void Device_record_carries_the_platform_and_ownership_parsed_when_it_was_read()
+    {
+        var device = Tests.Planning.Fleet.Device(operatingSystem: "iPadOS", ownerType: "Personal");
+
+        Assert.Equal((DevicePlatform.Ios, DeviceOwnership.Personal), (device.Platform, device.Ownership));
+    }
+
+    [Fact]
+    public void Copy_of_a_device_record_with_other_text_is_parsed_again()
+    {
+        var device = Tests.Planning.Fleet.Device(operatingSystem: "iOS", ownerType: "company");
+
+        var copy = device with { OperatingSystem = "Windows 11", OwnerType = "unknown" };
+
+        Assert.Equal((DevicePlatform.Windows, (DeviceOwnership?)null), (copy.Platform, copy.Ownership));
+    }
 }

@@ -8,9 +8,9 @@ public sealed class SummaryTruncationTests
     [Fact]
     public void Summary_within_the_limit_is_kept_as_is()
     {
-        var json = "{\"devices\":" + new string('1', JournalMapping.MaxSummaryLength - 12) + "}";
+        var json = "{\"devices\":" + new string('1', TableText.MaxLongText - 12) + "}";
 
-        var (fitted, truncated) = JournalMapping.FitSummary(json);
+        var (fitted, truncated) = TableText.FitSummary(json);
 
         Assert.Equal(json, fitted);
         Assert.False(truncated);
@@ -23,12 +23,12 @@ public sealed class SummaryTruncationTests
     [InlineData("😀")]
     public void Oversized_summary_becomes_parseable_json_within_the_limit_holding_its_head(string repeated)
     {
-        var json = string.Concat(Enumerable.Repeat(repeated, (JournalMapping.MaxSummaryLength / repeated.Length) + 10));
+        var json = string.Concat(Enumerable.Repeat(repeated, (TableText.MaxLongText / repeated.Length) + 10));
 
-        var (fitted, truncated) = JournalMapping.FitSummary(json);
+        var (fitted, truncated) = TableText.FitSummary(json);
 
         Assert.True(truncated);
-        Assert.InRange(fitted!.Length, 1, JournalMapping.MaxSummaryLength);
+        Assert.InRange(fitted!.Length, 1, TableText.MaxLongText);
         using var document = JsonDocument.Parse(fitted);
         var head = document.RootElement.GetProperty("head").GetString()!;
         Assert.StartsWith(head, json, StringComparison.Ordinal);
@@ -39,9 +39,9 @@ public sealed class SummaryTruncationTests
     [Fact]
     public void Truncation_never_splits_a_surrogate_pair()
     {
-        var json = "x" + string.Concat(Enumerable.Repeat("😀", JournalMapping.MaxSummaryLength));
+        var json = "x" + string.Concat(Enumerable.Repeat("😀", TableText.MaxLongText));
 
-        var (fitted, _) = JournalMapping.FitSummary(json);
+        var (fitted, _) = TableText.FitSummary(json);
 
         using var document = JsonDocument.Parse(fitted!);
         var head = document.RootElement.GetProperty("head").GetString()!;
@@ -51,7 +51,7 @@ public sealed class SummaryTruncationTests
     [Fact]
     public void Missing_summary_stays_missing()
     {
-        var (fitted, truncated) = JournalMapping.FitSummary(null);
+        var (fitted, truncated) = TableText.FitSummary(null);
 
         Assert.Null(fitted);
         Assert.False(truncated);

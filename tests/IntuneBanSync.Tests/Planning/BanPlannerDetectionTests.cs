@@ -16,7 +16,7 @@ public sealed class BanPlannerDetectionTests
 
         Assert.Equal(DecisionKind.Grace, decision.Kind);
         Assert.Equal("detected", decision.ReasonCode);
-        Assert.Contains("2023-03-15", decision.Reason);
+        Assert.Contains("2023-03-15", decision.Text);
     }
 
     [Fact]
@@ -29,8 +29,8 @@ public sealed class BanPlannerDetectionTests
 
         Assert.Equal(DecisionKind.Offending, decision.Kind);
         Assert.Equal("detected", decision.ReasonCode);
-        Assert.Contains("'TikTok' 32.1.0", decision.Reason);
-        Assert.Contains("10 days past", decision.Reason);
+        Assert.Contains("'TikTok' 32.1.0", decision.Text);
+        Assert.Contains("10 days past", decision.Text);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class BanPlannerDetectionTests
         var decision = planner.Decide(ban, Seen(Device(), TikTok));
 
         Assert.Equal(DecisionKind.Offending, decision.Kind);
-        Assert.Contains("0 days past", decision.Reason);
+        Assert.Contains("0 days past", decision.Text);
     }
 
     [Fact]

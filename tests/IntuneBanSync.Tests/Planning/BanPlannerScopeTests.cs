@@ -89,7 +89,7 @@ public sealed class BanPlannerScopeTests
 
         Assert.Equal(DecisionKind.OutOfScope, decision.Kind);
         Assert.Equal("platform", decision.ReasonCode);
-        Assert.Contains("windows", decision.Reason);
+        Assert.Contains("windows", decision.Text);
     }
 
     [Theory]
@@ -174,7 +174,7 @@ public sealed class BanPlannerScopeTests
 
         Assert.Equal(DecisionKind.Unverified, decision.Kind);
         Assert.Equal("group-unreadable", decision.ReasonCode);
-        Assert.Contains(OtherIncludeGroup, decision.Reason);
+        Assert.Contains(OtherIncludeGroup, decision.Text);
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class BanPlannerScopeTests
 
         Assert.Equal(DecisionKind.OutOfScope, decision.Kind);
         Assert.Equal("excluded", decision.ReasonCode);
-        Assert.Contains(ExcludeGroup, decision.Reason);
+        Assert.Contains(ExcludeGroup, decision.Text);
     }
 
     [Fact]

@@ -113,7 +113,7 @@ public sealed class ReportBuilderTests
     {
         var builder = Builder();
         var device = Fleet.Device(operatingSystem: "ChromeOS", ownerType: "unknown");
-        builder.Add(device, [Decide(TikTok, device, DecisionKind.OutOfScope, "unknown-os")]);
+        builder.Add(device, [Decide(TikTok, device, DecisionKind.OutOfScope, DecisionReason.UnknownOs)]);
 
         var report = Build(builder);
 
@@ -132,7 +132,7 @@ public sealed class ReportBuilderTests
         var personal = Fleet.Device(id: "android-1", operatingSystem: "Android", ownerType: "personal");
         builder.Add(offending, [Decide(TikTok, offending, DecisionKind.Offending), Decide(WeChat, offending, DecisionKind.Clean)]);
         builder.Add(clean, [Decide(TikTok, clean, DecisionKind.Clean), Decide(WeChat, clean, DecisionKind.Clean)]);
-        builder.Add(personal, [Decide(TikTok, personal, DecisionKind.Unverified, "personal"), Decide(WeChat, personal, DecisionKind.Clean)]);
+        builder.Add(personal, [Decide(TikTok, personal, DecisionKind.Unverified, DecisionReason.Personal), Decide(WeChat, personal, DecisionKind.Clean)]);
 
         var report = Build(builder);
 
@@ -161,12 +161,12 @@ public sealed class ReportBuilderTests
     public void Ban_report_counts_unverified_and_out_of_scope_reasons()
     {
         var builder = Builder();
-        AddForTikTok(builder, "a", DecisionKind.Unverified, "personal");
-        AddForTikTok(builder, "b", DecisionKind.Unverified, "personal");
-        AddForTikTok(builder, "c", DecisionKind.Unverified, "stale-inventory");
-        AddForTikTok(builder, "d", DecisionKind.OutOfScope, "excluded");
-        AddForTikTok(builder, "e", DecisionKind.OutOfScope, "unknown-os");
-        AddForTikTok(builder, "f", DecisionKind.Clean, "not-detected");
+        AddForTikTok(builder, "a", DecisionKind.Unverified, DecisionReason.Personal);
+        AddForTikTok(builder, "b", DecisionKind.Unverified, DecisionReason.Personal);
+        AddForTikTok(builder, "c", DecisionKind.Unverified, DecisionReason.StaleInventory);
+        AddForTikTok(builder, "d", DecisionKind.OutOfScope, DecisionReason.Excluded);
+        AddForTikTok(builder, "e", DecisionKind.OutOfScope, DecisionReason.UnknownOs);
+        AddForTikTok(builder, "f", DecisionKind.Clean, DecisionReason.NotDetected);
 
         var report = Build(builder);
 
@@ -183,8 +183,8 @@ public sealed class ReportBuilderTests
 
         var report = Build(builder);
 
-        Assert.Equal("enforce", BanOf(report, "tiktok").Mode);
-        Assert.Equal("report", BanOf(report, "wechat").Mode);
+        Assert.Equal(EnforcementMode.Enforce, BanOf(report, "tiktok").Mode);
+        Assert.Equal(EnforcementMode.Report, BanOf(report, "wechat").Mode);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class ReportBuilderTests
     {
         var builder = Builder();
 
-        var report = builder.Build("run-1", "contoso", "cli", "report", SweepStatus.Completed, Fleet.ExpiresOn, Fleet.ExpiresOn, Fleet.ExpiresOn, [], []);
+        var report = builder.Build("run-1", "contoso", "cli", EnforcementMode.Report, SweepStatus.Completed, Fleet.ExpiresOn, Fleet.ExpiresOn, Fleet.ExpiresOn, [], []);
 
         Assert.All(report.Bans, ban => Assert.False(ban.Active));
     }
@@ -209,18 +209,18 @@ public sealed class ReportBuilderTests
         Assert.Equal(0, report.DevicesEvaluated);
     }
 
-    private static ReportBuilder Builder() => new([TikTok, WeChat], new Dictionary<string, string> { ["tiktok"] = "enforce" });
+    private static ReportBuilder Builder() => new([TikTok, WeChat], new Dictionary<string, EnforcementMode> { ["tiktok"] = EnforcementMode.Enforce });
 
     private static SweepReport Build(ReportBuilder builder) =>
-        builder.Build("run-1", "contoso", "cli", "report", SweepStatus.Completed, Fleet.TenDaysLate, Fleet.TenDaysLate, Fleet.TenDaysLate, [], []);
+        builder.Build("run-1", "contoso", "cli", EnforcementMode.Report, SweepStatus.Completed, Fleet.TenDaysLate, Fleet.TenDaysLate, Fleet.TenDaysLate, [], []);
 
-    private static Decision Decide(Ban ban, DeviceRecord device, DecisionKind kind, string reasonCode = "test") =>
-        new(ban.Id, device.Id, kind, reasonCode, $"{kind} for the test");
+    private static Decision Decide(Ban ban, DeviceRecord device, DecisionKind kind, DecisionReason reason = DecisionReason.Detected) =>
+        new(ban.Id, device.Id, kind, reason, $"{kind} for the test");
 
-    private static void AddForTikTok(ReportBuilder builder, string deviceId, DecisionKind kind, string reasonCode)
+    private static void AddForTikTok(ReportBuilder builder, string deviceId, DecisionKind kind, DecisionReason reason)
     {
         var device = Fleet.Device(id: deviceId);
-        builder.Add(device, [Decide(TikTok, device, kind, reasonCode), Decide(WeChat, device, DecisionKind.Clean, "not-detected")]);
+        builder.Add(device, [Decide(TikTok, device, kind, reason), Decide(WeChat, device, DecisionKind.Clean, DecisionReason.NotDetected)]);
     }
 
     private static BanReport BanOf(SweepReport report, string banId) => report.Bans.Single(b => b.BanId == banId);

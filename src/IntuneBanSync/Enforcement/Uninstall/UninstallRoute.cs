@@ -1,9 +1,9 @@
 using IntuneBanSync.BanList;
 
-namespace IntuneBanSync.Enforcement;
+namespace IntuneBanSync.Enforcement.Uninstall;
 
 /// <summary>How an uninstall can reach a device: which catalog app type, with which identifiers, and whether we may create it.</summary>
-public sealed record EnforcementRoute(string Name, CatalogAppKind? Kind, IReadOnlyList<string> Identifiers, bool Creatable, string? Unenforceable)
+public sealed record UninstallRoute(string Name, CatalogAppKind? Kind, IReadOnlyList<string> Identifiers, bool Creatable, string? Unenforceable)
 {
     public bool CanEnforce => Kind is not null && Unenforceable is null;
 
@@ -11,7 +11,7 @@ public sealed record EnforcementRoute(string Name, CatalogAppKind? Kind, IReadOn
     /// The route for one banned app seen on one device. The detected app's platform tells the management mode:
     /// Android Enterprise (work profile, fully managed) takes managed Google Play apps, which Graph cannot create.
     /// </summary>
-    public static EnforcementRoute For(Ban ban, string? detectedAppPlatform)
+    public static UninstallRoute For(Ban ban, string? detectedAppPlatform)
     {
         var platform = (detectedAppPlatform ?? "").Trim().ToLowerInvariant();
         return platform switch
@@ -26,7 +26,7 @@ public sealed record EnforcementRoute(string Name, CatalogAppKind? Kind, IReadOn
         };
     }
 
-    private static EnforcementRoute Store(string name, CatalogAppKind kind, IReadOnlyList<string> identifiers, bool creatable) =>
+    private static UninstallRoute Store(string name, CatalogAppKind kind, IReadOnlyList<string> identifiers, bool creatable) =>
         identifiers.Count == 0
             ? new(name, kind, identifiers, creatable, $"the ban list gives no {name} identifier for this app")
             : new(name, kind, identifiers, creatable, null);

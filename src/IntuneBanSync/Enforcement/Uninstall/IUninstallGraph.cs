@@ -1,11 +1,11 @@
-namespace IntuneBanSync.Enforcement;
+namespace IntuneBanSync.Enforcement.Uninstall;
 
 /// <summary>
-/// What enforcement reads and writes in a tenant: the catalog app, its assignments, our uninstall group and its members,
-/// device check-in. Implemented over the real Graph SDK by <see cref="GraphEnforcement"/>.
+/// What the uninstall assignment reads and writes in a tenant: the catalog app, its assignments, our uninstall group and its
+/// members, device check-in. Implemented over the real Graph SDK by <see cref="GraphUninstall"/>.
 /// Reads that fail throw <see cref="Graph.GraphReadException"/>; writes that the service refuses throw <see cref="GraphWriteException"/>.
 /// </summary>
-public interface IEnforcementGraph
+public interface IUninstallGraph
 {
     /// <summary>Catalog apps of one type (isof filter), with their store identifier.</summary>
     Task<IReadOnlyList<CatalogApp>> CatalogAppsAsync(CatalogAppKind kind, CancellationToken ct);
@@ -50,8 +50,11 @@ public enum CatalogAppKind { IosStoreApp, AndroidStoreApp, AndroidManagedStoreAp
 
 public sealed record CatalogApp(string Id, CatalogAppKind Kind, string DisplayName, string? Identifier);
 
-/// <summary>An app assignment; <paramref name="GroupId"/> is null for targets that are not a group (all devices, all users).</summary>
-public sealed record AppAssignmentInfo(string Id, string Intent, string? GroupId);
+/// <summary>
+/// An app assignment. <paramref name="GroupId"/> is null for targets that are not a group (all devices, all users);
+/// <paramref name="Excludes"/> is true when the group is excluded from the intent rather than given it.
+/// </summary>
+public sealed record AppAssignmentInfo(string Id, string Intent, string? GroupId, bool Excludes = false);
 
 public enum MemberOutcome { Done, AlreadyDone, NotFound, Failed }
 
@@ -60,11 +63,4 @@ public sealed record MemberChange(MemberOutcome Outcome, string? Detail = null)
     public static MemberChange Done { get; } = new(MemberOutcome.Done);
 
     public static MemberChange AlreadyDone { get; } = new(MemberOutcome.AlreadyDone);
-}
-
-/// <summary>A write the service refused (after the SDK's retries): the tenant is unchanged by it.</summary>
-public sealed class GraphWriteException(string what, int? status, Exception inner)
-    : Exception($"Could not {what}: {(status is { } s ? $"HTTP {s}" : inner.Message)}", inner)
-{
-    public int? Status { get; } = status;
 }

@@ -1,10 +1,11 @@
 using IntuneBanSync.Enforcement;
+using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.Graph;
 using IntuneBanSync.TenantSimulator;
 
-namespace IntuneBanSync.IntegrationTests.Enforcement;
+namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 
-public sealed class GraphEnforcementTests
+public sealed class GraphUninstallTests
 {
     private const string TikTokBundleId = "com.zhiliaoapp.musically";
     private const string AllStaff = "IBS All Staff";
@@ -335,10 +336,10 @@ public sealed class GraphEnforcementTests
     private static Task<SimulatedTenant> StartAsync() =>
         SimulatedTenant.StartAsync(TenantSeed.Sized(120), new SimulatorOptions { TimeFactor = 0.01, MembersPageSize = 7 });
 
-    private static GraphEnforcement Enforcement(SimulatedTenant tenant, int maxRetry = 10)
+    private static GraphUninstall Enforcement(SimulatedTenant tenant, int maxRetry = 10)
     {
         var options = new GraphOptions { BaseUrl = tenant.GraphUrl, RetryDelaySeconds = 0, MaxRetry = maxRetry };
-        return new GraphEnforcement(GraphClientBuilder.Create(options), options);
+        return new GraphUninstall(GraphClientBuilder.Create(options), options);
     }
 
     private static TenantSimulator.MobileApp IosTikTok(SimulatedTenant tenant) =>

@@ -1,10 +1,10 @@
 using IntuneBanSync.BanList;
-using IntuneBanSync.Enforcement;
+using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.Tests.Planning;
 
-namespace IntuneBanSync.Tests.Enforcement;
+namespace IntuneBanSync.Tests.Enforcement.Uninstall;
 
-public sealed class EnforcementRouteTests
+public sealed class UninstallRouteTests
 {
     private static readonly Ban TikTok = Fleet.Ban() with
     {
@@ -20,7 +20,7 @@ public sealed class EnforcementRouteTests
     [InlineData(" ios ")]
     public void iOS_app_is_uninstalled_through_an_iOS_store_app_we_may_create(string platform)
     {
-        var route = EnforcementRoute.For(TikTok, platform);
+        var route = UninstallRoute.For(TikTok, platform);
 
         Assert.True(route.CanEnforce);
         Assert.Equal(("ios", CatalogAppKind.IosStoreApp, true), (route.Name, route.Kind, route.Creatable));
@@ -32,7 +32,7 @@ public sealed class EnforcementRouteTests
     [InlineData("Windows")]
     public void Windows_app_is_uninstalled_through_a_WinGet_app_we_may_create(string platform)
     {
-        var route = EnforcementRoute.For(TikTok, platform);
+        var route = UninstallRoute.For(TikTok, platform);
 
         Assert.True(route.CanEnforce);
         Assert.Equal(("windows", CatalogAppKind.WinGetApp, true), (route.Name, route.Kind, route.Creatable));
@@ -44,7 +44,7 @@ public sealed class EnforcementRouteTests
     [InlineData("androiddeviceadministrator")]
     public void Android_device_administrator_app_is_uninstalled_through_an_Android_store_app_we_may_create(string platform)
     {
-        var route = EnforcementRoute.For(TikTok, platform);
+        var route = UninstallRoute.For(TikTok, platform);
 
         Assert.True(route.CanEnforce);
         Assert.Equal(("android-admin", CatalogAppKind.AndroidStoreApp, true), (route.Name, route.Kind, route.Creatable));
@@ -57,7 +57,7 @@ public sealed class EnforcementRouteTests
     [InlineData("androidOSP")]
     public void Android_Enterprise_app_needs_a_managed_Google_Play_app_we_cannot_create(string platform)
     {
-        var route = EnforcementRoute.For(TikTok, platform);
+        var route = UninstallRoute.For(TikTok, platform);
 
         Assert.True(route.CanEnforce);
         Assert.Equal(("android-enterprise", CatalogAppKind.AndroidManagedStoreApp, false), (route.Name, route.Kind, route.Creatable));
@@ -69,7 +69,7 @@ public sealed class EnforcementRouteTests
     [InlineData("macOS")]
     public void macOS_app_has_no_uninstall_route(string platform)
     {
-        var route = EnforcementRoute.For(TikTok, platform);
+        var route = UninstallRoute.For(TikTok, platform);
 
         Assert.False(route.CanEnforce);
         Assert.Null(route.Kind);
@@ -82,7 +82,7 @@ public sealed class EnforcementRouteTests
     [InlineData("   ")]
     public void App_of_no_known_platform_has_no_uninstall_route(string? platform)
     {
-        var route = EnforcementRoute.For(TikTok, platform);
+        var route = UninstallRoute.For(TikTok, platform);
 
         Assert.False(route.CanEnforce);
         Assert.Equal(("unknown", null), (route.Name, route.Kind));
@@ -95,7 +95,7 @@ public sealed class EnforcementRouteTests
     [InlineData("unknown")]
     public void App_of_an_unsupported_platform_has_no_uninstall_route_and_names_the_platform(string platform)
     {
-        var route = EnforcementRoute.For(TikTok, platform);
+        var route = UninstallRoute.For(TikTok, platform);
 
         Assert.False(route.CanEnforce);
         Assert.Null(route.Kind);
@@ -109,7 +109,7 @@ public sealed class EnforcementRouteTests
     [InlineData("AndroidWorkProfile", "android-enterprise")]
     public void Ban_without_identifiers_for_the_platform_is_unenforceable_there(string platform, string name)
     {
-        var route = EnforcementRoute.For(NamesOnly, platform);
+        var route = UninstallRoute.For(NamesOnly, platform);
 
         Assert.False(route.CanEnforce);
         Assert.Empty(route.Identifiers);

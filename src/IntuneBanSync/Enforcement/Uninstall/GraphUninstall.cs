@@ -7,10 +7,10 @@ using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 
-namespace IntuneBanSync.Enforcement;
+namespace IntuneBanSync.Enforcement.Uninstall;
 
-/// <summary><see cref="IEnforcementGraph"/> over the Microsoft Graph SDK.</summary>
-public sealed class GraphEnforcement(GraphServiceClient client, GraphOptions options) : IEnforcementGraph
+/// <summary><see cref="IUninstallGraph"/> over the Microsoft Graph SDK.</summary>
+public sealed class GraphUninstall(GraphServiceClient client, GraphOptions options) : IUninstallGraph
 {
     private const int MaxBindsPerPatch = 20;
     private const string Publisher = "IntuneBanSync";
@@ -349,11 +349,17 @@ public sealed class GraphEnforcement(GraphServiceClient client, GraphOptions opt
             }
             : null;
 
-    private static AppAssignmentInfo ToInfo(MobileAppAssignment assignment) =>
-        new(
-            assignment.Id ?? "",
-            assignment.Intent is { } intent ? WireName(intent) : "",
-            assignment.Target is GroupAssignmentTarget group ? group.GroupId : null);
+    // exclusionGroupAssignmentTarget derives from groupAssignmentTarget: the subtype is tested first, or an exclusion reads as an intent.
+    private static AppAssignmentInfo ToInfo(MobileAppAssignment assignment)
+    {
+        var intent = assignment.Intent is { } value ? WireName(value) : "";
+        return assignment.Target switch
+        {
+            ExclusionGroupAssignmentTarget excluded => new(assignment.Id ?? "", intent, excluded.GroupId, Excludes: true),
+            GroupAssignmentTarget group => new(assignment.Id ?? "", intent, group.GroupId),
+            _ => new(assignment.Id ?? "", intent, null),
+        };
+    }
 
     private static string WireName(InstallIntent intent)
     {

@@ -1,0 +1,64 @@
+using IntuneBanSync.BanList;
+using IntuneBanSync.Graph;
+using IntuneBanSync.Journal;
+using IntuneBanSync.Planning;
+
+namespace IntuneBanSync.Enforcement;
+
+/// <summary>One device of one ban as this sweep saw and decided it.</summary>
+public sealed record BanObservation(DeviceRecord Device, Decision Decision, IReadOnlyList<DetectedAppRecord> Apps);
+
+/// <summary>
+/// One ban through one sweep: its mode, what the journal knew of its devices before, the devices that matter to it this time
+/// (seen with a banned app, or known to the journal), how many are in scope, what enforcement did, and the states that follow.
+/// </summary>
+public sealed class BanSweep(Ban ban, EnforcementMode mode, IReadOnlyDictionary<string, DeviceBanState> earlier)
+{
+    private readonly Dictionary<string, BanObservation> _devices = new(StringComparer.OrdinalIgnoreCase);
+
+    public Ban Ban { get; } = ban;
+
+    public EnforcementMode Mode { get; } = mode;
+
+    public IReadOnlyDictionary<string, DeviceBanState> Earlier { get; } = earlier;
+
+    public IReadOnlyDictionary<string, BanObservation> Devices => _devices;
+
+    public int InScopeDevices { get; private set; }
+
+    /// <summary>What enforcement did for this ban this sweep; null when it did not run (report mode, a one-user sweep).</summary>
+    public BanEnforcementResult? Enforcement { get; set; }
+
+    public IEnumerable<BanObservation> WithDecision(params DecisionKind[] kinds) => _devices.Values.Where(o => kinds.Contains(o.Decision.Kind));
+
+    public DeviceBanState? EarlierStateOf(string deviceId) => Earlier.GetValueOrDefault(deviceId);
+
+    /// <summary>Keeps the devices that matter: seen with the app, or already known to the journal.</summary>
+    public void Observe(DeviceRecord device, Decision decision, IReadOnlyList<DetectedAppRecord> apps)
+    {
+        if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Clean)
+            InScopeDevices++;
+        if (apps.Count > 0 || Earlier.ContainsKey(device.Id))
+            _devices[device.Id] = new BanObservation(device, decision, apps);
+    }
+
+    /// <summary>
+    /// The states this sweep changes. Devices a stopped mechanism targeted keep what they had: nothing is known of them.
+    /// A device whose inventory could not be read keeps its state too (the lifecycle decides that).
+    /// </summary>
+    public IReadOnlyList<DeviceBanState> NextStates(InventoryCoverage coverage, string runId, DateTimeOffset now)
+    {
+        var frozen = Enforcement?.IsStopped ?? false;
+        var next = new List<DeviceBanState>();
+        foreach (var observation in _devices.Values)
+        {
+            var previous = EarlierStateOf(observation.Device.Id);
+            var proven = observation.Device.Platform is { } platform && coverage.CanProveAbsence(Ban.Id, platform);
+            var state = frozen ? previous : DeviceLifecycle.Next(previous, observation, Enforcement?.ReachesOf(observation.Device.Id) ?? [], proven, runId, now);
+            if (state is not null && state != previous)
+                next.Add(state);
+        }
+
+        return next;
+    }
+}

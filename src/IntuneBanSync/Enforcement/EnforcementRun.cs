@@ -1,0 +1,148 @@
+using IntuneBanSync.Graph;
+using IntuneBanSync.Journal;
+using IntuneBanSync.Sweeps;
+
+namespace IntuneBanSync.Enforcement;
+
+/// <summary>Why a ban enforced nothing this sweep although everything was read.</summary>
+public enum HoldReason
+{
+    /// <summary>Its new reaches exceed its own cap (maxDevices or maxPercent of its in-scope devices).</summary>
+    BlastRadius,
+
+    /// <summary>Its new reaches exceed what is left of the sweep-wide cap.</summary>
+    SweepBudget,
+}
+
+public sealed record EnforcementHold(HoldReason Reason, int NewlyReached, int Cap, string Detail);
+
+/// <summary>One ban's enforcement in one sweep: held as a whole, or each mechanism's result.</summary>
+public sealed record BanEnforcementResult(string BanId, EnforcementHold? Held, IReadOnlyList<MechanismResult> Mechanisms, bool WoundDown = false)
+{
+    public static BanEnforcementResult Nothing(string banId) => new(banId, null, []);
+
+    public IEnumerable<MechanismStop> Stops => Mechanisms.Select(m => m.Stop).OfType<MechanismStop>();
+
+    public bool IsStopped => Stops.Any();
+
+    public bool ReadFailed => Stops.Any(s => s.Reason == StopReason.ReadFailed);
+
+    public IReadOnlyList<DeviceReach> ReachesOf(string deviceId) =>
+        [.. Mechanisms.Select(m => m.Devices.GetValueOrDefault(deviceId)).OfType<DeviceReach>()];
+
+    public IEnumerable<DeviceReach> AllReaches => Mechanisms.SelectMany(m => m.Devices.Values);
+}
+
+/// <summary>Options of one sweep's enforcement.</summary>
+public sealed record EnforcementPolicy(bool OverrideBlastRadius, int MaxNewEnforcementsPerSweep);
+
+/// <summary>What is left of the sweep-wide cap on devices newly reached.</summary>
+public sealed class EnforcementBudget(int total)
+{
+    private int _left = total;
+
+    public bool TryTake(int count)
+    {
+        if (count > _left)
+            return false;
+        _left -= count;
+        return true;
+    }
+}
+
+/// <summary>
+/// The enforcement step of one sweep, for every registered mechanism alike: plan (pure), the blast radius over the devices any
+/// mechanism would newly reach, reconcile what a crash left open, apply; and the wind-down of bans that expired or left the list.
+/// A read that fails stops that mechanism for the ban, changes nothing, and makes the run incomplete.
+/// </summary>
+public sealed class EnforcementRun(
+    IReadOnlyList<IEnforcementMechanism> mechanisms, JournalStore journal, WriteLog log, string tenant, EnforcementPolicy policy, SweepTrace trace, TimeProvider time)
+{
+    private readonly EnforcementBudget _budget = new(policy.MaxNewEnforcementsPerSweep);
+
+    public async Task<BanEnforcementResult> EnforceAsync(BanSweep ban, BanResources? created, CancellationToken ct)
+    {
+        var plans = mechanisms.Select(m => (Mechanism: m, Plan: m.Plan(ban))).ToList();
+        if (Hold(ban, plans.SelectMany(p => p.Plan.NewlyReached).ToHashSet(StringComparer.OrdinalIgnoreCase).Count) is { } held)
+            return new BanEnforcementResult(ban.Ban.Id, held, []);
+
+        var audit = new AuditView(await journal.GetAuditAsync(tenant, ban.Ban.Id, ct));
+        var ledger = new ResourceLedger(journal, tenant, created ?? BanResources.None(ban.Ban.Id));
+        var results = new List<MechanismResult>();
+        foreach (var (mechanism, plan) in plans)
+        {
+            var context = new MechanismContext(ban.Ban.Id, ban.Ban, ban, audit.Of(mechanism), log, ledger, trace, time);
+            results.Add(await GuardedAsync(mechanism, context, async () =>
+            {
+                await ReconcileAsync(mechanism, context, ct);
+                return await mechanism.ApplyAsync(plan, context, ct);
+            }));
+        }
+
+        await ledger.MarkWoundDownAsync(false, ct);
+        return new BanEnforcementResult(ban.Ban.Id, null, results);
+    }
+
+    /// <summary>Every mechanism undoes what it applied; the ban is wound down once all of them did so without a stop.</summary>
+    public async Task<BanEnforcementResult> WindDownAsync(string banId, BanSweep? ban, BanResources created, CancellationToken ct)
+    {
+        var audit = new AuditView(await journal.GetAuditAsync(tenant, banId, ct));
+        var ledger = new ResourceLedger(journal, tenant, created);
+        var results = new List<MechanismResult>();
+        foreach (var mechanism in mechanisms)
+        {
+            var context = new MechanismContext(banId, ban?.Ban, ban, audit.Of(mechanism), log, ledger, trace, time);
+            results.Add(await GuardedAsync(mechanism, context, async () =>
+            {
+                await ReconcileAsync(mechanism, context, ct);
+                return await mechanism.WindDownAsync(context, ct);
+            }));
+        }
+
+        var woundDown = results.All(r => r.Stop is null && r.WoundDown);
+        await ledger.MarkWoundDownAsync(woundDown, ct);
+        return new BanEnforcementResult(banId, null, results, woundDown);
+    }
+
+    private EnforcementHold? Hold(BanSweep ban, int newlyReached)
+    {
+        if (policy.OverrideBlastRadius)
+            return null;
+        var limits = ban.Ban.Limits;
+        var cap = limits.CapFor(ban.InScopeDevices);
+        if (newlyReached > cap)
+            return new(HoldReason.BlastRadius, newlyReached, cap,
+                $"held: blast radius — {newlyReached} new enforcements exceed the cap of {cap} " +
+                $"({limits.MaxDevices} devices or {limits.MaxPercent}% of {ban.InScopeDevices} in-scope devices); nothing was enforced");
+        if (!_budget.TryTake(newlyReached))
+            return new(HoldReason.SweepBudget, newlyReached, policy.MaxNewEnforcementsPerSweep,
+                $"held: blast radius — {newlyReached} new enforcements exceed what is left of the sweep's cap of {policy.MaxNewEnforcementsPerSweep}");
+        return null;
+    }
+
+    private static async Task ReconcileAsync(IEnforcementMechanism mechanism, MechanismContext context, CancellationToken ct)
+    {
+        var open = context.Audit.Open.Select(e => e.Intent).ToList();
+        if (open.Count > 0)
+            await context.Log.ReconcileAsync(await mechanism.ReconcileAsync(open, context, ct), ct);
+    }
+
+    /// <summary>A read that fails stops this mechanism for this ban and changes nothing.</summary>
+    private async Task<MechanismResult> GuardedAsync(IEnforcementMechanism mechanism, MechanismContext context, Func<Task<MechanismResult>> act)
+    {
+        MechanismResult result;
+        try
+        {
+            result = await act();
+        }
+        catch (GraphReadException e)
+        {
+            trace.ReadFailed(e);
+            result = MechanismResult.Stopped(mechanism.Name, StopReason.ReadFailed, $"could not read {e.What}; nothing changed for this ban");
+        }
+
+        if (result.Stop is { } stop)
+            trace.MechanismStopped(context.BanId, mechanism.Name.Name, stop.Detail);
+        return result;
+    }
+}
