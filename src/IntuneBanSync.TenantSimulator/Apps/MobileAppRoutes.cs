@@ -61,7 +61,7 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
         ["intent"] = assignment.Intent,
         ["target"] = new JsonObject
         {
-            ["@odata.type"] = "#microsoft.graph.groupAssignmentTarget",
+            ["@odata.type"] = assignment.Excluded ? "#microsoft.graph.exclusionGroupAssignmentTarget" : "#microsoft.graph.groupAssignmentTarget",
             ["groupId"] = assignment.GroupId,
         },
         ["settings"] = null,
@@ -249,10 +249,11 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
         var intent = node?["intent"]?.GetValue<string>();
         var targetType = node?["target"]?["@odata.type"]?.GetValue<string>();
         var groupId = node?["target"]?["groupId"]?.GetValue<string>();
+        var excluded = targetType is "#microsoft.graph.exclusionGroupAssignmentTarget" or "microsoft.graph.exclusionGroupAssignmentTarget";
         return intent is not null && Intents.Contains(intent)
-            && targetType is "#microsoft.graph.groupAssignmentTarget" or "microsoft.graph.groupAssignmentTarget"
+            && (excluded || targetType is "#microsoft.graph.groupAssignmentTarget" or "microsoft.graph.groupAssignmentTarget")
             && Guid.TryParse(groupId, out _)
-            ? new AppAssignment("", intent, groupId!)
+            ? new AppAssignment("", intent, groupId!, excluded)
             : null;
     }
 

@@ -50,7 +50,7 @@ internal sealed class DeviceCheckIn(TenantState state, TimeProvider time)
         var principals = new[] { device.UserId, entraObjectIds.GetValueOrDefault(device.AzureAdDeviceId) }.OfType<string>().ToList();
         var uninstallIdentifiers = state.MobileAppsUnlocked
             .Where(app => app.Identifier is not null && AppCatalog.CatalogTypeServes(app.ODataType, platform))
-            .Where(app => app.Assignments.Any(a => a.Intent == "uninstall" && principals.Any(membersOf(a.GroupId).Contains)))
+            .Where(app => app.Assignments.Any(a => a.Intent == "uninstall" && !a.Excluded && principals.Any(membersOf(a.GroupId).Contains)))
             .Select(app => app.Identifier!)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         var removed = device.InstalledApps

@@ -48,6 +48,7 @@ public sealed record MobileApp(
     public string? Identifier => BundleId ?? PackageId ?? PackageIdentifier;
 }
 
-public sealed record AppAssignment(string Id, string Intent, string GroupId);
+/// <summary>An app assignment to a group; <see cref="Excluded"/> when the group is excluded from the intent (exclusionGroupAssignmentTarget).</summary>
+public sealed record AppAssignment(string Id, string Intent, string GroupId, bool Excluded = false);
 
 public sealed record CheckInResult(string ManagedDeviceId, IReadOnlyList<InstalledApp> RemovedApps);

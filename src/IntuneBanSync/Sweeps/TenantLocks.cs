@@ -39,7 +39,7 @@ public sealed class TenantLocks(TableServiceClient service, string tablePrefix, 
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var now = time.GetUtcNow();
-            var entity = new LockEntity { RowKey = tenant, Holder = holder, AcquiredAt = now, ExpiresAt = now + duration };
+            var entity = new LockRow(tenant, holder, now, now + duration);
 
             var taken = await TryAddAsync(entity, ct);
             if (taken is { } addedTag)
@@ -47,18 +47,18 @@ public sealed class TenantLocks(TableServiceClient service, string tablePrefix, 
                 return new TenantLease(_table, time, entity, duration, addedTag);
             }
 
-            var current = await _table.GetEntityIfExistsAsync<LockEntity>(Partition, tenant, cancellationToken: ct);
+            var current = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, tenant, cancellationToken: ct);
             if (!current.HasValue)
             {
                 continue;
             }
 
-            if (current.Value!.ExpiresAt > now)
+            if (TableRows.ToRow<LockRow>(current.Value!).ExpiresAt > now)
             {
                 return null;
             }
 
-            var takenOver = await TryTakeOverAsync(entity, current.Value.ETag, ct);
+            var takenOver = await TryTakeOverAsync(entity, current.Value!.ETag, ct);
             if (takenOver is { } updatedTag)
             {
                 return new TenantLease(_table, time, entity, duration, updatedTag);
@@ -73,16 +73,16 @@ public sealed class TenantLocks(TableServiceClient service, string tablePrefix, 
     {
         TableKeys.Validate(tenant, nameof(tenant));
 
-        var response = await _table.GetEntityIfExistsAsync<LockEntity>(Partition, tenant, cancellationToken: ct);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, tenant, cancellationToken: ct);
 
-        return response.HasValue ? new LockInfo(tenant, response.Value!.Holder, response.Value.AcquiredAt, response.Value.ExpiresAt) : null;
+        return response.HasValue && TableRows.ToRow<LockRow>(response.Value!) is var row ? new LockInfo(tenant, row.Holder, row.AcquiredAt, row.ExpiresAt) : null;
     }
 
-    private async Task<ETag?> TryAddAsync(LockEntity entity, CancellationToken ct)
+    private async Task<ETag?> TryAddAsync(LockRow entity, CancellationToken ct)
     {
         try
         {
-            var response = await _table.AddEntityAsync(entity, ct);
+            var response = await _table.AddEntityAsync(entity.ToEntity(), ct);
             return RequireETag(response);
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -92,11 +92,11 @@ public sealed class TenantLocks(TableServiceClient service, string tablePrefix, 
     }
 
     /// <summary>412: another taker replaced the expired row first; 404: its holder released it. Either way, look again.</summary>
-    private async Task<ETag?> TryTakeOverAsync(LockEntity entity, ETag expired, CancellationToken ct)
+    private async Task<ETag?> TryTakeOverAsync(LockRow entity, ETag expired, CancellationToken ct)
     {
         try
         {
-            var response = await _table.UpdateEntityAsync(entity, expired, TableUpdateMode.Replace, ct);
+            var response = await _table.UpdateEntityAsync(entity.ToEntity(), expired, TableUpdateMode.Replace, ct);
             return RequireETag(response);
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
@@ -123,14 +123,14 @@ public sealed class TenantLease : IAsyncDisposable
     private ETag _etag;
     private bool _done;
 
-    internal TenantLease(TableClient table, TimeProvider time, LockEntity taken, TimeSpan duration, ETag etag)
+    internal TenantLease(TableClient table, TimeProvider time, LockRow taken, TimeSpan duration, ETag etag)
     {
         _table = table;
         _time = time;
         _duration = duration;
         _acquiredAt = taken.AcquiredAt;
         _etag = etag;
-        Tenant = taken.RowKey;
+        Tenant = taken.Tenant;
         Holder = taken.Holder;
         ExpiresAt = taken.ExpiresAt;
     }
@@ -156,10 +156,10 @@ public sealed class TenantLease : IAsyncDisposable
             }
 
             var expiresAt = _time.GetUtcNow() + _duration;
-            var entity = new LockEntity { RowKey = Tenant, Holder = Holder, AcquiredAt = _acquiredAt, ExpiresAt = expiresAt };
+            var entity = new LockRow(Tenant, Holder, _acquiredAt, expiresAt);
             try
             {
-                var response = await _table.UpdateEntityAsync(entity, _etag, TableUpdateMode.Replace, ct);
+                var response = await _table.UpdateEntityAsync(entity.ToEntity(), _etag, TableUpdateMode.Replace, ct);
                 _etag = TenantLocks.RequireETag(response);
                 ExpiresAt = expiresAt;
                 return true;
@@ -193,6 +193,11 @@ public sealed class TenantLease : IAsyncDisposable
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412)
             {
+                // Taken over or already gone: not ours to delete.
+            }
+            catch (Exception e) when (e is RequestFailedException or HttpRequestException or TimeoutException)
+            {
+                // Storage is unreachable: the lease expires by itself, and the sweep's own outcome must not be hidden by this one.
             }
 
             _done = true;
@@ -206,13 +211,8 @@ public sealed class TenantLease : IAsyncDisposable
     public async ValueTask DisposeAsync() => await ReleaseAsync(CancellationToken.None);
 }
 
-internal sealed class LockEntity : ITableEntity
+/// <summary>A tenant's lock row: PK "locks", RK the tenant.</summary>
+internal sealed record LockRow([RowKey] string Tenant, string Holder, DateTimeOffset AcquiredAt, DateTimeOffset ExpiresAt)
 {
-    public string PartitionKey { get; set; } = TenantLocks.Partition;
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-    public string Holder { get; set; } = "";
-    public DateTimeOffset AcquiredAt { get; set; }
-    public DateTimeOffset ExpiresAt { get; set; }
+    public TableEntity ToEntity() => TableRows.ToEntity(new TableKey(TenantLocks.Partition, Tenant), this);
 }

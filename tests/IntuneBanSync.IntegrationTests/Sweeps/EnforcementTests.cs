@@ -233,6 +233,55 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         Assert.Empty(Members(harness.Tenant.State));
     }
 
+    [Fact]
+    public async Task A_ban_whose_group_is_excluded_from_an_assignment_of_the_app_stops_saying_so()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var graph = new GraphUninstall(Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
+        var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
+        var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
+        await Graph.GraphClientBuilder.Create(harness.GraphOptions).DeviceAppManagement.MobileApps[ios.Id].Assignments.PostAsync(new Microsoft.Graph.Models.MobileAppAssignment
+        {
+            Intent = Microsoft.Graph.Models.InstallIntent.Available,
+            Target = new Microsoft.Graph.Models.ExclusionGroupAssignmentTarget { GroupId = group },
+        });
+
+        var report = await harness.EnforceAsync(harness.EnforceBan());
+
+        Assert.Contains("is excluded from the 'available' assignment", report.Bans.Single().Enforcement!.Stopped);
+        Assert.Empty(Members(harness.Tenant.State));
+    }
+
+    [Fact]
+    public async Task A_what_if_sweep_never_writes_even_when_the_ban_list_enforces()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var whatIf = new IntuneBanSync.Sweeps.SweepRequest(harness.EnforceBan(), "contoso", "test", IntuneBanSync.Sweeps.SweepTarget.WholeTenant, AsOf: harness.Seed.Now.AddDays(20));
+
+        var report = await harness.Engine().RunAsync(whatIf, null, CancellationToken.None);
+
+        Assert.True(report.OffendingDevices > 0);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
+        Assert.Equal(EnforcementMode.Report, report.Mode);
+        Assert.DoesNotContain(harness.Tenant.State.Groups, g => g.DisplayName == UninstallGroup);
+    }
+
+    [Fact]
+    public async Task A_what_if_sweep_past_expiry_does_not_wind_an_enforced_ban_down()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        await harness.EnforceAsync(harness.EnforceBan());
+        var members = Members(harness.Tenant.State).ToList();
+        harness.Tenant.Requests.Reset();
+        var whatIf = new IntuneBanSync.Sweeps.SweepRequest(harness.EnforceBan(), "contoso", "test", IntuneBanSync.Sweeps.SweepTarget.WholeTenant, AsOf: harness.Seed.Now.AddDays(200));
+
+        var report = await harness.Engine().RunAsync(whatIf, null, CancellationToken.None);
+
+        Assert.False(report.Bans.Single().Enforcement?.WoundDown ?? false);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
+        Assert.Equal(members.Order(), Members(harness.Tenant.State).Order());
+    }
+
     private static bool IsTikTok(InstalledApp app) => app.DisplayName.Trim().ToLowerInvariant() is "tiktok" or "tiktok lite";
 
     /// <summary>Offending devices the uninstall can reach: iOS (the catalog has the app) and Windows (WinGet, created on beta).</summary>

@@ -1,4 +1,5 @@
 using IntuneBanSync.BanList;
+using IntuneBanSync.Enforcement;
 using IntuneBanSync.Graph;
 using IntuneBanSync.IntegrationTests.Infrastructure;
 using IntuneBanSync.Journal;
@@ -32,8 +33,8 @@ internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurit
         return new SweepHarness(tenant, azurite, tenantSeed, clock);
     }
 
-    public SweepEngine Engine(GraphOptions? options = null, HttpMessageHandler? finalHandler = null) =>
-        SweepEngine.Over(options ?? GraphOptions, Journal, Clock, finalHandler: finalHandler);
+    public SweepEngine Engine(GraphOptions? options = null, HttpMessageHandler? finalHandler = null, IReadOnlyList<IEnforcementMechanism>? mechanisms = null) =>
+        SweepEngine.Over(options ?? GraphOptions, Journal, Clock, finalHandler: finalHandler, mechanisms: mechanisms);
 
     public Task<Reports.SweepReport> SweepAsync(BanListDocument banList, SweepTarget? target = null) =>
         Engine().RunAsync(new SweepRequest(banList, "contoso", "test", target ?? SweepTarget.WholeTenant), null, CancellationToken.None);

@@ -263,7 +263,12 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
         }
 
         var assignments = await graph.AssignmentsAsync(app.Id, ct);
-        var ours = assignments.FirstOrDefault(a => !a.Excludes && string.Equals(a.GroupId, groupId, StringComparison.OrdinalIgnoreCase));
+        var ours = assignments.FirstOrDefault(a => string.Equals(a.GroupId, groupId, StringComparison.OrdinalIgnoreCase));
+        if (ours is { Excludes: true })
+            return new AssignmentProblem(
+                $"group '{GroupName(ban)}' is excluded from the '{ours.Intent}' assignment of app {app.Id} ({PlainText.Strip(app.DisplayName)}), so it cannot " +
+                "also be given the uninstall; IntuneBanSync does not change that assignment. Remove the exclusion, then sweep again.",
+                StopsTheBan: true);
         if (ours is not null && !string.Equals(ours.Intent, "uninstall", StringComparison.OrdinalIgnoreCase))
             return new AssignmentProblem(
                 $"group '{GroupName(ban)}' already carries a '{ours.Intent}' assignment of app {app.Id} ({PlainText.Strip(app.DisplayName)}); " +

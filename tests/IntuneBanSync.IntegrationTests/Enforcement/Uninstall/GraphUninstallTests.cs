@@ -45,6 +45,27 @@ public sealed class GraphUninstallTests
     }
 
     [Fact]
+    public async Task A_group_excluded_from_an_assignment_reads_as_excluded_not_as_given_the_intent()
+    {
+        await using var tenant = await StartAsync();
+        var options = new GraphOptions { BaseUrl = tenant.GraphUrl, RetryDelaySeconds = 0 };
+        var client = GraphClientBuilder.Create(options);
+        var tikTok = IosTikTok(tenant);
+        var police = tenant.State.GroupByName(Police).Id;
+        await client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments.PostAsync(new Microsoft.Graph.Models.MobileAppAssignment
+        {
+            Intent = Microsoft.Graph.Models.InstallIntent.Available,
+            Target = new Microsoft.Graph.Models.ExclusionGroupAssignmentTarget { GroupId = police },
+        });
+
+        var assignments = await new GraphUninstall(client, options).AssignmentsAsync(tikTok.Id, default);
+
+        var exclusion = Assert.Single(assignments, a => a.GroupId == police);
+        Assert.Equal(("available", true), (exclusion.Intent, exclusion.Excludes));
+        Assert.All(assignments.Where(a => a.GroupId != police), a => Assert.False(a.Excludes));
+    }
+
+    [Fact]
     public async Task A_second_assignment_for_the_same_group_is_refused_with_400()
     {
         await using var tenant = await StartAsync();
