@@ -7,17 +7,21 @@ namespace IntuneBanSync.BanList;
 public static class BanListLimits
 {
     /// <summary>
-    /// Bytes of a ban-list file (and characters of a ban-list text). The store keeps at most 480,000 characters
-    /// (<see cref="BanListStoreChunks.MaxLength"/>), so a larger file could never be stored; 1 MiB leaves room for indentation.
+    /// Bytes of a ban-list file (and characters of a ban-list text): bounds what is read from a device, a pipe or a huge file.
+    /// The Function App's store keeps less, 480,000 characters (<see cref="BanListStoreChunks.MaxLength"/>), and says so.
     /// </summary>
     public const int MaxDocumentSize = 1_048_576;
 
-    /// <summary>The format is at most six levels deep; unknown properties nested deeper are typos, not data.</summary>
+    /// <summary>The format is five levels deep; unknown properties nested deeper are typos, not data.</summary>
     public const int MaxDepth = 32;
 
-    /// <summary>Every ban is one inventory pass and, enforced, one group and one assignment per platform in each sweep.</summary>
-    public const int MaxBans = 50;
+    /// <summary>
+    /// Every ban is matched against each inventory entry and, enforced, is one group and up to four assignments in each sweep:
+    /// 10,000 bans kept a sweep busy for more than 300 s. Government lists name a handful of apps; 250 leaves ample room.
+    /// </summary>
+    public const int MaxBans = 250;
 
+    /// <summary>Each group exemption is one more group whose members every sweep reads.</summary>
     public const int MaxExemptions = 1_000;
 
     public const int MaxIdLength = 64;

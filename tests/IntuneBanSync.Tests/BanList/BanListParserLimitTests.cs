@@ -61,7 +61,7 @@ public sealed class BanListParserLimitTests
 
         var error = BanListJson.SingleError(BanListParser.Parse(json), "$.bans");
 
-        Assert.Equal("'bans' lists 51 entries; at most 50 are allowed", error.Message);
+        Assert.Equal("'bans' lists 251 entries; at most 250 are allowed", error.Message);
     }
 
     [Fact]
