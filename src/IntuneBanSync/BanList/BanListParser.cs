@@ -1,6 +1,10 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
+using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.BanList;
 
@@ -40,49 +44,143 @@ public static partial class BanListParser
     private static readonly (string Name, ExemptionSubjectKind Kind)[] ExemptionSubjects =
         [("group", ExemptionSubjectKind.Group), ("user", ExemptionSubjectKind.User), ("device", ExemptionSubjectKind.Device)];
 
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = BanListLimits.MaxDepth };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = BanListLimits.MaxDepth };
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+    private static ReadOnlySpan<byte> Utf16LittleEndianByteOrderMark => [0xFF, 0xFE];
+    private static ReadOnlySpan<byte> Utf16BigEndianByteOrderMark => [0xFE, 0xFF];
+
     /// <summary>Parses and validates a v1 ban list. Never throws for bad input: every problem is an error with its JSON path.</summary>
     public static BanListParseResult Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
 
-        JsonDocument parsed;
-        try
+        if (json.Length > BanListLimits.MaxDocumentSize)
         {
-            parsed = JsonDocument.Parse(json);
-        }
-        catch (JsonException ex)
-        {
-            return Rejected(new BanListError(JsonPaths.Root, NotJsonMessage(ex)));
+            return Rejected($"the ban list is {Count(json.Length)} characters; at most {Count(BanListLimits.MaxDocumentSize)} are read");
         }
 
-        using (parsed)
+        if (IndexOfLoneSurrogate(json) is var at and >= 0)
         {
-            var errors = new List<BanListError>();
-            var document = ReadDocument(parsed.RootElement, errors);
-            return errors.Count == 0 && document is not null ? new BanListParseResult(document, []) : new BanListParseResult(null, errors);
+            return Rejected($"the text contains an unpaired UTF-16 surrogate at character {Count(at + 1)}: it is not valid Unicode");
         }
+
+        return ParseUtf8(Encoding.UTF8.GetBytes(json));
     }
 
-    /// <summary>Reads and parses a ban list file. A missing or unreadable file is an error at <c>$</c>, not an exception.</summary>
+    /// <summary>
+    /// Reads and parses a ban list file of at most <see cref="BanListLimits.MaxDocumentSize"/> bytes of UTF-8. A missing, unreadable,
+    /// larger (a device such as /dev/zero, a pipe that never ends) or non-UTF-8 file is an error at <c>$</c>, not an exception.
+    /// </summary>
     public static BanListParseResult ParseFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
 
-        string json;
+        var shown = PlainText.Visible(path, 1_024);
+        var content = new byte[BanListLimits.MaxDocumentSize + 1];
+        int length;
         try
         {
-            json = File.ReadAllText(path);
+            // No buffer of its own and no look at the length: devices and pipes report none, so read at most one byte past the limit.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            length = stream.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            var reason = ex is FileNotFoundException or DirectoryNotFoundException ? "the file does not exist" : ex.Message;
-            return Rejected(new BanListError(JsonPaths.Root, $"cannot read the ban list file '{path}': {reason}"));
+            var reason = ex is FileNotFoundException or DirectoryNotFoundException ? "the file does not exist" : PlainText.Visible(ex.Message, 1_024);
+            return Rejected($"cannot read the ban list file '{shown}': {reason}");
         }
 
-        return Parse(json);
+        if (length > BanListLimits.MaxDocumentSize)
+        {
+            return Rejected($"the ban list file '{shown}' is larger than {Count(BanListLimits.MaxDocumentSize)} bytes, the most this tool reads");
+        }
+
+        var bytes = content.AsMemory(0, length);
+        if (bytes.Span.StartsWith(Utf16LittleEndianByteOrderMark) || bytes.Span.StartsWith(Utf16BigEndianByteOrderMark))
+        {
+            return Rejected($"the ban list file '{shown}' is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8");
+        }
+
+        var skipped = bytes.Span.StartsWith(Utf8ByteOrderMark) ? Utf8ByteOrderMark.Length : 0;
+        bytes = bytes[skipped..];
+        if (IndexOfInvalidUtf8(bytes.Span) is var invalid and >= 0)
+        {
+            return Rejected($"the ban list file '{shown}' is not valid UTF-8 (byte {Count(skipped + invalid + 1)}): save it as UTF-8");
+        }
+
+        return ParseUtf8(bytes);
     }
 
-    private static BanListParseResult Rejected(BanListError error) => new(null, [error]);
+    private static BanListParseResult ParseUtf8(ReadOnlyMemory<byte> utf8)
+    {
+        JsonDocument parsed;
+        try
+        {
+            parsed = JsonDocument.Parse(utf8, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return Rejected(NotJsonMessage(ex));
+        }
+
+        using (parsed)
+        {
+            // Such a string throws when read as text: report each one and read none.
+            var unpaired = UnpairedSurrogates.Find(utf8.Span, ReaderOptions);
+            if (unpaired.Count > 0)
+            {
+                return new BanListParseResult(null, AtMostReportable(unpaired));
+            }
+
+            var errors = new List<BanListError>();
+            var document = ReadDocument(parsed.RootElement, errors);
+            return errors.Count == 0 && document is not null ? new BanListParseResult(document, []) : new BanListParseResult(null, AtMostReportable(errors));
+        }
+    }
+
+    private static BanListParseResult Rejected(string message) => new(null, [new BanListError(JsonPaths.Root, message)]);
+
+    private static IReadOnlyList<BanListError> AtMostReportable(List<BanListError> errors) =>
+        errors.Count <= BanListLimits.MaxReportedErrors
+            ? errors
+            : [.. errors.Take(BanListLimits.MaxReportedErrors), new BanListError(JsonPaths.Root, $"{Count(errors.Count - BanListLimits.MaxReportedErrors)} more errors are not shown")];
+
+    private static int IndexOfLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int IndexOfInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes))
+        {
+            return -1;
+        }
+
+        var at = 0;
+        while (Rune.DecodeFromUtf8(bytes[at..], out _, out var consumed) == OperationStatus.Done)
+        {
+            at += consumed;
+        }
+
+        return at;
+    }
+
+    private static string Count(int count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string NotJsonMessage(JsonException ex)
     {
@@ -93,6 +191,7 @@ public static partial class BanListParser
             detail = detail[..positionText];
         }
 
+        detail = PlainText.Visible(detail, 200);
         return ex.LineNumber is { } line && ex.BytePositionInLine is { } position
             ? $"the file is not valid JSON (line {line + 1}, position {position + 1}): {detail}"
             : $"the file is not valid JSON: {detail}";
@@ -129,20 +228,23 @@ public static partial class BanListParser
 
         if (!version.TryGetInt32(out var number) || number != SupportedVersion)
         {
-            document.AddError(document.PathOf("version"), $"unsupported version {version.GetRawText()}: this tool reads ban lists of version {SupportedVersion}");
+            document.AddError(document.PathOf("version"), $"unsupported version {JsonPaths.Quoted(version.GetRawText())}: this tool reads ban lists of version {SupportedVersion}");
             return false;
         }
 
         return true;
     }
 
-    /// <returns>The bans when all are valid, and every id the file declares (valid or not) so exemptions are checked against them.</returns>
-    private static (IReadOnlyList<Ban>? Bans, IReadOnlySet<string> DeclaredIds) ReadBans(JsonObjectReader document)
+    /// <returns>
+    /// The bans when all are valid, and every id the file declares (valid or not) so exemptions are checked against them;
+    /// no ids when the bans could not be listed, so that exemptions are not all called unknown.
+    /// </returns>
+    private static (IReadOnlyList<Ban>? Bans, IReadOnlySet<string>? DeclaredIds) ReadBans(JsonObjectReader document)
     {
         var firstPathOfId = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (document.RequiredNonEmptyArray("bans") is not { } items)
+        if (document.RequiredNonEmptyArray("bans", BanListLimits.MaxBans) is not { } items)
         {
-            return (null, new HashSet<string>(StringComparer.Ordinal));
+            return (null, null);
         }
 
         var bans = items.Select(item => ReadBan(item.Element, item.Path, document, firstPathOfId)).ToList();
@@ -157,9 +259,9 @@ public static partial class BanListParser
         }
 
         var id = ReadUniqueId(ban, "ban", firstPathOfId);
-        var name = ban.RequiredNonBlankString("name");
-        var reason = ban.OptionalString("reason");
-        var reference = ban.OptionalString("reference");
+        var name = ban.RequiredNonBlankString("name", BanListLimits.MaxNameLength);
+        var reason = ban.OptionalString("reason", BanListLimits.MaxTextLength);
+        var reference = ban.OptionalString("reference", BanListLimits.MaxTextLength);
         var apps = ban.RequiredObject("apps", AppsProperties) is { } appsReader ? ReadApps(appsReader) : null;
         var scope = ban.RequiredObject("scope", ScopeProperties) is { } scopeReader ? ReadScope(scopeReader) : null;
         var effectiveFrom = ban.RequiredDate("effectiveFrom");
@@ -218,21 +320,24 @@ public static partial class BanListParser
 
     private static BanApps? ReadApps(JsonObjectReader apps)
     {
-        var displayNames = apps.RequiredNonEmptyStrings("displayNames");
-        var ios = apps.OptionalStrings("ios");
-        var android = apps.OptionalStrings("android");
-        var windows = apps.OptionalStrings("windows");
-        var macos = apps.OptionalStrings("macos");
+        var displayNames = apps.RequiredNonEmptyStrings("displayNames", BanListLimits.MaxDisplayNames, BanListLimits.MaxDisplayNameLength);
+        var ios = Identifiers(apps, "ios");
+        var android = Identifiers(apps, "android");
+        var windows = Identifiers(apps, "windows");
+        var macos = Identifiers(apps, "macos");
 
         return displayNames is not null && ios is not null && android is not null && windows is not null && macos is not null
             ? new BanApps(displayNames, ios, android, windows, macos)
             : null;
     }
 
+    private static IReadOnlyList<string>? Identifiers(JsonObjectReader apps, string platform) =>
+        apps.OptionalStrings(platform, BanListLimits.MaxIdentifiersPerPlatform, BanListLimits.MaxIdentifierLength);
+
     private static BanScope? ReadScope(JsonObjectReader scope)
     {
-        var includeGroups = scope.OptionalGuids("includeGroups");
-        var excludeGroups = scope.OptionalGuids("excludeGroups");
+        var includeGroups = scope.OptionalGuids("includeGroups", BanListLimits.MaxGroupsPerList);
+        var excludeGroups = scope.OptionalGuids("excludeGroups", BanListLimits.MaxGroupsPerList);
         var ownership = ReadChoices(scope, "ownership", Ownerships);
         var platforms = ReadChoices(scope, "platforms", Platforms);
 
@@ -241,9 +346,9 @@ public static partial class BanListParser
             : null;
     }
 
-    private static IReadOnlyList<Exemption>? ReadExemptions(JsonObjectReader document, IReadOnlySet<string> declaredBanIds)
+    private static IReadOnlyList<Exemption>? ReadExemptions(JsonObjectReader document, IReadOnlySet<string>? declaredBanIds)
     {
-        if (document.OptionalArray("exemptions") is not { } items)
+        if (document.OptionalArray("exemptions", BanListLimits.MaxExemptions) is not { } items)
         {
             return null;
         }
@@ -254,7 +359,7 @@ public static partial class BanListParser
     }
 
     private static Exemption? ReadExemption(
-        JsonElement element, string path, JsonObjectReader document, IReadOnlySet<string> declaredBanIds, Dictionary<string, string> firstPathOfId)
+        JsonElement element, string path, JsonObjectReader document, IReadOnlySet<string>? declaredBanIds, Dictionary<string, string> firstPathOfId)
     {
         if (document.OpenChild(element, path, ExemptionProperties) is not { } exemption)
         {
@@ -263,15 +368,15 @@ public static partial class BanListParser
 
         var id = ReadUniqueId(exemption, "exemption", firstPathOfId);
         var banId = exemption.RequiredNonBlankString("ban");
-        if (banId is not null && !declaredBanIds.Contains(banId))
+        if (banId is not null && declaredBanIds is not null && !declaredBanIds.Contains(banId))
         {
-            exemption.AddError(exemption.PathOf("ban"), $"unknown ban '{banId}': no ban in this file has that id");
+            exemption.AddError(exemption.PathOf("ban"), $"unknown ban '{JsonPaths.Quoted(banId)}': no ban in this file has that id");
             banId = null;
         }
 
         var subject = ReadExemptionSubject(exemption);
-        var justification = exemption.RequiredNonBlankString("justification");
-        var approvedBy = exemption.RequiredNonBlankString("approvedBy");
+        var justification = exemption.RequiredNonBlankString("justification", BanListLimits.MaxTextLength);
+        var approvedBy = exemption.RequiredNonBlankString("approvedBy", BanListLimits.MaxApprovedByLength);
         var expiresOn = exemption.OptionalDate("expiresOn");
 
         return id is not null && banId is not null && subject is not null && justification is not null && approvedBy is not null
@@ -303,14 +408,14 @@ public static partial class BanListParser
         var path = reader.PathOf("id");
         if (firstPathOfId.TryGetValue(id, out var firstPath))
         {
-            reader.AddError(path, $"duplicate {what} id '{id}' (already used at {firstPath})");
+            reader.AddError(path, $"duplicate {what} id '{JsonPaths.Quoted(id)}' (already used at {firstPath})");
             return null;
         }
 
         firstPathOfId.Add(id, path);
-        if (!IdShape().IsMatch(id))
+        if (id.Length > BanListLimits.MaxIdLength || !IdShape().IsMatch(id))
         {
-            reader.AddError(path, $"{what} id '{id}' must be 1 to 64 characters of lowercase letters, digits, '.', '_' or '-'");
+            reader.AddError(path, $"{what} id '{JsonPaths.Quoted(id)}' must be 1 to {BanListLimits.MaxIdLength} characters of lowercase letters, digits, '.', '_' or '-'");
             return null;
         }
 
@@ -349,11 +454,11 @@ public static partial class BanListParser
         var hint = allowed.Keys.FirstOrDefault(key => string.Equals(key, text.Trim(), StringComparison.OrdinalIgnoreCase)) is { } intended
             ? $" (values are lowercase: did you mean '{intended}'?)"
             : "";
-        reader.AddError(path, $"'{text}' is not allowed in {name}; use one of: {string.Join(", ", allowed.Keys)}{hint}");
+        reader.AddError(path, $"'{JsonPaths.Quoted(text)}' is not allowed in {name}; use one of: {string.Join(", ", allowed.Keys)}{hint}");
         return null;
     }
 
-    // Ids become Table Storage key parts, so they stay within a conservative character set.
-    [GeneratedRegex("^[a-z0-9._-]{1,64}\\z", RegexOptions.CultureInvariant)]
+    // Ids become Table Storage key parts, so they stay within a conservative character set (and BanListLimits.MaxIdLength).
+    [GeneratedRegex("^[a-z0-9._-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdShape();
 }

@@ -102,7 +102,8 @@ public sealed class BanListStore(TableServiceClient service, string tablePrefix,
         TableKeys.Validate(tenant, nameof(tenant));
         ArgumentNullException.ThrowIfNull(exemption);
         RequireChangedBy(changedBy);
-        var subject = exemption["id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
+        var added = ValidText(exemption);
+        var subject = added["id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
 
         return await WriteWithRetriesAsync(tenant, changedBy, AddExemptionAction, subject, current =>
         {
@@ -113,7 +114,7 @@ public sealed class BanListStore(TableServiceClient service, string tablePrefix,
                 root["exemptions"] = exemptions;
             }
 
-            exemptions.Add(exemption.DeepClone());
+            exemptions.Add(added.DeepClone());
             var json = root.ToJsonString(Indented);
             return (json, Validate(json));
         }, createWhenMissing: false, ct);
@@ -315,6 +316,25 @@ public sealed class BanListStore(TableServiceClient service, string tablePrefix,
         }
 
         return parsed.Document!;
+    }
+
+    /// <summary>
+    /// A copy of the exemption written out and read back, so that no string in it fails later: a node parsed from
+    /// <c>"\ud800"</c> throws when its text is read or written.
+    /// </summary>
+    private static JsonObject ValidText(JsonObject exemption)
+    {
+        string json;
+        try
+        {
+            json = exemption.ToJsonString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new BanListRejectedException([new BanListError("$", "the exemption contains an unpaired UTF-16 surrogate (an escape from \\ud800 to \\udfff without its pair): it is not text")]);
+        }
+
+        return JsonNode.Parse(json)!.AsObject();
     }
 
     private static JsonObject ParseStored(string json) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.BanList;
 
@@ -72,21 +73,20 @@ internal sealed partial class JsonObjectReader
     public JsonElement? Optional(string name) =>
         properties.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
-    public string? RequiredNonBlankString(string name) =>
-        Required(name) is { } value ? NonBlankString(value, PathOf(name)) : null;
+    /// <summary>A trimmed text of at most <paramref name="maxLength"/> characters, neither blank nor holding a control character.</summary>
+    public string? RequiredNonBlankString(string name, int maxLength = int.MaxValue) =>
+        Required(name) is { } value ? NonBlankString(value, PathOf(name), maxLength) : null;
 
-    public string? OptionalString(string name) =>
-        Optional(name) is { } value ? String(value, PathOf(name)) : null;
-
-    public string? OptionalNonBlankString(string name) =>
-        Optional(name) is { } value ? NonBlankString(value, PathOf(name)) : null;
+    /// <summary>A text as written (blank allowed) of at most <paramref name="maxLength"/> characters without a control character.</summary>
+    public string? OptionalString(string name, int maxLength) =>
+        Optional(name) is { } value && String(value, PathOf(name)) is { } text && IsPlainText(text, text.Length, maxLength, PathOf(name)) ? text : null;
 
     public JsonObjectReader? RequiredObject(string name, IReadOnlyList<string> allowed) =>
         Required(name) is { } value ? Open(value, PathOf(name), errors, allowed) : null;
 
-    public IReadOnlyList<(JsonElement Element, string Path)>? RequiredNonEmptyArray(string name)
+    public IReadOnlyList<(JsonElement Element, string Path)>? RequiredNonEmptyArray(string name, int maxCount = int.MaxValue)
     {
-        if (Required(name) is not { } value || Array(value, PathOf(name)) is not { } items)
+        if (Required(name) is not { } value || Array(value, PathOf(name), name, maxCount) is not { } items)
         {
             return null;
         }
@@ -100,17 +100,18 @@ internal sealed partial class JsonObjectReader
         return items;
     }
 
-    public IReadOnlyList<(JsonElement Element, string Path)>? OptionalArray(string name) =>
-        Optional(name) is { } value ? Array(value, PathOf(name)) : [];
+    /// <returns>The entries with their paths; empty when absent; null (and an error) when not an array or longer than <paramref name="maxCount"/>.</returns>
+    public IReadOnlyList<(JsonElement Element, string Path)>? OptionalArray(string name, int maxCount = int.MaxValue) =>
+        Optional(name) is { } value ? Array(value, PathOf(name), name, maxCount) : [];
 
-    public IReadOnlyList<string>? RequiredNonEmptyStrings(string name) =>
-        RequiredNonEmptyArray(name) is { } items ? NonBlankStrings(items) : null;
+    public IReadOnlyList<string>? RequiredNonEmptyStrings(string name, int maxCount, int maxLength) =>
+        RequiredNonEmptyArray(name, maxCount) is { } items ? NonBlankStrings(items, maxLength) : null;
 
-    public IReadOnlyList<string>? OptionalStrings(string name) =>
-        OptionalArray(name) is { } items ? NonBlankStrings(items) : null;
+    public IReadOnlyList<string>? OptionalStrings(string name, int maxCount, int maxLength) =>
+        OptionalArray(name, maxCount) is { } items ? NonBlankStrings(items, maxLength) : null;
 
-    public IReadOnlyList<string>? OptionalGuids(string name) =>
-        OptionalArray(name) is { } items ? Guids(items) : null;
+    public IReadOnlyList<string>? OptionalGuids(string name, int maxCount) =>
+        OptionalArray(name, maxCount) is { } items ? Guids(items) : null;
 
     public DateTimeOffset? RequiredDate(string name) =>
         Required(name) is { } value ? Date(value, PathOf(name)) : null;
@@ -129,7 +130,7 @@ internal sealed partial class JsonObjectReader
         return null;
     }
 
-    public string? NonBlankString(JsonElement element, string path)
+    public string? NonBlankString(JsonElement element, string path, int maxLength = int.MaxValue)
     {
         if (String(element, path) is not { } text)
         {
@@ -142,14 +143,23 @@ internal sealed partial class JsonObjectReader
             return null;
         }
 
-        return text.Trim();
+        // The text is checked as written: trimming would hide a trailing newline rather than report it.
+        var trimmed = text.Trim();
+        return IsPlainText(text, trimmed.Length, maxLength, path) ? trimmed : null;
     }
 
-    public IReadOnlyList<(JsonElement Element, string Path)>? Array(JsonElement element, string path)
+    public IReadOnlyList<(JsonElement Element, string Path)>? Array(JsonElement element, string path, string name, int maxCount)
     {
         if (element.ValueKind != JsonValueKind.Array)
         {
             errors.Add(new(path, $"expected an array, found {Describe(element)}"));
+            return null;
+        }
+
+        var count = element.GetArrayLength();
+        if (count > maxCount)
+        {
+            errors.Add(new(path, $"'{name}' lists {Count(count)} entries; at most {Count(maxCount)} are allowed"));
             return null;
         }
 
@@ -165,7 +175,7 @@ internal sealed partial class JsonObjectReader
 
         if (!System.Guid.TryParseExact(text.Trim(), "D", out var guid))
         {
-            errors.Add(new(path, $"'{text}' is not a GUID (an Entra or Intune object id looks like 00000000-0000-0000-0000-000000000000)"));
+            errors.Add(new(path, $"'{JsonPaths.Quoted(text)}' is not a GUID (an Entra or Intune object id looks like 00000000-0000-0000-0000-000000000000)"));
             return null;
         }
 
@@ -182,16 +192,37 @@ internal sealed partial class JsonObjectReader
         if (!DateTimeWithZone().IsMatch(text)
             || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            errors.Add(new(path, $"malformed date '{text}': use an ISO 8601 date-time with a time zone, e.g. 2023-03-15T00:00:00Z"));
+            errors.Add(new(path, $"malformed date '{JsonPaths.Quoted(text)}': use an ISO 8601 date-time with a time zone, e.g. 2023-03-15T00:00:00Z"));
             return null;
         }
 
         return date;
     }
 
-    private IReadOnlyList<string>? NonBlankStrings(IReadOnlyList<(JsonElement Element, string Path)> items)
+    /// <summary>Reports a text longer than <paramref name="maxLength"/> (measured as <paramref name="length"/>) or holding a control character.</summary>
+    private bool IsPlainText(string text, int length, int maxLength, string path)
     {
-        var values = items.Select(item => NonBlankString(item.Element, item.Path)).ToList();
+        if (length > maxLength)
+        {
+            errors.Add(new(path, $"must be at most {Count(maxLength)} characters (found {Count(length)})"));
+            return false;
+        }
+
+        var at = PlainText.IndexOfControl(text);
+        if (at >= 0)
+        {
+            errors.Add(new(path, $"contains the control character U+{(int)text[at]:X4} at character {Count(at + 1)}: control, line-break and bidirectional-formatting characters are not allowed"));
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string Count(int count) => count.ToString("N0", CultureInfo.InvariantCulture);
+
+    private IReadOnlyList<string>? NonBlankStrings(IReadOnlyList<(JsonElement Element, string Path)> items, int maxLength)
+    {
+        var values = items.Select(item => NonBlankString(item.Element, item.Path, maxLength)).ToList();
         return values.Contains(null) ? null : values.OfType<string>().ToList();
     }
 
@@ -206,22 +237,24 @@ internal sealed partial class JsonObjectReader
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",
-        JsonValueKind.Number => $"the number {element.GetRawText()}",
+        JsonValueKind.Number => $"the number {JsonPaths.Quoted(element.GetRawText())}",
         JsonValueKind.True or JsonValueKind.False => $"the boolean {element.GetRawText()}",
         _ => "null",
     };
 
     private static string UnknownPropertyMessage(string name, IReadOnlyList<string> allowed)
     {
+        // Two edits change the length by two at most, so longer or shorter names need no distance computed.
         var suggestion = allowed
+            .Where(candidate => Math.Abs(candidate.Length - name.Length) <= 2)
             .Select(candidate => (Candidate: candidate, Distance: EditDistance(name.ToLowerInvariant(), candidate.ToLowerInvariant())))
             .Where(c => c.Distance <= 2)
             .OrderBy(c => c.Distance)
             .Select(c => c.Candidate)
             .FirstOrDefault();
         return suggestion is not null
-            ? $"unknown property '{name}' (did you mean '{suggestion}'?)"
-            : $"unknown property '{name}'; allowed here: {string.Join(", ", allowed)}";
+            ? $"unknown property '{JsonPaths.Quoted(name)}' (did you mean '{suggestion}'?)"
+            : $"unknown property '{JsonPaths.Quoted(name)}'; allowed here: {string.Join(", ", allowed)}";
     }
 
     private static int EditDistance(string a, string b)
@@ -252,10 +285,20 @@ internal static partial class JsonPaths
 {
     public const string Root = "$";
 
-    public static string Property(string parent, string name) =>
-        PlainName().IsMatch(name) ? $"{parent}.{name}" : $"{parent}['{name.Replace("\\", "\\\\").Replace("'", "\\'")}']";
+    /// <summary>The most characters of a value, a number or a property name an error message quotes.</summary>
+    public const int QuotedLength = 80;
 
-    public static string Index(string parent, int index) => $"{parent}[{index}]";
+    public static string Property(string parent, string name) =>
+        name.Length <= QuotedLength && PlainName().IsMatch(name) ? $"{parent}.{name}" : $"{parent}['{Quoted(name.Replace("\\", "\\\\").Replace("'", "\\'"))}']";
+
+    /// <summary>A property whose name cannot be read as text, shown as the file writes it (escapes and all).</summary>
+    public static string PropertyAsWritten(string parent, string escapedName) =>
+        $"{parent}['{Quoted(escapedName.Replace("'", "\\'"))}']";
+
+    public static string Index(string parent, int index) => $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
+
+    /// <summary>Untrusted text as an error message quotes it: control characters escaped, long text shortened.</summary>
+    public static string Quoted(string text) => PlainText.Visible(text, QuotedLength);
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex PlainName();

@@ -102,6 +102,50 @@ internal static class BanListJson
         }
     }
 
+    /// <summary>Stands for raw JSON text that no <see cref="JsonNode"/> can hold, such as an escaped lone surrogate.</summary>
+    public const string Marker = "@@raw@@";
+
+    /// <summary>Applies <paramref name="change"/>, then writes <paramref name="rawJson"/> wherever it put <see cref="Marker"/> (as a value or a property name).</summary>
+    public static string WithRaw(Action<JsonObject> change, string rawJson) =>
+        With(change).Replace($"\"{Marker}\"", rawJson, StringComparison.Ordinal);
+
+    /// <summary>The JSON path of every string value in <see cref="Valid"/>, e.g. <c>$.bans[0].apps.displayNames[1]</c>.</summary>
+    public static IEnumerable<string> StringPaths() => StringsIn(Document(), "$", _ => { }).Select(s => s.Path);
+
+    public static void SetString(this JsonObject document, string path, JsonNode? value) =>
+        StringsIn(document, "$", _ => { }).Single(s => s.Path == path).Set(value);
+
+    private static IEnumerable<(string Path, Action<JsonNode?> Set)> StringsIn(JsonNode node, string path, Action<JsonNode?> set)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj.ToList())
+                {
+                    foreach (var leaf in StringsIn(child!, $"{path}.{name}", value => obj[name] = value))
+                    {
+                        yield return leaf;
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    var index = i;
+                    foreach (var leaf in StringsIn(array[i]!, $"{path}[{i}]", value => array[index] = value))
+                    {
+                        yield return leaf;
+                    }
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                yield return (path, set);
+                break;
+        }
+    }
+
     public static BanListError SingleError(BanListParseResult result, string path)
     {
         Assert.False(result.IsValid);

@@ -291,6 +291,22 @@ public sealed class BanListParserBanTests
         Assert.StartsWith($"malformed date '{value}'", error.Message);
     }
 
+    [Theory]
+    [InlineData("$.bans[0].effectiveFrom", "2023-02-23T00:00:00Z\n")]
+    [InlineData("$.bans[0].uninstallBy", "2023-03-15T00:00:00Z\n")]
+    [InlineData("$.bans[0].expiresOn", "2023-09-14T00:00:00+02:00\n")]
+    [InlineData("$.exemptions[0].expiresOn", "2023-09-14T00:00:00Z\n")]
+    [InlineData("$.bans[0].uninstallBy", "2023-03-15T00:00:00Z\r\n")]
+    [InlineData("$.bans[0].uninstallBy", " 2023-03-15T00:00:00Z")]
+    public void Parser_rejects_a_date_with_a_trailing_newline_or_surrounding_space(string path, string value)
+    {
+        var json = BanListJson.With(d => d.SetString(path, value));
+
+        var error = BanListJson.SingleError(BanListParser.Parse(json), path);
+
+        Assert.StartsWith("malformed date", error.Message);
+    }
+
     [Fact]
     public void Parser_rejects_a_date_given_as_a_number()
     {
