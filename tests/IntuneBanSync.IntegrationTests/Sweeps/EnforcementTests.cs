@@ -219,7 +219,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     public async Task A_ban_stops_when_our_group_already_carries_another_intent_for_the_app()
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
-        var graph = new GraphEnforcement(Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
+        var graph = new GraphEnforcement(IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
         var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
         var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
         await graph.AddGroupAssignmentAsync(ios.Id, group, "required", CancellationToken.None);
