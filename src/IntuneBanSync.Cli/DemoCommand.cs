@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Azure.Data.Tables;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Journal;
@@ -52,7 +51,7 @@ internal static class DemoCommand
         console.MarkupLine($"Ban list: [bold]{banListPath}[/] (TikTok, police excluded, one exemption group, uninstall deadline passed).");
 
         var graphOptions = new GraphOptions { BaseUrl = tenant.GraphUrl };
-        var journal = new JournalStore(new TableServiceClient(azurite.ConnectionString), "demo");
+        var journal = new JournalStore(TableServiceFactory.Create(azurite.ConnectionString), "demo");
         var engine = SweepEngine.Over(graphOptions, journal, TimeProvider.System);
 
         // 1. Report: what the ban affects, before anything is written.
@@ -89,17 +88,55 @@ internal static class DemoCommand
 
     private static async Task<SweepReport> SweepWithProgressAsync(IAnsiConsole console, SweepEngine engine, SweepRequest request, string mode, CancellationToken ct)
     {
+        // Spectre's non-interactive renderer prints a percentage whatever the columns; a sweep has no total to take one of.
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            var lines = new PhaseLines(console);
+            console.MarkupLine($"Sweeping ({mode} mode)…");
+            var swept = await engine.RunAsync(request, lines, ct);
+            lines.Finish();
+            return swept;
+        }
+
         SweepReport? report = null;
         await console.Progress()
             .Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
                 var task = context.AddTask($"Sweeping ({mode} mode)").IsIndeterminate();
-                var progress = new Progress<SweepProgress>(p => task.Description = $"{p.Phase}: {p.Done:N0}");
+                var progress = new Counts(p => task.Description = Markup.Escape(Describe(p)));
                 report = await engine.RunAsync(request, progress, ct);
                 task.Description = "Sweep done";
                 task.StopTask();
             });
         return report!;
+    }
+
+    private static string Describe(SweepProgress progress) => $"{progress.Phase}: {progress.Done:N0}";
+
+    /// <summary>Reported on the sweep's own thread, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class Counts(Action<SweepProgress> show) : IProgress<SweepProgress>
+    {
+        public void Report(SweepProgress value) => show(value);
+    }
+
+    /// <summary>Redirected output: one line per phase, with its count, once the phase is over.</summary>
+    private sealed class PhaseLines(IAnsiConsole console) : IProgress<SweepProgress>
+    {
+        private SweepProgress? _last;
+
+        public void Report(SweepProgress value)
+        {
+            if (_last is { } last && last.Phase != value.Phase)
+                console.WriteLine("  " + Describe(last));
+            _last = value;
+        }
+
+        public void Finish()
+        {
+            if (_last is { } last)
+                console.WriteLine("  " + Describe(last));
+            _last = null;
+        }
     }
 }

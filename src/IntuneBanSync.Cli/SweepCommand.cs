@@ -58,7 +58,7 @@ internal static partial class SweepCommand
 
         try
         {
-            var tables = new TableServiceClient(sweep.StorageConnectionString);
+            var tables = TableServiceFactory.Create(sweep.StorageConnectionString);
             var journal = new JournalStore(tables, sweep.TablePrefix);
             var sweeps = new LockedSweeps(SweepEngine.Over(sweep.Graph, journal, TimeProvider.System), new TenantLocks(tables, sweep.TablePrefix, TimeProvider.System), TimeProvider.System);
             var outcome = await sweeps.RunAsync(sweep.Request, $"ibs on {Environment.MachineName}", null, ct);
@@ -126,7 +126,7 @@ internal static partial class SweepCommand
         var connection = args.Storage ?? "UseDevelopmentStorage=true";
         try
         {
-            _ = new TableServiceClient(connection);
+            _ = TableServiceFactory.Create(connection);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {

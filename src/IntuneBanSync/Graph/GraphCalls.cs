@@ -40,8 +40,9 @@ internal static class GraphCalls
         }
     }
 
-    // Exhausted retries surface as an AggregateException of the attempts' exceptions. Only HttpClient's own
-    // timeout counts as a failure among cancellations: any other cancellation propagates.
+    // Exhausted retries surface as an AggregateException of the attempts' exceptions (an attempt that timed out is a 504
+    // among them); a write that timed out and a request refused for its host are HttpRequestExceptions. Only HttpClient's
+    // own timeout counts as a failure among cancellations: the caller's cancellation propagates.
     public static bool IsFailure(Exception e, CancellationToken ct) =>
         e is ApiException or HttpRequestException or AggregateException
         || (e is TaskCanceledException { InnerException: TimeoutException } && !ct.IsCancellationRequested);

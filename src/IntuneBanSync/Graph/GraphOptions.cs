@@ -2,7 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace IntuneBanSync.Graph;
 
-public sealed class GraphOptions
+/// <summary>How we call Graph. A record, so a caller copies it with <c>with { ... }</c> and no setting is lost.</summary>
+public sealed record GraphOptions
 {
     public const string Section = "IntuneBanSync:Graph";
     public const string PublicCloud = "https://graph.microsoft.com/v1.0";
@@ -19,9 +20,13 @@ public sealed class GraphOptions
     [Range(0, 180)]
     public int RetryDelaySeconds { get; set; } = 3;
 
+    /// <summary>One attempt, headers and body: a read with no answer in time is tried again (within TimeoutSeconds), a write fails.</summary>
+    [Range(5, 600)]
+    public int RequestTimeoutSeconds { get; set; } = 100;
+
     /// <summary>Covers a request and all its retries.</summary>
     [Range(10, 3600)]
-    public int TimeoutSeconds { get; set; } = 600;
+    public int TimeoutSeconds { get; set; } = 300;
 
     /// <summary>Page size asked of managedDevices (Intune serves at most 1000).</summary>
     [Range(1, 1000)]

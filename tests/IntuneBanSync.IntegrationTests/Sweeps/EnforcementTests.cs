@@ -220,7 +220,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     public async Task A_ban_stops_when_our_group_already_carries_another_intent_for_the_app()
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
-        var graph = new GraphUninstall(Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
+        var graph = new GraphUninstall(IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
         var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
         var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
         await graph.AddGroupAssignmentAsync(ios.Id, group, "required", CancellationToken.None);
@@ -237,10 +237,10 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     public async Task A_ban_whose_group_is_excluded_from_an_assignment_of_the_app_stops_saying_so()
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
-        var graph = new GraphUninstall(Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
+        var graph = new GraphUninstall(IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
         var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
         var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
-        await Graph.GraphClientBuilder.Create(harness.GraphOptions).DeviceAppManagement.MobileApps[ios.Id].Assignments.PostAsync(new Microsoft.Graph.Models.MobileAppAssignment
+        await IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions).DeviceAppManagement.MobileApps[ios.Id].Assignments.PostAsync(new Microsoft.Graph.Models.MobileAppAssignment
         {
             Intent = Microsoft.Graph.Models.InstallIntent.Available,
             Target = new Microsoft.Graph.Models.ExclusionGroupAssignmentTarget { GroupId = group },
