@@ -24,12 +24,6 @@ public sealed class BanListStore(TableServiceClient service, string tablePrefix,
     public const int MaxAttempts = 5;
 
     private const string DocumentPartition = "banlists";
-    private const string VersionProperty = "Version";
-    private const string ChangedAtProperty = "ChangedAt";
-    private const string ChangedByProperty = "ChangedBy";
-    private const string ActionProperty = "Action";
-    private const string SubjectProperty = "Subject";
-    private const string PreviousVersionProperty = "PreviousVersion";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -146,15 +140,10 @@ public sealed class BanListStore(TableServiceClient service, string tablePrefix,
         TableKeys.Validate(tenant, nameof(tenant));
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant}");
 
-        await foreach (var row in _audit.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        await foreach (var entity in _audit.QueryAsync<TableEntity>(filter, cancellationToken: ct))
         {
-            yield return new BanListChange(
-                tenant,
-                row.GetInt32(VersionProperty) ?? 0,
-                row.GetString(ActionProperty),
-                row.GetString(SubjectProperty),
-                row.GetString(ChangedByProperty),
-                row.GetDateTimeOffset(ChangedAtProperty) ?? DateTimeOffset.MinValue);
+            var row = TableRows.ToRow<ChangeRow>(entity);
+            yield return new BanListChange(tenant, row.Version, row.Action, row.Subject, row.ChangedBy, row.ChangedAt);
         }
     }
 
@@ -237,68 +226,27 @@ public sealed class BanListStore(TableServiceClient service, string tablePrefix,
         DateTimeOffset changedAt, string changedBy, string action, string? subject, CancellationToken ct)
     {
         var row = version.ToString("D10", CultureInfo.InvariantCulture) + JournalKeys.Separator + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var entry = new TableEntity(tenant, row)
-        {
-            [VersionProperty] = version,
-            [ActionProperty] = action,
-            [ChangedByProperty] = changedBy,
-            [ChangedAtProperty] = changedAt,
-        };
-        if (previousVersion is { } previous)
-        {
-            entry[PreviousVersionProperty] = previous;
-        }
-
-        if (subject is not null)
-        {
-            entry[SubjectProperty] = subject;
-        }
-
+        var entry = TableRows.ToEntity(new TableKey(tenant, row), new ChangeRow(version, action, changedBy, changedAt, previousVersion, subject));
         await _audit.AddEntityAsync(entry, ct);
 
         var stamp = etag ?? throw new InvalidOperationException("The Table service returned no ETag for the ban list it stored.");
         return new StoredBanList(json, document, stamp.ToString(), version, changedAt, changedBy);
     }
 
-    private static TableEntity ToEntity(string tenant, string json, int version, DateTimeOffset changedAt, string changedBy)
-    {
-        var entity = new TableEntity(DocumentPartition, tenant)
-        {
-            [VersionProperty] = version,
-            [ChangedAtProperty] = changedAt,
-            [ChangedByProperty] = changedBy,
-        };
-        var parts = BanListStoreChunks.Split(json);
-        for (var i = 0; i < parts.Count; i++)
-        {
-            entity[BanListStoreChunks.PropertyName(i)] = parts[i];
-        }
-
-        return entity;
-    }
+    private static TableEntity ToEntity(string tenant, string json, int version, DateTimeOffset changedAt, string changedBy) =>
+        TableRows.ToEntity(new TableKey(DocumentPartition, tenant), new DocumentRow(version, changedAt, changedBy, json));
 
     private static StoredBanList ToStored(TableEntity entity)
     {
-        var parts = new List<string>();
-        while (entity.GetString(BanListStoreChunks.PropertyName(parts.Count)) is { } part)
-        {
-            parts.Add(part);
-        }
-
-        var json = BanListStoreChunks.Join(parts);
+        var row = TableRows.ToRow<DocumentRow>(entity);
+        var json = row.Json;
         var parsed = BanListParser.Parse(json);
         if (!parsed.IsValid)
         {
             throw new InvalidDataException($"The stored ban list of '{entity.RowKey}' is no longer valid: {string.Join("; ", parsed.Errors)}");
         }
 
-        return new StoredBanList(
-            json,
-            parsed.Document!,
-            entity.ETag.ToString(),
-            entity.GetInt32(VersionProperty) ?? 0,
-            entity.GetDateTimeOffset(ChangedAtProperty) ?? DateTimeOffset.MinValue,
-            entity.GetString(ChangedByProperty) ?? "");
+        return new StoredBanList(json, parsed.Document!, entity.ETag.ToString(), row.Version, row.ChangedAt, row.ChangedBy);
     }
 
     /// <summary>Validates exactly as the CLI does, then checks the text fits the entity.</summary>
@@ -350,4 +298,11 @@ public sealed class BanListStore(TableServiceClient service, string tablePrefix,
 
     private static BanListConflictException StaleETag(string tenant) =>
         new($"The ban list of '{tenant}' changed since it was read; read it again and reapply the change.");
+
+    /// <summary>The current document of a tenant: PK "banlists", RK the tenant; the JSON over columns Json00, Json01, ….</summary>
+    private sealed record DocumentRow(
+        int Version, DateTimeOffset ChangedAt, string ChangedBy, [Chunked(BanListStoreChunks.MaxPartLength, BanListStoreChunks.MaxParts)] string Json);
+
+    /// <summary>One change: PK the tenant, RK version|random.</summary>
+    private sealed record ChangeRow(int Version, string Action, string ChangedBy, DateTimeOffset ChangedAt, int? PreviousVersion = null, string? Subject = null);
 }

@@ -1,3 +1,5 @@
+using IntuneBanSync.Journal;
+
 namespace IntuneBanSync.BanList;
 
 /// <summary>How the JSON text of a ban list is spread over the string properties Json00, Json01, … of one Table entity.</summary>
@@ -16,25 +18,7 @@ internal static class BanListStoreChunks
 
     public static string PropertyName(int index) => $"Json{index:D2}";
 
-    /// <summary>Parts of at most <see cref="MaxPartLength"/> characters; a surrogate pair is never split, so each part is valid UTF-16.</summary>
-    public static IReadOnlyList<string> Split(string json)
-    {
-        var parts = new List<string>();
-        var start = 0;
-        while (start < json.Length)
-        {
-            var length = Math.Min(MaxPartLength, json.Length - start);
-            if (start + length < json.Length && char.IsHighSurrogate(json[start + length - 1]))
-            {
-                length--;
-            }
-
-            parts.Add(json.Substring(start, length));
-            start += length;
-        }
-
-        return parts;
-    }
+    public static IReadOnlyList<string> Split(string json) => TableText.Chunks(json, MaxPartLength, int.MaxValue, "json");
 
     public static bool Fits(string json) => Split(json).Count <= MaxParts;
 

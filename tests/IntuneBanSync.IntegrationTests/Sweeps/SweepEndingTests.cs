@@ -95,7 +95,7 @@ public sealed class SweepEndingTests(AzuriteFixture azurite)
         await using var harness = await SweepHarness.StartAsync(azurite);
         harness.Tenant.Faults.FailPath("deviceAppManagement/mobileApps", 503);
         var logs = new LogRecorder();
-        var engine = SweepEngine.Over(new Graph.GraphOptions { BaseUrl = harness.Tenant.GraphUrl, MaxRetry = 0, RetryDelaySeconds = 0 }, harness.Journal, harness.Clock, logger: logs);
+        var engine = SweepEngine.Over(harness.GraphOptions with { MaxRetry = 0 }, harness.Journal, harness.Clock, logger: logs);
 
         var report = await engine.RunAsync(
             new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
