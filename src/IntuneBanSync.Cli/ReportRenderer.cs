@@ -32,7 +32,7 @@ internal static class ReportRenderer
             SweepStatus.Incomplete => "[yellow]incomplete[/]: some inventory could not be read; nothing there was treated as clean",
             _ => $"[red]{report.Status.ToString().ToLowerInvariant()}[/]",
         };
-        console.MarkupLine($"Run [bold]{report.RunId}[/] of tenant [bold]{Markup.Escape(report.Tenant)}[/] ({report.Mode} mode, as of {report.AsOf:yyyy-MM-dd HH:mm}Z): {status}");
+        console.MarkupLine($"Run [bold]{report.RunId}[/] of tenant [bold]{Markup.Escape(report.Tenant)}[/] ({WireName.Of(report.Mode)} mode, as of {report.AsOf:yyyy-MM-dd HH:mm}Z): {status}");
 
         var summary = new Table().Title("Summary").AddColumn("").AddColumn(new TableColumn("Devices").RightAligned());
         summary.AddRow("Devices evaluated", report.DevicesEvaluated.ToString("N0"));
@@ -52,7 +52,7 @@ internal static class ReportRenderer
         foreach (var ban in report.Bans)
         {
             console.MarkupLine(
-                $"Ban [bold]{Markup.Escape(ban.Name)}[/] ({ban.BanId}, {ban.Mode}{(ban.Active ? "" : ", not active")}): " +
+                $"Ban [bold]{Markup.Escape(ban.Name)}[/] ({ban.BanId}, {WireName.Of(ban.Mode)}{(ban.Active ? "" : ", not active")}): " +
                 $"{ban.Offending:N0} offending devices, {ban.AffectedPeople:N0} people, {ban.Grace:N0} in grace, {ban.Exempt:N0} exempt, {ban.Unverified:N0} unverified");
             if (ban.UnverifiedReasons.Count > 0)
                 console.MarkupLine("  unverified because: " + Markup.Escape(string.Join(", ", ban.UnverifiedReasons.Select(r => $"{r.Key} {r.Value:N0}"))));
