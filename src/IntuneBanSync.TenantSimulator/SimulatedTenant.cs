@@ -132,7 +132,8 @@ public sealed class SimulatedTenant : IAsyncDisposable
         }
 
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-        var request = new GraphRequest(context.Request.Method.ToUpperInvariant(), version, path, query, body, BaseUrl.ToString());
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var request = new GraphRequest(context.Request.Method.ToUpperInvariant(), version, path, query, body, BaseUrl.ToString(), headers);
         var response = request is { Method: "POST", Path: "$batch" } ? batch.Handle(request) : pipeline.Handle(request);
         await WriteAsync(context, response);
     }

@@ -27,7 +27,7 @@ internal sealed class BatchRoute(GraphPipeline pipeline, RequestLog log, Simulat
         {
             var id = item?["id"]?.GetValue<string>() ?? "";
             var response = item?["url"]?.GetValue<string>() is { } url && item["method"]?.GetValue<string>() is { } method
-                ? pipeline.Handle(Inner(envelope, method, url, item["body"]?.DeepClone()))
+                ? pipeline.Handle(Inner(envelope, method, url, item["body"]?.DeepClone(), item["headers"] as JsonObject))
                 : GraphJson.BadRequest("A batch request needs an id, a method and a url.", now);
             responses.Add(Shape(id, response));
         }
@@ -35,7 +35,8 @@ internal sealed class BatchRoute(GraphPipeline pipeline, RequestLog log, Simulat
         return GraphResponse.Ok(new JsonObject { ["responses"] = responses });
     }
 
-    private static GraphRequest Inner(GraphRequest envelope, string method, string url, JsonNode? body)
+    /// <summary>An inner request carries its own headers, and the envelope's authorization.</summary>
+    private static GraphRequest Inner(GraphRequest envelope, string method, string url, JsonNode? body, JsonObject? itemHeaders)
     {
         var relative = url.TrimStart('/');
         foreach (var version in (string[])["v1.0/", "beta/"])
@@ -51,7 +52,12 @@ internal sealed class BatchRoute(GraphPipeline pipeline, RequestLog log, Simulat
         var query = queryStart < 0
             ? new Dictionary<string, string>()
             : QueryHelpers.ParseQuery(relative[queryStart..]).ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-        return new GraphRequest(method.ToUpperInvariant(), envelope.Version, path, query, body, envelope.BaseUrl);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (envelope.Header("Authorization") is { } authorization)
+            headers["Authorization"] = authorization;
+        foreach (var (name, value) in itemHeaders ?? [])
+            headers[name] = value?.ToString() ?? "";
+        return new GraphRequest(method.ToUpperInvariant(), envelope.Version, path, query, body, envelope.BaseUrl, headers);
     }
 
     private static JsonObject Shape(string id, GraphResponse response)

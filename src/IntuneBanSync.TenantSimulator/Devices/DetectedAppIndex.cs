@@ -20,7 +20,13 @@ internal sealed class DetectedAppIndex(TenantState state)
         "ios" or "ipados" => "ios",
         "macos" => "macOS",
         "windows" => "windows",
-        "android" => device.Ownership == "company" ? "androidDedicatedAndFullyManaged" : "androidWorkProfile",
+        "android" => device.AndroidMode switch
+        {
+            AndroidMode.FullyManaged or AndroidMode.Dedicated => "androidDedicatedAndFullyManaged",
+            AndroidMode.DeviceAdministrator => "androidDeviceAdministrator",
+            AndroidMode.CorporateWorkProfile or AndroidMode.PersonalWorkProfile => "androidWorkProfile",
+            _ => device.Ownership == "company" ? "androidDedicatedAndFullyManaged" : "androidWorkProfile",
+        },
         _ => "unknown",
     };
 

@@ -21,7 +21,8 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options)
         router.Get("deviceManagement/detectedApps/{id}/managedDevices", devices, ListDetectedAppDevices);
     }
 
-    public static JsonObject Shape(ManagedDevice device) => new()
+    /// <summary>A device as v1.0 shows it to a client that asked (or not) for enum members added since the enum was published.</summary>
+    public static JsonObject Shape(ManagedDevice device, bool includeUnknownEnumMembers) => new()
     {
         ["@odata.type"] = "#microsoft.graph.managedDevice",
         ["id"] = device.Id,
@@ -35,8 +36,25 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options)
         ["isSupervised"] = device.IsSupervised,
         ["lastSyncDateTime"] = GraphJson.Date(device.LastSyncDateTime),
         ["complianceState"] = device.ComplianceState,
-        ["managementAgent"] = "mdm",
+        ["managementAgent"] = device.ManagementAgent,
+        ["deviceEnrollmentType"] = includeUnknownEnumMembers || !EvolvedEnrollmentTypes.Contains(device.EnrollmentType) ? device.EnrollmentType : "unknownFutureValue",
         ["deviceRegistrationState"] = "registered",
+    };
+
+    public static JsonObject Shape(ManagedDevice device) => Shape(device, includeUnknownEnumMembers: false);
+
+    // deviceEnrollmentType members after unknownFutureValue in the v1.0 metadata (msgraph-metadata clean_v10_metadata).
+    private static readonly HashSet<string> EvolvedEnrollmentTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "azureAdJoinUsingAzureVmExtension", "androidEnterpriseDedicatedDevice", "androidEnterpriseFullyManaged", "androidEnterpriseCorporateWorkProfile",
+    };
+
+    /// <summary>detectedApps/{id}/managedDevices answers sparse devices: their id and name, not the whole record.</summary>
+    private static JsonObject SparseShape(ManagedDevice device) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.managedDevice",
+        ["id"] = device.Id,
+        ["deviceName"] = device.DeviceName,
     };
 
     private static JsonObject Shape(DetectedApp app) => new()
@@ -69,7 +87,7 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options)
                     : [.. devices.Where(d => string.Equals(d.UserPrincipalName, value, StringComparison.OrdinalIgnoreCase))];
             }
 
-            return Paging.Page(request, devices, options.ManagedDevicesPageSize, options.MaxTop, "deviceManagement/managedDevices", Shape, Now);
+            return Paging.Page(request, devices, options.ManagedDevicesPageSize, options.MaxTop, "deviceManagement/managedDevices", d => Shape(d, request.IncludesUnknownEnumMembers), Now);
         }
     }
 
@@ -78,7 +96,7 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options)
         lock (state.Gate)
         {
             return state.FindManagedDevice(args["id"]) is { } device
-                ? GraphResponse.Ok(GraphJson.Entity(request, "deviceManagement/managedDevices", Shape(device)))
+                ? GraphResponse.Ok(GraphJson.Entity(request, "deviceManagement/managedDevices", (JsonObject)Paging.Select(request, Shape(device, request.IncludesUnknownEnumMembers))))
                 : GraphJson.NotFound($"Managed device '{args["id"]}' not found.", Now);
         }
     }
@@ -140,7 +158,7 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options)
             }
 
             var devices = app.DeviceIds.Select(id => state.FindManagedDevice(id)!).ToList();
-            return Paging.Page(request, devices, options.AppDevicesPageSize, options.MaxTop, $"deviceManagement/detectedApps('{app.Id}')/managedDevices", Shape, Now);
+            return Paging.Page(request, devices, options.AppDevicesPageSize, options.MaxTop, $"deviceManagement/detectedApps('{app.Id}')/managedDevices", SparseShape, Now);
         }
     }
 }

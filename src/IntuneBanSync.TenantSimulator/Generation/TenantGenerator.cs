@@ -15,6 +15,9 @@ internal sealed class TenantGenerator(TenantSeed seed)
 
     private readonly Random random = new(seed.Seed);
 
+    // How devices are enrolled is drawn from its own sequence, so adding it left every other draw of a seed as it was.
+    private readonly Random enrollment = new(seed.Seed ^ 0x5EED);
+
     public TenantState Generate()
     {
         var users = GenerateUsers();
@@ -66,6 +69,8 @@ internal sealed class TenantGenerator(TenantSeed seed)
                 ? seed.Now - TimeSpan.FromHours(random.Next(8 * 24, 90 * 24))
                 : seed.Now - TimeSpan.FromMinutes(random.Next(5, 7 * 24 * 60));
             var apps = InstalledApps(os, ownership);
+            var supervised = os is "iOS" or "iPadOS" && ownership == "company" && Chance(0.8);
+            var androidMode = os == "Android" ? PickAndroidMode(ownership) : (AndroidMode?)null;
             managed.Add(new ManagedDevice(
                 NewId(),
                 name,
@@ -75,15 +80,38 @@ internal sealed class TenantGenerator(TenantSeed seed)
                 os,
                 OsVersion(os),
                 ownership,
-                os is "iOS" or "iPadOS" && ownership == "company" && Chance(0.8),
+                supervised,
                 lastSync,
                 Chance(0.85) ? "compliant" : Chance(0.7) ? "noncompliant" : "unknown",
-                apps));
+                apps,
+                EnrollmentTypeOf(os, ownership, supervised, androidMode),
+                "mdm",
+                androidMode));
             entra.Add(new EntraDevice(NewId(), azureAdDeviceId, name));
         }
 
         return (managed, entra);
     }
+
+    private AndroidMode PickAndroidMode(string ownership)
+    {
+        var roll = enrollment.NextDouble();
+        return ownership == "company"
+            ? roll switch { < 0.55 => AndroidMode.FullyManaged, < 0.65 => AndroidMode.Dedicated, _ => AndroidMode.CorporateWorkProfile }
+            : roll < 0.8 ? AndroidMode.PersonalWorkProfile : AndroidMode.DeviceAdministrator;
+    }
+
+    private string EnrollmentTypeOf(string os, string ownership, bool supervised, AndroidMode? androidMode) => (os, androidMode) switch
+    {
+        (_, AndroidMode.FullyManaged) => "androidEnterpriseFullyManaged",
+        (_, AndroidMode.Dedicated) => "androidEnterpriseDedicatedDevice",
+        (_, AndroidMode.CorporateWorkProfile) => "androidEnterpriseCorporateWorkProfile",
+        ("iOS" or "iPadOS", _) when supervised => "appleBulkWithUser",
+        ("iOS" or "iPadOS", _) when ownership == "personal" && enrollment.NextDouble() < 0.4 => "appleUserEnrollment",
+        ("Windows", _) => ownership == "company" ? "windowsAzureADJoin" : "windowsAutoEnrollment",
+        ("macOS", _) when ownership == "company" => "appleBulkWithUser",
+        _ => "userEnrollment",
+    };
 
     private string PickOperatingSystem()
     {

@@ -10,9 +10,20 @@ internal sealed record GraphRequest(
     string Path,
     IReadOnlyDictionary<string, string> Query,
     JsonNode? Body,
-    string BaseUrl)
+    string BaseUrl,
+    IReadOnlyDictionary<string, string>? Headers = null)
 {
     public string? QueryValue(string name) => Query.TryGetValue(name, out var value) ? value : null;
+
+    public string? Header(string name) =>
+        Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>
+    /// Evolvable enums: Graph returns members added after an enum was published only to a client that asks with
+    /// Prefer: include-unknown-enum-members, and "unknownFutureValue" to others
+    /// (learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations).
+    /// </summary>
+    public bool IncludesUnknownEnumMembers => Header("Prefer")?.Contains("include-unknown-enum-members", StringComparison.OrdinalIgnoreCase) == true;
 
     public string VersionRoot => $"{BaseUrl}{Version}/";
 }

@@ -36,7 +36,7 @@ internal static class Paging
         var body = new JsonObject
         {
             ["@odata.context"] = $"{request.VersionRoot}$metadata#{context}",
-            ["value"] = new JsonArray([.. items.Skip(offset).Take(pageSize).Select(shape)]),
+            ["value"] = new JsonArray([.. items.Skip(offset).Take(pageSize).Select(item => Select(request, shape(item)))]),
         };
         if (offset + pageSize < items.Count)
         {
@@ -44,6 +44,25 @@ internal static class Paging
         }
 
         return GraphResponse.Ok(body);
+    }
+
+    /// <summary>$select returns only the properties selected (and the type annotation), as Graph does: a client must ask for what it reads.</summary>
+    public static JsonNode Select(GraphRequest request, JsonNode item)
+    {
+        if (request.QueryValue("$select") is not { Length: > 0 } select || item is not JsonObject shaped)
+            return item;
+        var wanted = select.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var result = new JsonObject();
+        foreach (var (name, value) in shaped.ToList())
+        {
+            if (name.StartsWith('@') || wanted.Contains(name))
+            {
+                shaped.Remove(name);
+                result[name] = value;
+            }
+        }
+
+        return result;
     }
 
     private static string NextLink(GraphRequest request, int offset)

@@ -29,7 +29,22 @@ public sealed record ManagedDevice(
     bool IsSupervised,
     DateTimeOffset LastSyncDateTime,
     string ComplianceState,
-    IReadOnlyList<InstalledApp> InstalledApps);
+    IReadOnlyList<InstalledApp> InstalledApps,
+    string EnrollmentType = "userEnrollment",
+    string ManagementAgent = "mdm",
+    AndroidMode? AndroidMode = null);
+
+/// <summary>How an Android device is managed; it decides which profile Intune inventories and which routes reach it.</summary>
+public enum AndroidMode
+{
+    FullyManaged,
+    Dedicated,
+    /// <summary>Company-owned with a work profile (COPE): a personal profile Intune does not see.</summary>
+    CorporateWorkProfile,
+    PersonalWorkProfile,
+    /// <summary>Legacy device administrator (unsupported on GMS devices since 31 December 2024).</summary>
+    DeviceAdministrator,
+}
 
 /// <summary>A catalog app. <see cref="ODataType"/> is e.g. "iosStoreApp", "androidStoreApp", "winGetApp".</summary>
 public sealed record MobileApp(

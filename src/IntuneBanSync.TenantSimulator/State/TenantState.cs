@@ -81,9 +81,12 @@ public sealed class TenantState
         }
     }
 
-    /// <summary>Company-owned devices report every app; personal and unknown ones only Intune-managed apps.</summary>
+    /// <summary>
+    /// Company-owned devices report every app; personal and unknown ones only Intune-managed apps. A company-owned work
+    /// profile (COPE) reports its work profile only: what the user installed in the personal profile stays invisible.
+    /// </summary>
     public bool IsVisibleInInventory(ManagedDevice device, InstalledApp app) =>
-        device.Ownership == "company" || app.Source == AppSource.Managed;
+        app.Source == AppSource.Managed || (device.Ownership == "company" && device.AndroidMode != AndroidMode.CorporateWorkProfile);
 
     public IReadOnlyList<InstalledApp> VisibleApps(ManagedDevice device) =>
         [.. device.InstalledApps.Where(app => IsVisibleInInventory(device, app))];

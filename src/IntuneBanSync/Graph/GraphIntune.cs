@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
@@ -12,7 +14,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     private static readonly string[] DeviceFields =
     [
         "id", "deviceName", "userId", "userPrincipalName", "azureADDeviceId", "operatingSystem",
-        "managedDeviceOwnerType", "isSupervised", "lastSyncDateTime",
+        "managedDeviceOwnerType", "isSupervised", "lastSyncDateTime", "deviceEnrollmentType", "managementAgent",
     ];
 
     private const int CheckMemberGroupsLimit = 20;
@@ -38,18 +40,13 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
             ct);
 
     public IAsyncEnumerable<DeviceRecord> ManagedDevicesAsync(CancellationToken ct) =>
-        GraphCalls.PagesAsync(
+        DevicePagesAsync(
             "the tenant's managed devices",
-            () => client.DeviceManagement.ManagedDevices.GetAsync(
-                r =>
-                {
-                    r.QueryParameters.Select = DeviceFields;
-                    r.QueryParameters.Top = options.DevicePageSize;
-                },
-                ct),
-            next => client.DeviceManagement.ManagedDevices.WithUrl(next).GetAsync(cancellationToken: ct),
-            page => (page?.Value, page?.OdataNextLink),
-            ToRecord,
+            client.DeviceManagement.ManagedDevices.ToGetRequestInformation(r =>
+            {
+                r.QueryParameters.Select = DeviceFields;
+                r.QueryParameters.Top = options.DevicePageSize;
+            }),
             ct);
 
     public IAsyncEnumerable<DeviceRecord> DevicesOfUserAsync(string userIdOrUpn, CancellationToken ct)
@@ -57,28 +54,23 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
         var filter = Guid.TryParse(userIdOrUpn, out _)
             ? $"userId eq {ODataFilter.Quote(ODataFilter.Guid(userIdOrUpn, "user"))}"
             : $"userPrincipalName eq {ODataFilter.Quote(userIdOrUpn)}";
-        return GraphCalls.PagesAsync(
+        return DevicePagesAsync(
             $"the devices of user {userIdOrUpn}",
-            () => client.DeviceManagement.ManagedDevices.GetAsync(
-                r =>
-                {
-                    r.QueryParameters.Select = DeviceFields;
-                    r.QueryParameters.Filter = filter;
-                },
-                ct),
-            next => client.DeviceManagement.ManagedDevices.WithUrl(next).GetAsync(cancellationToken: ct),
-            page => (page?.Value, page?.OdataNextLink),
-            ToRecord,
+            client.DeviceManagement.ManagedDevices.ToGetRequestInformation(r =>
+            {
+                r.QueryParameters.Select = DeviceFields;
+                r.QueryParameters.Filter = filter;
+            }),
             ct);
     }
 
     public async Task<DeviceRecord?> DeviceAsync(string managedDeviceId, CancellationToken ct)
     {
+        var request = client.DeviceManagement.ManagedDevices[managedDeviceId].ToGetRequestInformation(r => r.QueryParameters.Select = DeviceFields);
         try
         {
-            var device = await client.DeviceManagement.ManagedDevices[managedDeviceId]
-                .GetAsync(r => r.QueryParameters.Select = DeviceFields, ct);
-            return device is null ? null : ToRecord(device);
+            using var json = await SendJsonAsync(request, ct);
+            return json is null ? null : DeviceJson.Read(json.RootElement);
         }
         catch (ODataError e) when (e.ResponseStatusCode == 404)
         {
@@ -188,15 +180,40 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     private static DetectedAppRecord ToRecord(DetectedApp app) =>
         new(app.Id ?? "", app.DisplayName ?? "", app.Version, app.Platform?.ToString());
 
-    private static DeviceRecord ToRecord(ManagedDevice d) =>
-        new(
-            d.Id ?? "",
-            d.DeviceName,
-            string.IsNullOrWhiteSpace(d.UserId) ? null : d.UserId,
-            d.UserPrincipalName,
-            d.AzureADDeviceId,
-            d.OperatingSystem,
-            d.ManagedDeviceOwnerType?.ToString(),
-            d.IsSupervised ?? false,
-            d.LastSyncDateTime);
+    private static DeviceRecord ToRecord(ManagedDevice d) => new(d.Id ?? "", d.DeviceName, null, null, null, null, null, false, null);
+
+    /// <summary>
+    /// Devices are read as JSON, not through the SDK's model: its deviceEnrollmentType enum predates the Android Enterprise
+    /// members, which v1.0 sends only to a client that asks for them (Prefer: include-unknown-enum-members,
+    /// learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations); the model would read them as null.
+    /// </summary>
+    private async IAsyncEnumerable<DeviceRecord> DevicePagesAsync(string what, RequestInformation first, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var request = first;
+        while (true)
+        {
+            using var page = await GraphCalls.ReadAsync(what, () => SendJsonAsync(request, ct), ct);
+            if (page is null)
+                yield break;
+            if (page.RootElement.TryGetProperty("value", out var items))
+            {
+                foreach (var item in items.EnumerateArray())
+                    yield return DeviceJson.Read(item);
+            }
+
+            if (!page.RootElement.TryGetProperty("@odata.nextLink", out var next) || next.GetString() is not { Length: > 0 } nextLink)
+                yield break;
+            request = new RequestInformation { HttpMethod = Method.GET, URI = new Uri(nextLink) };
+        }
+    }
+
+    private async Task<JsonDocument?> SendJsonAsync(RequestInformation request, CancellationToken ct)
+    {
+        request.Headers.TryAdd("Accept", "application/json");
+        request.Headers.TryAdd("Prefer", "include-unknown-enum-members");
+        await using var stream = await client.RequestAdapter.SendPrimitiveAsync<Stream>(request, ErrorMapping, ct);
+        return stream is null ? null : await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+    }
+
+    private static readonly Dictionary<string, ParsableFactory<IParsable>> ErrorMapping = new() { ["XXX"] = ODataError.CreateFromDiscriminatorValue };
 }

@@ -72,6 +72,12 @@ public sealed record DeviceRecord(
     public BanList.DevicePlatform? Platform { get; private init; } = Inventory.DeviceClassification.PlatformOf(OperatingSystem);
 
     public BanList.DeviceOwnership? Ownership { get; private init; } = Inventory.DeviceClassification.OwnershipOf(OwnerType);
+
+    /// <summary>managedDevice.deviceEnrollmentType as Graph sent it ("androidEnterpriseFullyManaged", "appleUserEnrollment", …).</summary>
+    public string? EnrollmentType { get; init; }
+
+    /// <summary>managedDevice.managementAgent ("mdm", "configurationManagerClientMdm", …).</summary>
+    public string? ManagementAgent { get; init; }
 }
 
 /// <summary>Members of a group: user object ids and Entra device ids (the managed device's azureADDeviceId).</summary>

@@ -41,7 +41,7 @@ public sealed class InventoryTests(ReadOnlyTenantFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Detected_app_devices_parse_as_managed_devices_with_ownership_and_platform()
+    public async Task Detected_app_devices_are_sparse_devices_that_have_the_app()
     {
         using var client = SimulatorGraph.Client(tenant);
         var apps = await client.DeviceManagement.DetectedApps.GetAsync(r => r.QueryParameters.Top = 1000);
@@ -53,10 +53,9 @@ public sealed class InventoryTests(ReadOnlyTenantFixture fixture) : IClassFixtur
         Assert.All(devices.Value, device =>
         {
             var truth = tenant.State.ManagedDeviceById(device.Id!);
-            Assert.Equal(Enum.Parse<ManagedDeviceOwnerType>(truth.Ownership, ignoreCase: true), device.ManagedDeviceOwnerType);
-            Assert.Equal(truth.OperatingSystem, device.OperatingSystem);
-            Assert.Equal(truth.AzureAdDeviceId, device.AzureADDeviceId);
-            Assert.Equal(truth.LastSyncDateTime, device.LastSyncDateTime);
+            Assert.Equal(truth.DeviceName, device.DeviceName);
+            Assert.Null(device.OperatingSystem);
+            Assert.Null(device.ManagedDeviceOwnerType);
             Assert.Contains(truth.InstalledApps, a => a.DisplayName == tikTok.DisplayName && a.Version == tikTok.Version);
         });
     }
@@ -132,8 +131,12 @@ public sealed class InventoryTests(ReadOnlyTenantFixture fixture) : IClassFixtur
         "iOS" or "iPadOS" => "ios",
         "macOS" => "macOS",
         "Windows" => "windows",
-        "Android" when device.Ownership == "company" => "androidDedicatedAndFullyManaged",
-        "Android" => "androidWorkProfile",
+        "Android" => device.AndroidMode switch
+        {
+            AndroidMode.FullyManaged or AndroidMode.Dedicated => "androidDedicatedAndFullyManaged",
+            AndroidMode.DeviceAdministrator => "androidDeviceAdministrator",
+            _ => "androidWorkProfile",
+        },
         _ => "unknown",
     };
 
@@ -144,6 +147,7 @@ public sealed class InventoryTests(ReadOnlyTenantFixture fixture) : IClassFixtur
         DetectedAppPlatformType.Windows => "windows",
         DetectedAppPlatformType.AndroidDedicatedAndFullyManaged => "androidDedicatedAndFullyManaged",
         DetectedAppPlatformType.AndroidWorkProfile => "androidWorkProfile",
+        DetectedAppPlatformType.AndroidDeviceAdministrator => "androidDeviceAdministrator",
         _ => "unknown",
     };
 }
