@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace IntuneBanSync.Graph;
 
-public sealed class GraphOptions
+public sealed record GraphOptions
 {
     public const string Section = "IntuneBanSync:Graph";
     public const string PublicCloud = "https://graph.microsoft.com/v1.0";

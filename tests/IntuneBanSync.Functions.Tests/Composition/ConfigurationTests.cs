@@ -4,13 +4,17 @@ using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Tests.Composition;
 
-/// <summary>A bad or missing setting stops the Function App when it starts, with a message naming the setting.</summary>
-public sealed class ConfigurationTests
+/// <summary>
+/// A bad or missing setting stops the Function App when it starts, with a message naming the setting. A good configuration
+/// starts it against Azurite: the host creates its tables and queue when it starts.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ConfigurationTests(AzuriteFixture azurite)
 {
     [Fact]
     public async Task Host_starts_with_a_good_configuration()
     {
-        using var host = FunctionHost.CreateBuilder(FunctionHost.ValidSettings()).Build();
+        using var host = FunctionHost.CreateBuilder(OnAzurite(FunctionHost.ValidSettings())).Build();
 
         await host.StartAsync();
 
@@ -94,7 +98,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Host_starts_with_two_tenants_one_of_them_the_default()
     {
-        var settings = TwoTenants();
+        var settings = OnAzurite(TwoTenants());
         using var host = FunctionHost.CreateBuilder(settings).Build();
 
         await host.StartAsync();
@@ -125,6 +129,14 @@ public sealed class ConfigurationTests
         Assert.Contains("IntuneBanSyncOptions", error.Message);
         Assert.Contains("'Tenant'", error.Message);
         Assert.Contains("municipal", error.Message);
+    }
+
+    private Dictionary<string, string?> OnAzurite(Dictionary<string, string?> settings)
+    {
+        settings["IntuneBanSync:Storage:ConnectionString"] = azurite.ConnectionString;
+        settings["IntuneBanSync:Storage:TablePrefix"] = AzuriteFixture.NewTablePrefix();
+        settings["AzureWebJobsStorage"] = azurite.ConnectionString;
+        return settings;
     }
 
     private static Dictionary<string, string?> TwoTenants()

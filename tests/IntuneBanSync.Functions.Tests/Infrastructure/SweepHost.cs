@@ -74,7 +74,7 @@ internal sealed class SweepHost : IAsyncDisposable
     public async Task<SweepRun> RunReportSweepAsync(string tenant = FunctionHost.Tenant)
     {
         var outcome = await Services.GetRequiredService<SweepRunner>()
-            .RunAsync(tenant, "test", IntuneBanSync.Sweeps.SweepTarget.WholeTenant, EnforcementMode.Report, "test", null, CancellationToken.None);
+            .RunAsync(tenant, "test", IntuneBanSync.Sweeps.SweepChoices.WholeTenant(EnforcementMode.Report), "test", null, CancellationToken.None);
         return (await Journal.GetRunAsync(tenant, outcome.Report!.RunId, CancellationToken.None))!;
     }
 
