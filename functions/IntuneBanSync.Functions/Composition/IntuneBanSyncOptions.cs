@@ -21,7 +21,7 @@ public sealed class IntuneBanSyncOptions : IValidatableObject
     public List<TenantOptions> Tenants { get; set; } = [];
 
     /// <summary>Every tenant this deployment sweeps. A deployment of one tenant, configured by <see cref="Tenant"/> alone, accepts the deployment-wide roles.</summary>
-    public IReadOnlyList<TenantOptions> AllTenants => Tenants.Count > 0 ? Tenants : [new TenantOptions { Name = Tenant, AllowDeploymentRoles = true }];
+    public IReadOnlyList<TenantOptions> AllTenants => Tenants.Count > 0 ? Tenants : [new TenantOptions { Name = Tenant, AllowDeploymentRoles = "true" }];
 
     /// <summary>NCRONTAB with seconds, as the timer trigger reads it.</summary>
     [Required]
@@ -47,6 +47,8 @@ public sealed class IntuneBanSyncOptions : IValidatableObject
                 yield return new ValidationResult($"{field}:ClientId must be an application (client) id, with TenantId set.", [$"{field}:ClientId"]);
             if (tenant.GraphBaseUrl is not null && !Uri.TryCreate(tenant.GraphBaseUrl, UriKind.Absolute, out _))
                 yield return new ValidationResult($"{field}:GraphBaseUrl must be an absolute URL.", [$"{field}:GraphBaseUrl"]);
+            if (tenant.AllowDeploymentRoles is not null && tenant.DeploymentRolesAllowed is null)
+                yield return new ValidationResult($"{field}:AllowDeploymentRoles must be true or false.", [$"{field}:AllowDeploymentRoles"]);
         }
 
         if (Tenants.Count > 0 && TenantName.IsValid(Tenant) && !Tenants.Any(t => TenantName.Same(t.Name, Tenant)))
@@ -81,15 +83,20 @@ public sealed class TenantOptions
     public string? GraphBaseUrl { get => _graphBaseUrl; set => _graphBaseUrl = Blank(value); }
 
     /// <summary>
-    /// Whether the deployment-wide app roles (IntuneBanSync.Helpdesk, IntuneBanSync.Admin) act on this tenant. Unset: yes when the
-    /// deployment has this one tenant, no when it has several, where only the roles named for this tenant
+    /// "true" or "false": whether the deployment-wide app roles (IntuneBanSync.Helpdesk, IntuneBanSync.Admin) act on this tenant.
+    /// Unset: yes when the deployment has this one tenant, no when it has several, where only the roles named for this tenant
     /// (IntuneBanSync.Helpdesk.{Name}, IntuneBanSync.Admin.{Name}) do.
     /// </summary>
-    public bool? AllowDeploymentRoles { get; set; }
+    /// <remarks>Text, checked by <see cref="IntuneBanSyncOptions.Validate"/>: the binder silently drops a list element whose bool it cannot read, and with it the tenant.</remarks>
+    public string? AllowDeploymentRoles { get => _allowDeploymentRoles; set => _allowDeploymentRoles = Blank(value); }
+
+    /// <summary><see cref="AllowDeploymentRoles"/> read, or null when unset or not a boolean.</summary>
+    public bool? DeploymentRolesAllowed => bool.TryParse(AllowDeploymentRoles, out var allowed) ? allowed : null;
 
     private string? _tenantId;
     private string? _clientId;
     private string? _graphBaseUrl;
+    private string? _allowDeploymentRoles;
 
     // An empty App Setting means "not set", not an id.
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

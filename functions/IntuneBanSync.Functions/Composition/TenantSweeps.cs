@@ -35,7 +35,7 @@ public sealed class TenantSweeps(
     /// <summary>The tenant as an authorization decision sees it; null when it is not a tenant of this deployment.</summary>
     public TenantScope? Scope(string? name) =>
         TenantName.IsValid(name) && Tenant(name) is { } tenant
-            ? new TenantScope(TenantName.Canonical(tenant.Name), tenant.AllowDeploymentRoles ?? options.Value.AllTenants.Count == 1)
+            ? new TenantScope(TenantName.Canonical(tenant.Name), tenant.DeploymentRolesAllowed ?? options.Value.AllTenants.Count == 1)
             : null;
 
     public LockedSweeps For(string name) => _sweeps.GetOrAdd(Find(name) ?? throw new ArgumentException($"'{name}' is not a tenant of this deployment.", nameof(name)), Create);
