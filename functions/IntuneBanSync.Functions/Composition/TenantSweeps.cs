@@ -26,8 +26,6 @@ public sealed class TenantSweeps(
 
     public string Default => TenantName.Canonical(options.Value.Tenant);
 
-    public bool Exists(string name) => Find(name) is not null;
-
     /// <summary>The tenant's canonical name, or null when <paramref name="name"/> is not a tenant of this deployment.</summary>
     public string? Find(string? name) =>
         TenantName.IsValid(name) && Tenant(name) is { } tenant ? TenantName.Canonical(tenant.Name) : null;
