@@ -26,7 +26,7 @@ try
         """).Document!;
     var options = new GraphOptions { BaseUrl = graphUrl };
     var settings = new SweepSettings { MaxNewEnforcementsPerSweep = 1_000_000 };
-    var engine = SweepEngine.Over(options, new JournalStore(new TableServiceClient(azurite.ConnectionString), "bench"), new FixedClock(seedNow), settings);
+    var engine = SweepEngine.Over(options, new JournalStore(TableServiceFactory.Create(azurite.ConnectionString), "bench"), new FixedClock(seedNow), settings);
 
     GC.Collect();
     var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);

@@ -29,4 +29,7 @@ builder.Services.AddSweepQueue();
 // The same sweep engine the CLI runs, and the ban list it reads.
 builder.Services.AddSweeps();
 
+// Tables and the sweep queue are created once, when the host starts, not on every request.
+builder.Services.AddStorageSetup();
+
 builder.Build().Run();

@@ -32,7 +32,7 @@ internal static class ReportRenderer
             SweepStatus.Incomplete => "[yellow]incomplete[/]: some inventory could not be read; nothing there was treated as clean",
             _ => $"[red]{report.Status.ToString().ToLowerInvariant()}[/]",
         };
-        console.MarkupLine($"Run [bold]{report.RunId}[/] of tenant [bold]{Markup.Escape(report.Tenant)}[/] ({WireName.Of(report.Mode)} mode, as of {report.AsOf:yyyy-MM-dd HH:mm}Z): {status}");
+        console.MarkupLine($"Run [bold]{Text(report.RunId)}[/] of tenant [bold]{Text(report.Tenant)}[/] ({WireName.Of(report.Mode)} mode, as of {report.AsOf:yyyy-MM-dd HH:mm}Z): {status}");
 
         var summary = new Table().Title("Summary").AddColumn("").AddColumn(new TableColumn("Devices").RightAligned());
         summary.AddRow("Devices evaluated", report.DevicesEvaluated.ToString("N0"));
@@ -52,36 +52,36 @@ internal static class ReportRenderer
         foreach (var ban in report.Bans)
         {
             console.MarkupLine(
-                $"Ban [bold]{Markup.Escape(ban.Name)}[/] ({ban.BanId}, {WireName.Of(ban.Mode)}{(ban.Active ? "" : ", not active")}): " +
+                $"Ban [bold]{Text(ban.Name)}[/] ({Text(ban.BanId)}, {WireName.Of(ban.Mode)}{(ban.Active ? "" : ", not active")}): " +
                 $"{ban.Offending:N0} offending devices, {ban.AffectedPeople:N0} people, {ban.Grace:N0} in grace, {ban.Exempt:N0} exempt, {ban.Unverified:N0} unverified");
             if (ban.UnverifiedReasons.Count > 0)
-                console.MarkupLine("  unverified because: " + Markup.Escape(string.Join(", ", ban.UnverifiedReasons.Select(r => $"{r.Key} {r.Value:N0}"))));
+                console.MarkupLine("  unverified because: " + Text(string.Join(", ", ban.UnverifiedReasons.Select(r => $"{r.Key} {r.Value:N0}"))));
             if (ban.OutOfScopeReasons.Count > 0)
-                console.MarkupLine("  out of scope because: " + Markup.Escape(string.Join(", ", ban.OutOfScopeReasons.Select(r => $"{r.Key} {r.Value:N0}"))));
+                console.MarkupLine("  out of scope because: " + Text(string.Join(", ", ban.OutOfScopeReasons.Select(r => $"{r.Key} {r.Value:N0}"))));
             if (ban.Enforcement is { } e)
                 RenderEnforcement(e, console);
         }
 
         foreach (var problem in report.Problems)
-            console.MarkupLine($"[yellow]![/] {Markup.Escape(problem)}");
+            console.MarkupLine($"[yellow]![/] {Text(problem)}");
         console.MarkupLine($"Writes to the tenant: {report.Writes.Count}");
     }
 
     private static void RenderEnforcement(BanEnforcementReport e, IAnsiConsole console)
     {
         if (e.Held is { } held)
-            console.MarkupLine($"  [yellow]{Markup.Escape(held)}[/]");
+            console.MarkupLine($"  [yellow]{Text(held)}[/]");
         if (e.Stopped is { } stopped)
-            console.MarkupLine($"  [red]stopped[/]: {Markup.Escape(stopped)}");
+            console.MarkupLine($"  [red]stopped[/]: {Text(stopped)}");
         if (e.WoundDown)
             console.MarkupLine("  wound down: the members and the assignment IntuneBanSync added were removed");
         console.MarkupLine(
             $"  {e.DaysPastDeadline:N0} days past the deadline; newly enforced {e.NewlyEnforced:N0}, enforcing {e.Enforcing:N0}, resolved {e.Resolved:N0}, " +
             $"failed {e.Failed:N0}, released {e.Removed:N0}, not removable by uninstall {e.NotRemovableByUninstall:N0}");
         foreach (var (reason, count) in e.UnenforceableReasons)
-            console.MarkupLine($"  unenforceable ({count:N0}): {Markup.Escape(reason)}");
+            console.MarkupLine($"  unenforceable ({count:N0}): {Text(reason)}");
         if (e.Routes.Count > 0)
-            console.MarkupLine("  routes: " + Markup.Escape(string.Join(", ", e.Routes.Select(r => $"{r.Key} {r.Value:N0}"))));
+            console.MarkupLine("  routes: " + Text(string.Join(", ", e.Routes.Select(r => $"{r.Key} {r.Value:N0}"))));
     }
 
     /// <summary>The demo's steps side by side: how offending devices become enforced, then resolved.</summary>
@@ -93,7 +93,7 @@ internal static class ReportRenderer
         foreach (var (step, report, writes) in steps)
         {
             var e = report.Enforcement;
-            table.AddRow(step, N(report.OffendingDevices), N(e.NewlyEnforced), N(e.Enforcing), N(e.Resolved), N(e.NotRemovableByUninstall), N(e.Unenforceable), writes.ToString("N0"));
+            table.AddRow(Text(step), N(report.OffendingDevices), N(e.NewlyEnforced), N(e.Enforcing), N(e.Resolved), N(e.NotRemovableByUninstall), N(e.Unenforceable), writes.ToString("N0"));
         }
 
         console.Write(table);
@@ -110,8 +110,8 @@ internal static class ReportRenderer
             table.AddColumn(column);
         foreach (var f in offending.Take(max))
             table.AddRow(
-                Markup.Escape(f.DeviceName ?? f.DeviceId), Markup.Escape(f.UserPrincipalName ?? "(no user)"), f.Platform, f.Ownership,
-                Markup.Escape(f.AppName?.Trim() ?? ""), Markup.Escape(f.AppVersion ?? ""));
+                Text(f.DeviceName ?? f.DeviceId), Text(f.UserPrincipalName ?? "(no user)"), Text(f.Platform), Text(f.Ownership),
+                Text(f.AppName?.Trim()), Text(f.AppVersion));
         console.Write(table);
     }
 
@@ -121,9 +121,12 @@ internal static class ReportRenderer
         foreach (var column in new[] { "Platform", "Ownership", "Devices", "Offending", "Grace", "Exempt", "Unverified", "Clean", "Out of scope" })
             table.AddColumn(column is "Platform" or "Ownership" ? new TableColumn(column) : new TableColumn(column).RightAligned());
         foreach (var r in rows)
-            table.AddRow(r.Platform, r.Ownership, N(r.Devices), N(r.Offending), N(r.Grace), N(r.Exempt), N(r.Unverified), N(r.Clean), N(r.OutOfScope));
+            table.AddRow(Text(r.Platform), Text(r.Ownership), N(r.Devices), N(r.Offending), N(r.Grace), N(r.Exempt), N(r.Unverified), N(r.Clean), N(r.OutOfScope));
         return table;
     }
 
     private static string N(int value) => value.ToString("N0");
+
+    /// <summary>Names and messages come from the tenant or the ban list: no control character (an escape sequence) reaches the terminal, and no markup.</summary>
+    private static string Text(string? value) => Markup.Escape(PlainText.Strip(value));
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Graph;
@@ -12,7 +10,7 @@ using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Cli;
 
-internal static partial class SweepCommand
+internal static class SweepCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr, Action<GraphOptions>? configureGraph)
     {
@@ -20,7 +18,7 @@ internal static partial class SweepCommand
         var mode = new Option<string?>("--mode") { Description = "report or enforce: overrides every ban's enforcement for this run" };
         var graphUrl = new Option<string?>("--graph-url") { Description = $"Graph v1.0 base URL (default {GraphOptions.PublicCloud}); loopback uses no credential" };
         var storage = new Option<string?>("--storage") { Description = "Table Storage connection string (default UseDevelopmentStorage=true)" };
-        var asOf = new Option<string?>("--as-of") { Description = "Evaluate deadlines at this ISO 8601 time (report mode only)" };
+        var asOf = new Option<string?>("--as-of") { Description = "Evaluate deadlines at this ISO 8601 date-time with a time zone, e.g. 2026-03-01T00:00:00Z (report only)" };
         var user = new Option<string?>("--user") { Description = "Sweep only this user's devices (Entra object id or UPN)" };
         var device = new Option<string?>("--device") { Description = "Sweep only this managed device (managed device id)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables" };
@@ -89,33 +87,21 @@ internal static partial class SweepCommand
     /// <summary>Everything is checked before any Graph request or storage write.</summary>
     internal static ValidatedSweep Validate(SweepArguments args, Action<GraphOptions>? configureGraph)
     {
-        EnforcementMode? mode;
-        SweepTarget target;
+        SweepChoices choices;
         try
         {
-            mode = SweepInput.Mode(args.Mode);
-            target = SweepInput.Target(args.User, args.Device);
+            choices = SweepInput.Validate(new SweepAsk(args.User, args.Device, args.Mode, args.AsOf, args.OverrideBlastRadius));
         }
         catch (SweepInputException e)
         {
-            throw new InputError("--" + e.Field, e.Message);
-        }
-
-        DateTimeOffset? asOf = null;
-        if (args.AsOf is { } asOfText)
-        {
-            if (!DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !HasOffset(asOfText))
-                throw new InputError("--as-of", $"'{asOfText}' is not an ISO 8601 date-time with a time zone, e.g. 2023-03-15T00:00:00Z.");
-            asOf = parsed;
-            if (mode == EnforcementMode.Enforce || (mode is null && args.OverrideBlastRadius))
-                throw new InputError("--as-of", "evaluates deadlines at another time for a report; it cannot be combined with enforcement. Add --mode report.");
+            throw new InputError(OptionName(e.Field), e.Message);
         }
 
         var graph = new GraphOptions();
         if (args.GraphUrl is { } url)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-                throw new InputError("--graph-url", $"'{url}' is not an absolute http(s) URL.");
+                throw new InputError("--graph-url", $"'{PlainText.Strip(url)}' is not an absolute http(s) URL.");
             if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
                 throw new InputError("--graph-url", "plain http is allowed only on a loopback address (a simulator); use https.");
             graph.BaseUrl = url.TrimEnd('/');
@@ -134,12 +120,19 @@ internal static partial class SweepCommand
         }
 
         var prefix = args.TablePrefix ?? "ibs";
-        if (!TablePrefixPattern().IsMatch(prefix))
-            throw new InputError("--table-prefix", $"'{prefix}' must start with a letter and hold 1 to 40 letters or digits.");
+        try
+        {
+            JournalKeys.ValidateTablePrefix(prefix);
+        }
+        catch (ArgumentException)
+        {
+            throw new InputError(
+                "--table-prefix", $"'{PlainText.Strip(prefix)}' must be 1 to {JournalKeys.MaxTablePrefixLength} ASCII letters and digits, starting with a letter.");
+        }
 
         var tenant = args.Tenant ?? Environment.GetEnvironmentVariable("AZURE_TENANT_ID") ?? "default";
-        if (!TenantPattern().IsMatch(tenant))
-            throw new InputError("--tenant", $"'{tenant}' must be 1 to 64 letters, digits, '.', '-' or '_'.");
+        if (!TenantName.IsValid(tenant))
+            throw new InputError("--tenant", $"'{PlainText.Strip(tenant)}' must be {TenantName.Rule}.");
 
         var parsedList = BanListParser.ParseFile(args.BanList);
         if (!parsedList.IsValid)
@@ -148,22 +141,18 @@ internal static partial class SweepCommand
                 $"{args.BanList} is not a valid ban list; nothing was read or written:{Environment.NewLine}" +
                 string.Join(Environment.NewLine, parsedList.Errors.Select(e => $"  {e.Path}: {e.Message}")));
 
-        return new ValidatedSweep(
-            new SweepRequest(parsedList.Document!, tenant, "cli", target, mode, asOf, args.OverrideBlastRadius),
-            graph, connection, prefix);
+        return new ValidatedSweep(choices.ToRequest(parsedList.Document!, TenantName.Canonical(tenant), "cli"), graph, connection, prefix);
     }
 
-    private static bool HasOffset(string text) =>
-        text.EndsWith('Z') || text.EndsWith('z') || OffsetPattern().IsMatch(text);
-
-    [GeneratedRegex(@"[+-]\d{2}:?\d{2}$")]
-    private static partial Regex OffsetPattern();
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,39}$")]
-    private static partial Regex TablePrefixPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex TenantPattern();
+    private static string OptionName(SweepInputField field) => field switch
+    {
+        SweepInputField.User => "--user",
+        SweepInputField.Device => "--device",
+        SweepInputField.Mode => "--mode",
+        SweepInputField.AsOf => "--as-of",
+        SweepInputField.OverrideBlastRadius => "--override-blast-radius",
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
+    };
 }
 
 internal sealed record SweepArguments(

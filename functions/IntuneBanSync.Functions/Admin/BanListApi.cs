@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Functions.Api;
 using IntuneBanSync.Functions.Security;
@@ -20,7 +19,6 @@ public sealed class BanListApi(ApiRequest api, BanListStore store)
         if (!check.Allowed)
             return check.Denied!;
 
-        await store.EnsureCreatedAsync(ct);
         if (await store.GetAsync(check.Tenant!, ct) is not { } stored)
             return TypedResults.NotFound(new { error = $"Tenant {check.Tenant} has no stored ban list yet." });
         request.HttpContext.Response.Headers.ETag = stored.ETag;
@@ -34,13 +32,13 @@ public sealed class BanListApi(ApiRequest api, BanListStore store)
         if (!check.Allowed)
             return check.Denied!;
 
-        using var reader = new StreamReader(request.Body);
-        var json = await reader.ReadToEndAsync(ct);
+        var (json, invalid) = await JsonBody.ReadAsync(request, ct);
+        if (invalid is not null)
+            return invalid;
         var ifMatch = request.Headers.IfMatch.FirstOrDefault();
-        await store.EnsureCreatedAsync(ct);
         try
         {
-            var stored = await store.PutAsync(check.Tenant!, json, ifMatch, check.Caller!.Name, ct);
+            var stored = await store.PutAsync(check.Tenant!, json!, ifMatch, check.Caller!.Name, ct);
             request.HttpContext.Response.Headers.ETag = stored.ETag;
             return TypedResults.Ok(new { tenant = check.Tenant, version = stored.Version, changedBy = stored.ChangedBy });
         }
@@ -63,23 +61,16 @@ public sealed class BanListApi(ApiRequest api, BanListStore store)
         if (!check.Allowed)
             return check.Denied!;
 
-        JsonObject exemption;
-        try
-        {
-            exemption = await JsonNode.ParseAsync(request.Body, cancellationToken: ct) as JsonObject
-                ?? throw new System.Text.Json.JsonException("an exemption is a JSON object");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return ApiRequest.Invalid("body", $"not a JSON object: {e.Message}");
-        }
+        var (exemption, invalid) = await JsonBody.ReadObjectAsync(request, ct);
+        if (invalid is not null)
+            return invalid;
 
-        await store.EnsureCreatedAsync(ct);
         try
         {
-            var stored = await store.AddExemptionAsync(check.Tenant!, exemption, check.Caller!.Name, ct);
+            var stored = await store.AddExemptionAsync(check.Tenant!, exemption!, check.Caller!.Name, ct);
             request.HttpContext.Response.Headers.ETag = stored.ETag;
-            return TypedResults.Created($"/api/exemptions/{exemption["id"]}?tenant={Uri.EscapeDataString(check.Tenant!)}", new { version = stored.Version });
+            var id = exemption!["id"]?.GetValue<string>() ?? "";
+            return TypedResults.Created($"/api/exemptions/{Uri.EscapeDataString(id)}?tenant={Uri.EscapeDataString(check.Tenant!)}", new { version = stored.Version });
         }
         catch (BanListRejectedException e)
         {
@@ -99,7 +90,6 @@ public sealed class BanListApi(ApiRequest api, BanListStore store)
         if (!check.Allowed)
             return check.Denied!;
 
-        await store.EnsureCreatedAsync(ct);
         try
         {
             var stored = await store.DeleteExemptionAsync(check.Tenant!, id, check.Caller!.Name, ct);

@@ -4,26 +4,45 @@ using Microsoft.AspNetCore.Http;
 
 namespace IntuneBanSync.Functions.Api;
 
-/// <summary>What every HTTP function checks first: the caller's role, then which tenant it asks about (?tenant=, else the default).</summary>
+/// <summary>
+/// What every HTTP function checks first, and only here: who calls (401), whether they hold the role at all (403), which tenant
+/// they ask about (?tenant=, else the default; 400 when it is not one of ours), and whether the role reaches that tenant (403).
+/// </summary>
 public sealed class ApiRequest(CallerAuthorization authorization, TenantSweeps tenants)
 {
     public ApiCheck Check(HttpRequest request, string role)
     {
         var caller = authorization.Check(request, role);
         if (!caller.Allowed)
-            return new ApiCheck(null, null, caller.Denied);
-        var tenant = request.Query["tenant"].FirstOrDefault() ?? tenants.Default;
-        return tenants.Exists(tenant)
-            ? new ApiCheck(caller.Caller, tenant, null)
-            : new ApiCheck(null, null, Invalid("tenant", $"'{tenant}' is not a tenant of this deployment ({string.Join(", ", tenants.Names)})."));
+            return ApiCheck.Deny(caller.Denied!);
+
+        var asked = request.Query["tenant"].FirstOrDefault() ?? tenants.Default;
+        if (tenants.Scope(asked) is not { } scope)
+            return ApiCheck.Deny(Invalid("tenant", $"'{Reports.PlainText.Strip(asked)}' is not a tenant of this deployment ({string.Join(", ", tenants.Names)})."));
+
+        var allowed = CallerAuthorization.Authorize(caller.Caller!, role, scope);
+        return allowed.Allowed ? new ApiCheck(caller.Caller, scope, null) : ApiCheck.Deny(allowed.Denied!);
+    }
+
+    /// <summary>A further role a request turns out to need (an enforcing sweep asks for Admin), on the tenant already checked.</summary>
+    public static ApiCheck Require(ApiCheck check, string role)
+    {
+        if (!check.Allowed)
+            return check;
+        var allowed = CallerAuthorization.Authorize(check.Caller!, role, check.Scope!);
+        return allowed.Allowed ? check : ApiCheck.Deny(allowed.Denied!);
     }
 
     public static IResult Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }
 
-/// <summary>Either the caller and tenant to act for, or the answer to return at once.</summary>
-public sealed record ApiCheck(Caller? Caller, string? Tenant, IResult? Denied)
+/// <summary>Either the caller and the tenant (canonical name) to act for, or the answer to return at once.</summary>
+public sealed record ApiCheck(Caller? Caller, TenantScope? Scope, IResult? Denied)
 {
     public bool Allowed => Caller is not null;
+
+    public string? Tenant => Scope?.Tenant;
+
+    internal static ApiCheck Deny(IResult answer) => new(null, null, answer);
 }

@@ -8,7 +8,6 @@ public sealed class BanListSource(BanListStore store, IOptions<IntuneBanSyncOpti
 {
     public async Task<BanListDocument> LoadAsync(string tenant, CancellationToken ct)
     {
-        await store.EnsureCreatedAsync(ct);
         if (await store.GetAsync(tenant, ct) is { } stored)
             return stored.Document;
 

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Cronos;
+using IntuneBanSync.Journal;
+using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Functions.Composition;
 
@@ -8,8 +10,8 @@ public sealed class IntuneBanSyncOptions : IValidatableObject
 {
     public const string Section = "IntuneBanSync";
 
-    /// <summary>The Entra tenant id or a short name; the journal's partition for this tenant.</summary>
-    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
+    /// <summary>The Entra tenant id or a short name (<see cref="TenantName"/>); in lower case, the journal's partition for this tenant.</summary>
+    [Required]
     public required string Tenant { get; set; }
 
     /// <summary>A ban list file (format v1) imported into the store for a tenant that has none yet; the admin API edits it from then on.</summary>
@@ -18,8 +20,8 @@ public sealed class IntuneBanSyncOptions : IValidatableObject
     /// <summary>Several tenants from one deployment (e.g. a federal and a regional government); empty for <see cref="Tenant"/> alone.</summary>
     public List<TenantOptions> Tenants { get; set; } = [];
 
-    /// <summary>Every tenant this deployment sweeps.</summary>
-    public IReadOnlyList<TenantOptions> AllTenants => Tenants.Count > 0 ? Tenants : [new TenantOptions { Name = Tenant }];
+    /// <summary>Every tenant this deployment sweeps. A deployment of one tenant, configured by <see cref="Tenant"/> alone, accepts the deployment-wide roles.</summary>
+    public IReadOnlyList<TenantOptions> AllTenants => Tenants.Count > 0 ? Tenants : [new TenantOptions { Name = Tenant, AllowDeploymentRoles = "true" }];
 
     /// <summary>NCRONTAB with seconds, as the timer trigger reads it.</summary>
     [Required]
@@ -29,23 +31,27 @@ public sealed class IntuneBanSyncOptions : IValidatableObject
     {
         if (!IsSchedule(Schedule))
             yield return new ValidationResult($"'{Schedule}' is not a six-field NCRONTAB schedule such as '0 0 */4 * * *'.", [nameof(Schedule)]);
+        if (Tenant is not null && !TenantName.IsValid(Tenant))
+            yield return new ValidationResult($"{nameof(Tenant)} must be {TenantName.Rule}.", [nameof(Tenant)]);
         for (var i = 0; i < Tenants.Count; i++)
         {
             var tenant = Tenants[i];
             var field = $"{nameof(Tenants)}:{i}";
-            if (tenant.Name is null || !System.Text.RegularExpressions.Regex.IsMatch(tenant.Name, "^[A-Za-z0-9._-]{1,64}$"))
-                yield return new ValidationResult($"{field}:Name must be 1 to 64 letters, digits, '.', '-' or '_'.", [$"{field}:Name"]);
-            if (Tenants.Take(i).Any(t => string.Equals(t.Name, tenant.Name, StringComparison.OrdinalIgnoreCase)))
-                yield return new ValidationResult($"{field}:Name '{tenant.Name}' is listed twice.", [$"{field}:Name"]);
+            if (!TenantName.IsValid(tenant.Name))
+                yield return new ValidationResult($"{field}:Name must be {TenantName.Rule}.", [$"{field}:Name"]);
+            else if (Tenants.Take(i).Any(t => TenantName.Same(t.Name, tenant.Name)))
+                yield return new ValidationResult($"{field}:Name '{tenant.Name}' is listed twice (names are compared in lower case).", [$"{field}:Name"]);
             if (tenant.TenantId is not null && !Guid.TryParse(tenant.TenantId, out _))
                 yield return new ValidationResult($"{field}:TenantId must be the Entra tenant id (a GUID).", [$"{field}:TenantId"]);
             if (tenant.ClientId is not null && (!Guid.TryParse(tenant.ClientId, out _) || tenant.TenantId is null))
                 yield return new ValidationResult($"{field}:ClientId must be an application (client) id, with TenantId set.", [$"{field}:ClientId"]);
             if (tenant.GraphBaseUrl is not null && !Uri.TryCreate(tenant.GraphBaseUrl, UriKind.Absolute, out _))
                 yield return new ValidationResult($"{field}:GraphBaseUrl must be an absolute URL.", [$"{field}:GraphBaseUrl"]);
+            if (tenant.AllowDeploymentRoles is not null && tenant.DeploymentRolesAllowed is null)
+                yield return new ValidationResult($"{field}:AllowDeploymentRoles must be true or false.", [$"{field}:AllowDeploymentRoles"]);
         }
 
-        if (Tenants.Count > 0 && !Tenants.Any(t => string.Equals(t.Name, Tenant, StringComparison.OrdinalIgnoreCase)))
+        if (Tenants.Count > 0 && TenantName.IsValid(Tenant) && !Tenants.Any(t => TenantName.Same(t.Name, Tenant)))
             yield return new ValidationResult($"Tenant '{Tenant}' (the default of the HTTP API) must be one of Tenants.", [nameof(Tenant)]);
     }
 
@@ -76,9 +82,21 @@ public sealed class TenantOptions
 
     public string? GraphBaseUrl { get => _graphBaseUrl; set => _graphBaseUrl = Blank(value); }
 
+    /// <summary>
+    /// "true" or "false": whether the deployment-wide app roles (IntuneBanSync.Helpdesk, IntuneBanSync.Admin) act on this tenant.
+    /// Unset: yes when the deployment has this one tenant, no when it has several, where only the roles named for this tenant
+    /// (IntuneBanSync.Helpdesk.{Name}, IntuneBanSync.Admin.{Name}) do.
+    /// </summary>
+    /// <remarks>Text, checked by <see cref="IntuneBanSyncOptions.Validate"/>: the binder silently drops a list element whose bool it cannot read, and with it the tenant.</remarks>
+    public string? AllowDeploymentRoles { get => _allowDeploymentRoles; set => _allowDeploymentRoles = Blank(value); }
+
+    /// <summary><see cref="AllowDeploymentRoles"/> read, or null when unset or not a boolean.</summary>
+    public bool? DeploymentRolesAllowed => bool.TryParse(AllowDeploymentRoles, out var allowed) ? allowed : null;
+
     private string? _tenantId;
     private string? _clientId;
     private string? _graphBaseUrl;
+    private string? _allowDeploymentRoles;
 
     // An empty App Setting means "not set", not an id.
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -94,13 +112,30 @@ public sealed class StorageOptions : IValidatableObject
     [Url]
     public string? TableServiceUri { get; set; }
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{0,39}$")]
+    /// <summary>Checked by <see cref="JournalKeys.ValidateTablePrefix"/>, the rule every table name is built with.</summary>
+    [Required]
     public string TablePrefix { get; set; } = "ibs";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(ConnectionString) == string.IsNullOrWhiteSpace(TableServiceUri))
             yield return new ValidationResult("Set exactly one of ConnectionString or TableServiceUri.", [nameof(ConnectionString), nameof(TableServiceUri)]);
+        if (TablePrefix is not null && !IsTablePrefix(TablePrefix))
+            yield return new ValidationResult(
+                $"{nameof(TablePrefix)} must be 1 to {JournalKeys.MaxTablePrefixLength} ASCII letters and digits, starting with a letter.", [nameof(TablePrefix)]);
+    }
+
+    private static bool IsTablePrefix(string prefix)
+    {
+        try
+        {
+            JournalKeys.ValidateTablePrefix(prefix);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }
 

@@ -10,6 +10,7 @@ using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Composition;
@@ -39,12 +40,15 @@ public static class ServiceCollectionExtensions
 
     public static IServiceCollection AddJournal(this IServiceCollection services)
     {
+        // Replaceable, so a test can watch the requests the app sends.
+        services.TryAddSingleton(TableServiceFactory.Options(TableTimeouts.Default));
         services.AddSingleton(sp =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var options = sp.GetRequiredService<TableClientOptions>();
             return string.IsNullOrWhiteSpace(storage.ConnectionString)
-                ? new TableServiceClient(new Uri(storage.TableServiceUri!), sp.GetRequiredService<TokenCredential>())
-                : new TableServiceClient(storage.ConnectionString);
+                ? new TableServiceClient(new Uri(storage.TableServiceUri!), sp.GetRequiredService<TokenCredential>(), options)
+                : new TableServiceClient(storage.ConnectionString, options);
         });
         services.AddSingleton(sp => new JournalStore(
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix));
@@ -58,10 +62,12 @@ public static class ServiceCollectionExtensions
     /// <summary>The queue of whole-tenant sweeps asked for over HTTP: the Functions host's own storage, as its queue trigger reads it.</summary>
     public static IServiceCollection AddSweepQueue(this IServiceCollection services)
     {
+        // Base64, as the queue trigger reads messages; replaceable, so a test can watch the requests the app sends.
+        services.TryAddSingleton(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         services.AddSingleton(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
-            var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+            var options = sp.GetRequiredService<QueueClientOptions>();
             if (configuration["AzureWebJobsStorage"] is { Length: > 0 } connection)
                 return new SweepQueue(new QueueClient(connection, SweepQueue.Name, options));
             var serviceUri = configuration["AzureWebJobsStorage:queueServiceUri"]
@@ -71,6 +77,10 @@ public static class ServiceCollectionExtensions
         });
         return services;
     }
+
+    /// <summary>The tables and the queue, created once when the host starts instead of on every request.</summary>
+    public static IServiceCollection AddStorageSetup(this IServiceCollection services) =>
+        services.AddHostedService<StorageSetup>();
 
     public static IServiceCollection AddSweeps(this IServiceCollection services)
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Identity;
 using IntuneBanSync.Enforcement;
+using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
@@ -10,35 +11,46 @@ using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Composition;
 
-/// <summary>The tenants of this deployment, each with its own Graph client and credential, sharing the journal and the locks.</summary>
+/// <summary>
+/// The tenants of this deployment, each with its own Graph client and credential, sharing the journal and the locks.
+/// Tenants are known by their canonical name (<see cref="TenantName.Canonical"/>): every name asked for is resolved to it first.
+/// </summary>
 public sealed class TenantSweeps(
     IOptions<IntuneBanSyncOptions> options, IOptions<GraphOptions> graph, SweepSettings settings, TokenCredential credential,
     JournalStore journal, TenantLocks locks, TimeProvider time, ILoggerFactory loggers)
 {
     private static readonly string[] TokenExchange = ["api://AzureADTokenExchange/.default"];
-    private readonly ConcurrentDictionary<string, LockedSweeps> _sweeps = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, LockedSweeps> _sweeps = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<string> Names => [.. options.Value.AllTenants.Select(t => t.Name)];
+    public IReadOnlyList<string> Names => [.. options.Value.AllTenants.Select(t => TenantName.Canonical(t.Name))];
 
-    public string Default => options.Value.Tenant;
+    public string Default => TenantName.Canonical(options.Value.Tenant);
 
-    public bool Exists(string name) => options.Value.AllTenants.Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The tenant's canonical name, or null when <paramref name="name"/> is not a tenant of this deployment.</summary>
+    public string? Find(string? name) =>
+        TenantName.IsValid(name) && Tenant(name) is { } tenant ? TenantName.Canonical(tenant.Name) : null;
 
-    public LockedSweeps For(string name) => _sweeps.GetOrAdd(name, Create);
+    /// <summary>The tenant as an authorization decision sees it; null when it is not a tenant of this deployment.</summary>
+    public TenantScope? Scope(string? name) =>
+        TenantName.IsValid(name) && Tenant(name) is { } tenant
+            ? new TenantScope(TenantName.Canonical(tenant.Name), tenant.DeploymentRolesAllowed ?? options.Value.AllTenants.Count == 1)
+            : null;
+
+    public LockedSweeps For(string name) => _sweeps.GetOrAdd(Find(name) ?? throw new ArgumentException($"'{name}' is not a tenant of this deployment.", nameof(name)), Create);
+
+    /// <summary>The shared Graph options, with the tenant's own base URL where it has one: copied whole, so no option is lost.</summary>
+    internal GraphOptions GraphOptionsFor(string name)
+    {
+        var tenant = Tenant(name) ?? throw new ArgumentException($"'{name}' is not a tenant of this deployment.", nameof(name));
+        return graph.Value with { BaseUrl = tenant.GraphBaseUrl ?? graph.Value.BaseUrl };
+    }
+
+    private TenantOptions? Tenant(string name) => options.Value.AllTenants.FirstOrDefault(t => TenantName.Same(t.Name, name));
 
     private LockedSweeps Create(string name)
     {
-        var tenant = options.Value.AllTenants.Single(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
-        var shared = graph.Value;
-        var graphOptions = new GraphOptions
-        {
-            BaseUrl = tenant.GraphBaseUrl ?? shared.BaseUrl,
-            MaxRetry = shared.MaxRetry,
-            RetryDelaySeconds = shared.RetryDelaySeconds,
-            TimeoutSeconds = shared.TimeoutSeconds,
-            DevicePageSize = shared.DevicePageSize,
-        };
-        var client = GraphClientBuilder.Create(graphOptions, CredentialFor(tenant));
+        var graphOptions = GraphOptionsFor(name);
+        var client = GraphClientBuilder.Create(graphOptions, CredentialFor(Tenant(name)!));
         var engine = new SweepEngine(
             new GraphIntune(client, graphOptions), Mechanisms.Over(client, graphOptions), journal, time, settings, loggers.CreateLogger<SweepEngine>());
         return new LockedSweeps(engine, locks, time);

@@ -17,10 +17,11 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal)
         var check = api.Check(request, AppRoles.Helpdesk);
         if (!check.Allowed)
             return check.Denied!;
-        if (!Guid.TryParse(id, out _))
-            return ApiRequest.Invalid("id", $"'{id}' is not a managed device id (a GUID).");
+        if (!Guid.TryParse(id, out var deviceId))
+            return ApiRequest.Invalid("id", $"'{Reports.PlainText.Strip(id)}' is not a managed device id (a GUID).");
+        // The journal keys devices by the id as Graph writes it.
+        id = deviceId.ToString("D");
 
-        await journal.EnsureCreatedAsync(ct);
         var states = await journal.GetDeviceStatesForDeviceAsync(check.Tenant!, id, ct).ToListAsync(ct);
         if (states.Count == 0)
             return TypedResults.NotFound(new { error = $"The journal knows nothing of device {id}: no banned app was ever seen on it." });

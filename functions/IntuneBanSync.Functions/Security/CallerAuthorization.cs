@@ -15,13 +15,35 @@ public sealed class CallerAuthorization(IOptions<PlatformAuthOptions> platform)
 
     /// <summary>
     /// Ok with the caller, or the IResult to return: 401 (no or unparseable principal, or any principal header while
-    /// platform authentication is off), 403 (the caller lacks <paramref name="requiredRole"/>; Admin implies every role).
+    /// platform authentication is off), 403 (the caller holds <paramref name="requiredRole"/> for no tenant; Admin implies every role).
+    /// Which tenant the caller may act on is <see cref="Authorize"/>'s question.
     /// </summary>
     public CallerCheck Check(HttpRequest request, string requiredRole)
     {
-        if (!AppRoles.IsKnown(requiredRole))
-            throw new ArgumentException($"'{requiredRole}' is not one of the app roles in {nameof(AppRoles)}.", nameof(requiredRole));
+        RequireKnown(requiredRole);
 
+        var identified = Identify(request);
+        if (!identified.Allowed)
+            return identified;
+        var caller = identified.Caller!;
+        return caller.HoldsAnywhere(requiredRole)
+            ? identified
+            : Forbidden($"{caller.Name} does not hold the app role {requiredRole} (or {AppRoles.Admin}), for this deployment or for one of its tenants.");
+    }
+
+    /// <summary>Ok, or 403 when the caller holds <paramref name="requiredRole"/> (or Admin) neither named for the tenant nor deployment-wide where the tenant allows that.</summary>
+    public static CallerCheck Authorize(Caller caller, string requiredRole, TenantScope scope)
+    {
+        RequireKnown(requiredRole);
+
+        return caller.Holds(requiredRole, scope)
+            ? new CallerCheck(caller, null)
+            : Forbidden($"{caller.Name} may not act on tenant {scope.Tenant}: that takes one of the app roles {string.Join(", ", scope.Granting(requiredRole))}.");
+    }
+
+    /// <summary>The principal App Service Authentication vouches for, or 401.</summary>
+    public CallerCheck Identify(HttpRequest request)
+    {
         // Only App Service strips client-sent X-MS-* headers; without it on, anyone can write them.
         if (!platform.Value.Enabled)
             return Unauthorized(CarriesPrincipalHeaders(request)
@@ -43,14 +65,17 @@ public sealed class CallerAuthorization(IOptions<PlatformAuthOptions> platform)
         if (name is null)
             return Unauthorized($"{PrincipalHeader} names no caller.");
 
-        var caller = new Caller(name, objectId, principal.Roles());
-        return caller.IsIn(requiredRole)
-            ? new CallerCheck(caller, null)
-            : new CallerCheck(null, TypedResults.Problem(
-                title: "Forbidden",
-                detail: $"{caller.Name} does not hold the app role {requiredRole} (or {AppRoles.Admin}).",
-                statusCode: StatusCodes.Status403Forbidden));
+        return new CallerCheck(new Caller(name, objectId, principal.Roles()), null);
     }
+
+    private static void RequireKnown(string role)
+    {
+        if (!AppRoles.IsKnown(role))
+            throw new ArgumentException($"'{role}' is not one of the app roles in {nameof(AppRoles)}.", nameof(role));
+    }
+
+    private static CallerCheck Forbidden(string why) =>
+        new(null, TypedResults.Problem(title: "Forbidden", detail: why, statusCode: StatusCodes.Status403Forbidden));
 
     private static bool CarriesPrincipalHeaders(HttpRequest request) =>
         request.Headers.Keys.Any(key => key.StartsWith(PrincipalHeader, StringComparison.OrdinalIgnoreCase));

@@ -12,6 +12,7 @@ internal sealed record ClientPrincipal(
     [property: JsonPropertyName("claims")] IReadOnlyList<ClientPrincipalClaim>? Claims)
 {
     public const string RolesClaim = "roles";
+    public const string RoleClaimUri = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role";
     public const string PreferredUsernameClaim = "preferred_username";
     public const string NameClaim = "name";
     public const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
@@ -37,9 +38,20 @@ internal sealed record ClientPrincipal(
 
     public string? First(string type) => Values(type).FirstOrDefault();
 
-    /// <summary>Role claims carry the type the principal names in role_typ; Entra's own is "roles".</summary>
-    public IReadOnlySet<string> Roles() =>
-        Values(string.IsNullOrWhiteSpace(RoleType) ? RolesClaim : RoleType).ToHashSet(StringComparer.Ordinal);
+    /// <summary>
+    /// App roles, from the claims typed as role_typ names and from those typed "roles". App Service documents role_typ as "the role
+    /// claim type, typically a URI" and says the claims went through its default claim mapping, "so some names might differ from
+    /// those in the token" (https://learn.microsoft.com/azure/app-service/configure-authentication-user-identities#decode-the-client-principal-header).
+    /// For Entra it sends role_typ http://schemas.microsoft.com/ws/2008/06/identity/claims/role while the app roles stay typed "roles"
+    /// (Azure/azure-functions-host#3898): reading role_typ alone refuses every caller.
+    /// </summary>
+    public IReadOnlySet<string> Roles()
+    {
+        var types = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { RolesClaim, RoleClaimUri };
+        if (!string.IsNullOrWhiteSpace(RoleType))
+            types.Add(RoleType);
+        return types.SelectMany(Values).ToHashSet(StringComparer.Ordinal);
+    }
 
     /// <summary>preferred_username, then the name claim (or the one name_typ names).</summary>
     public string? Name() =>

@@ -12,8 +12,8 @@ public sealed class QueuedSweeps(SweepRunner runner, JournalStore journal, TimeP
     public async Task RunQueuedSweep([QueueTrigger(SweepQueue.Name)] string message, CancellationToken ct)
     {
         var sweep = SweepQueue.Parse(message);
-        var outcome = await runner.RunAsync(
-            sweep.Tenant, "helpdesk", SweepTarget.WholeTenant, SweepInput.Mode(sweep.Mode), $"queue: {sweep.RequestedBy}", sweep.RunId, ct);
+        var choices = new SweepChoices(SweepTarget.WholeTenant, SweepInput.Mode(sweep.Mode), sweep.AsOf);
+        var outcome = await runner.RunAsync(sweep.Tenant, "helpdesk", choices, $"queue: {sweep.RequestedBy}", sweep.RunId, ct);
         if (!outcome.Ran)
         {
             logger.LogInformation("Queued sweep {RunId} of {Tenant} not run: locked by {Holder}", sweep.RunId, sweep.Tenant, outcome.LockedBy?.Holder);

@@ -13,7 +13,8 @@ namespace IntuneBanSync.Functions.Sweeps;
 
 /// <summary>
 /// POST /api/sweeps: one user (id or UPN) or one device runs at once and answers its report; the whole tenant answers
-/// 202 with the run's URL and continues from the queue. Enforcement asks for the Admin role.
+/// 202 with the run's URL and continues from the queue. Enforcement asks for the Admin role. The body's rules are
+/// <see cref="SweepInput.Validate"/>'s, the same as the CLI's.
 /// </summary>
 public sealed class SweepNow(ApiRequest api, SweepRunner runner, SweepQueue queue, JournalStore journal, TimeProvider time)
 {
@@ -24,11 +25,12 @@ public sealed class SweepNow(ApiRequest api, SweepRunner runner, SweepQueue queu
         if (!check.Allowed)
             return check.Denied!;
 
+        var (text, unreadable) = await JsonBody.ReadAsync(request, ct);
+        if (unreadable is not null)
+            return unreadable;
         SweepNowBody body;
         try
         {
-            using var reader = new StreamReader(request.Body);
-            var text = await reader.ReadToEndAsync(ct);
             body = string.IsNullOrWhiteSpace(text)
                 ? new SweepNowBody()
                 : JsonSerializer.Deserialize<SweepNowBody>(text, ReportJson.Options) ?? new SweepNowBody();
@@ -38,30 +40,32 @@ public sealed class SweepNow(ApiRequest api, SweepRunner runner, SweepQueue queu
             return ApiRequest.Invalid("body", $"not valid JSON: {e.Message}");
         }
 
-        SweepTarget target;
-        EnforcementMode mode;
+        SweepChoices sweep;
         try
         {
-            mode = SweepInput.Mode(body.Mode) ?? EnforcementMode.Report;
-            target = SweepInput.Target(body.User, body.Device);
+            sweep = SweepInput.Validate(new SweepAsk(body.User, body.Device, body.Mode, body.AsOf));
         }
         catch (SweepInputException e)
         {
-            return ApiRequest.Invalid(e.Field, e.Message);
+            return ApiRequest.Invalid(FieldName(e.Field), e.Message);
         }
 
-        if (mode == EnforcementMode.Enforce && !check.Caller!.IsIn(AppRoles.Admin))
-            return TypedResults.Problem($"Enforcement asks for the {AppRoles.Admin} role.", statusCode: StatusCodes.Status403Forbidden);
-        if (mode == EnforcementMode.Enforce && !target.IsWholeTenant)
-            return ApiRequest.Invalid("mode", "enforcement runs on the whole tenant; a user's or a device's sweep reports.");
+        // Without a mode, an HTTP sweep reports: enforcement is asked for by name.
+        sweep = sweep with { Mode = sweep.Mode ?? EnforcementMode.Report };
+        if (sweep.Mode == EnforcementMode.Enforce)
+        {
+            check = ApiRequest.Require(check, AppRoles.Admin);
+            if (!check.Allowed)
+                return check.Denied!;
+        }
 
         var tenant = check.Tenant!;
-        if (target.IsWholeTenant)
-            return await QueueAsync(tenant, mode, check.Caller!.Name, ct);
+        if (sweep.Target.IsWholeTenant)
+            return await QueueAsync(tenant, sweep, check.Caller!.Name, ct);
 
         try
         {
-            var outcome = await runner.RunAsync(tenant, "helpdesk", target, mode, $"helpdesk: {check.Caller!.Name}", null, ct);
+            var outcome = await runner.RunAsync(tenant, "helpdesk", sweep, $"helpdesk: {check.Caller!.Name}", null, ct);
             return outcome.Report is { } report
                 ? TypedResults.Json(report, ReportJson.Options)
                 : TypedResults.Conflict(new { status = "locked", lockedBy = outcome.LockedBy?.Holder, until = outcome.LockedBy?.ExpiresAt });
@@ -72,16 +76,27 @@ public sealed class SweepNow(ApiRequest api, SweepRunner runner, SweepQueue queu
         }
     }
 
-    private async Task<IResult> QueueAsync(string tenant, EnforcementMode mode, string caller, CancellationToken ct)
+    private static string FieldName(SweepInputField field) => field switch
+    {
+        SweepInputField.User => "user",
+        SweepInputField.Device => "device",
+        SweepInputField.Mode => "mode",
+        SweepInputField.AsOf => "asOf",
+        SweepInputField.OverrideBlastRadius => "overrideBlastRadius",
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
+    };
+
+    private async Task<IResult> QueueAsync(string tenant, SweepChoices sweep, string caller, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var runId = SweepEngine.NewRunId(now);
-        var modeName = mode.ToString().ToLowerInvariant();
-        await journal.EnsureCreatedAsync(ct);
+        var mode = sweep.Mode ?? EnforcementMode.Report;
+        var modeName = WireName.Of(mode);
         await journal.SaveRunAsync(new SweepRun(runId, tenant, "helpdesk", mode, now, null, SweepStatus.Queued, SweepCounts.Empty), ct);
-        await queue.EnqueueAsync(new QueuedSweep(tenant, runId, modeName, caller), ct);
+        await queue.EnqueueAsync(new QueuedSweep(tenant, runId, modeName, caller, sweep.AsOf), ct);
         return TypedResults.Accepted($"/api/sweeps/{runId}?tenant={Uri.EscapeDataString(tenant)}", new { runId, tenant, status = "queued" });
     }
 }
 
-public sealed record SweepNowBody(string? User = null, string? Device = null, string? Mode = null);
+/// <summary>The body of POST /api/sweeps: a user or a device (else the whole tenant), a mode (default report), a what-if time (report only).</summary>
+public sealed record SweepNowBody(string? User = null, string? Device = null, string? Mode = null, string? AsOf = null);

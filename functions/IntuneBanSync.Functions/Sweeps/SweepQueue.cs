@@ -1,23 +1,30 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
+using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Functions.Sweeps;
 
 /// <summary>A whole-tenant sweep asked for over HTTP: too long for the 230 s an HTTP call may take, so it runs from the queue.</summary>
-public sealed record QueuedSweep(string Tenant, string RunId, string? Mode, string RequestedBy);
+public sealed record QueuedSweep(string Tenant, string RunId, string? Mode, string RequestedBy, DateTimeOffset? AsOf = null);
 
 public sealed class SweepQueue(QueueClient queue)
 {
     public const string Name = "ibs-sweeps";
     public const string PoisonName = Name + "-poison";
 
-    public async Task EnqueueAsync(QueuedSweep sweep, CancellationToken ct)
-    {
-        await queue.CreateIfNotExistsAsync(cancellationToken: ct);
-        await queue.SendMessageAsync(JsonSerializer.Serialize(sweep, JsonSerializerOptions.Web), ct);
-    }
+    /// <summary>Called once, when the host starts (<see cref="Composition.StorageSetup"/>).</summary>
+    public async Task EnsureCreatedAsync(CancellationToken ct) => await queue.CreateIfNotExistsAsync(cancellationToken: ct);
 
-    public static QueuedSweep Parse(string message) =>
-        JsonSerializer.Deserialize<QueuedSweep>(message, JsonSerializerOptions.Web)
-        ?? throw new JsonException("The queued sweep message is empty.");
+    public async Task EnqueueAsync(QueuedSweep sweep, CancellationToken ct) =>
+        await queue.SendMessageAsync(JsonSerializer.Serialize(sweep, JsonSerializerOptions.Web), ct);
+
+    /// <summary>The message, its tenant in canonical form (a message queued before tenant names were canonical may carry another case).</summary>
+    public static QueuedSweep Parse(string message)
+    {
+        var sweep = JsonSerializer.Deserialize<QueuedSweep>(message, JsonSerializerOptions.Web)
+            ?? throw new JsonException("The queued sweep message is empty.");
+        return TenantName.IsValid(sweep.Tenant)
+            ? sweep with { Tenant = TenantName.Canonical(sweep.Tenant) }
+            : throw new JsonException($"The queued sweep message names no valid tenant: tenant must be {TenantName.Rule}.");
+    }
 }

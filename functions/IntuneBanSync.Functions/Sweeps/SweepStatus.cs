@@ -21,7 +21,6 @@ public sealed class GetSweep(ApiRequest api, JournalStore journal)
         if (runId.Length is 0 or > 100 || runId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             return ApiRequest.Invalid("runId", "is not a run id.");
 
-        await journal.EnsureCreatedAsync(ct);
         if (await journal.GetRunAsync(check.Tenant!, runId, ct) is not { } run)
             return TypedResults.NotFound(new { error = $"No run {runId} of tenant {check.Tenant}." });
         return TypedResults.Json(

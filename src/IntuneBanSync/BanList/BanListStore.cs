@@ -34,7 +34,12 @@ public sealed class BanListStore(TableServiceClient service, string tablePrefix,
 
     public string AuditTableName => _audit.Name;
 
-    public async Task EnsureCreatedAsync(CancellationToken ct)
+    /// <summary>Creates the tables once per instance: later calls cost no request.</summary>
+    public Task EnsureCreatedAsync(CancellationToken ct) => (_created ??= new CreateOnce(CreateTablesAsync)).RunAsync(ct);
+
+    private CreateOnce? _created;
+
+    private async Task CreateTablesAsync(CancellationToken ct)
     {
         await _lists.CreateIfNotExistsAsync(ct);
         await _audit.CreateIfNotExistsAsync(ct);

@@ -8,19 +8,29 @@ namespace IntuneBanSync.Journal;
 /// Runs, findings, per (ban, device) state, the audit of writes and what was created per ban, in Table Storage. Tables are
 /// named {TablePrefix}Runs, {TablePrefix}Findings, {TablePrefix}DeviceStates, {TablePrefix}Audit and {TablePrefix}BanResources.
 /// </summary>
-public sealed class JournalStore(TableServiceClient service, string tablePrefix)
+public sealed class JournalStore
 {
     /// <summary>The service's limit on the entities of one transaction.</summary>
     public const int MaxTransactionSize = 100;
 
     private const string KindColumn = "Kind";
 
-    private readonly TableClient _runs = service.GetTableClient(JournalKeys.RunsTable(tablePrefix));
-    private readonly TableClient _findings = service.GetTableClient(JournalKeys.FindingsTable(tablePrefix));
-    private readonly TableClient _deviceStates = service.GetTableClient(JournalKeys.DeviceStatesTable(tablePrefix));
-    private readonly TableClient _audit = service.GetTableClient(JournalKeys.AuditTable(tablePrefix));
-    private readonly TableClient _banResources = service.GetTableClient(JournalKeys.BanResourcesTable(tablePrefix));
-    private Task? _creating;
+    private readonly TableClient _runs;
+    private readonly TableClient _findings;
+    private readonly TableClient _deviceStates;
+    private readonly TableClient _audit;
+    private readonly TableClient _banResources;
+    private readonly CreateOnce _created;
+
+    public JournalStore(TableServiceClient service, string tablePrefix)
+    {
+        _runs = service.GetTableClient(JournalKeys.RunsTable(tablePrefix));
+        _findings = service.GetTableClient(JournalKeys.FindingsTable(tablePrefix));
+        _deviceStates = service.GetTableClient(JournalKeys.DeviceStatesTable(tablePrefix));
+        _audit = service.GetTableClient(JournalKeys.AuditTable(tablePrefix));
+        _banResources = service.GetTableClient(JournalKeys.BanResourcesTable(tablePrefix));
+        _created = new CreateOnce(CreateTablesAsync);
+    }
 
     public string RunsTableName => _runs.Name;
 
@@ -32,16 +42,8 @@ public sealed class JournalStore(TableServiceClient service, string tablePrefix)
 
     public string BanResourcesTableName => _banResources.Name;
 
-    /// <summary>Creates the tables once per store: later calls cost nothing (a failed attempt is tried again).</summary>
-    public Task EnsureCreatedAsync(CancellationToken ct)
-    {
-        var creating = _creating;
-        if (creating is { IsCompletedSuccessfully: true })
-            return creating;
-        if (creating is null || creating.IsFaulted || creating.IsCanceled)
-            _creating = creating = CreateTablesAsync(ct);
-        return creating;
-    }
+    /// <summary>Creates the tables once per store: later calls cost no request.</summary>
+    public Task EnsureCreatedAsync(CancellationToken ct) => _created.RunAsync(ct);
 
     private async Task CreateTablesAsync(CancellationToken ct)
     {

@@ -24,7 +24,10 @@ public sealed class TenantLocks(TableServiceClient service, string tablePrefix, 
 
     public string TableName => _table.Name;
 
-    public async Task EnsureCreatedAsync(CancellationToken ct) => await _table.CreateIfNotExistsAsync(ct);
+    /// <summary>Creates the lock table once per instance: later calls cost no request.</summary>
+    public Task EnsureCreatedAsync(CancellationToken ct) => (_created ??= new CreateOnce(async c => await _table.CreateIfNotExistsAsync(c))).RunAsync(ct);
+
+    private CreateOnce? _created;
 
     /// <summary>
     /// Takes the tenant's lock for <paramref name="duration"/>, or returns null when it is held and its lease has not expired,

@@ -140,6 +140,52 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
         Assert.Equal(stored.ETag, (await GetAsync(host)).ETag);
     }
 
+    [Fact]
+    public async Task Put_with_a_lone_surrogate_in_a_string_is_refused_naming_its_path_and_changes_nothing()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+        var changed = Document(stored);
+        changed["bans"]![0]!["name"] = "TikTok SURROGATE";
+
+        var answer = await PutAsync(host, LoneSurrogate(changed), stored.ETag);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("$.bans[0].name"), $"expected an error on $.bans[0].name in {answer.Body}");
+        Assert.Equal(stored.ETag, (await GetAsync(host)).ETag);
+    }
+
+    [Fact]
+    public async Task Adding_an_exemption_with_a_lone_surrogate_is_refused_naming_its_path_and_changes_nothing()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+        var exemption = Document(stored)["exemptions"]![0]!.AsObject();
+        exemption["id"] = "SURROGATE";
+
+        var answer = await CallAsync(HttpCalls.Request(HttpMethods.Post, LoneSurrogate(exemption)), (api, r) => api.AddExemption(r, CancellationToken.None), host);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("$.id"), $"expected an error on $.id in {answer.Body}");
+        Assert.Equal(stored.ETag, (await GetAsync(host)).ETag);
+    }
+
+    [Fact]
+    public async Task Adding_an_exemption_whose_property_name_holds_a_lone_surrogate_is_refused_naming_its_object()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+
+        var answer = await CallAsync(HttpCalls.Request(HttpMethods.Post, """{"id":"x","\ud800":"y"}"""), (api, r) => api.AddExemption(r, CancellationToken.None), host);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("$"), $"expected an error on $ in {answer.Body}");
+        Assert.Equal(stored.ETag, (await GetAsync(host)).ETag);
+    }
+
+    /// <summary>The JSON with "SURROGATE" replaced by the escape of a lone high surrogate, which JSON allows and no string can hold.</summary>
+    private static string LoneSurrogate(JsonNode json) => json.ToJsonString().Replace("SURROGATE", "\\ud800", StringComparison.Ordinal);
+
     private static JsonObject Document(StoredBanList stored) => JsonNode.Parse(stored.Json)!.AsObject();
 
     private static IEnumerable<string?> ExemptionIds(string json) =>

@@ -4,13 +4,17 @@ using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Tests.Composition;
 
-/// <summary>A bad or missing setting stops the Function App when it starts, with a message naming the setting.</summary>
-public sealed class ConfigurationTests
+/// <summary>
+/// A bad or missing setting stops the Function App when it starts, with a message naming the setting. A good configuration
+/// starts it against Azurite: the host creates its tables and queue when it starts.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ConfigurationTests(AzuriteFixture azurite)
 {
     [Fact]
     public async Task Host_starts_with_a_good_configuration()
     {
-        using var host = FunctionHost.CreateBuilder(FunctionHost.ValidSettings()).Build();
+        using var host = FunctionHost.CreateBuilder(OnAzurite(FunctionHost.ValidSettings())).Build();
 
         await host.StartAsync();
 
@@ -94,7 +98,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Host_starts_with_two_tenants_one_of_them_the_default()
     {
-        var settings = TwoTenants();
+        var settings = OnAzurite(TwoTenants());
         using var host = FunctionHost.CreateBuilder(settings).Build();
 
         await host.StartAsync();
@@ -125,6 +129,101 @@ public sealed class ConfigurationTests
         Assert.Contains("IntuneBanSyncOptions", error.Message);
         Assert.Contains("'Tenant'", error.Message);
         Assert.Contains("municipal", error.Message);
+    }
+
+    [Theory]
+    [InlineData("regional\n")]
+    [InlineData("regional/x")]
+    [InlineData("")]
+    public async Task Host_does_not_start_with_a_tenant_name_that_breaks_the_rule(string name)
+    {
+        var settings = TwoTenants();
+        settings["IntuneBanSync:Tenants:1:Name"] = name;
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("Tenants:1:Name", error.Message);
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_with_a_default_tenant_name_ending_in_a_newline()
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings["IntuneBanSync:Tenant"] = "contoso\n";
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("'Tenant'", error.Message);
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_with_two_tenants_whose_names_differ_only_in_case()
+    {
+        var settings = TwoTenants();
+        settings["IntuneBanSync:Tenants:1:Name"] = "FEDERAL";
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("Tenants:1:Name", error.Message);
+        Assert.Contains("twice", error.Message);
+    }
+
+    [Theory]
+    [InlineData("ibs\n")]
+    [InlineData("1ibs")]
+    [InlineData("ibs-test")]
+    [InlineData("")]
+    public async Task Host_does_not_start_with_a_table_prefix_the_journal_refuses(string prefix)
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings["IntuneBanSync:Storage:TablePrefix"] = prefix;
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("TablePrefix", error.Message);
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_with_a_table_prefix_longer_than_the_journal_allows()
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings["IntuneBanSync:Storage:TablePrefix"] = "t" + new string('0', Journal.JournalKeys.MaxTablePrefixLength);
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("TablePrefix", error.Message);
+    }
+
+    [Fact]
+    public async Task Host_starts_with_a_table_prefix_as_long_as_the_journal_allows()
+    {
+        var settings = OnAzurite(FunctionHost.ValidSettings());
+        settings["IntuneBanSync:Storage:TablePrefix"] = AzuriteFixture.NewTablePrefix().PadRight(Journal.JournalKeys.MaxTablePrefixLength, '0');
+        using var host = FunctionHost.CreateBuilder(settings).Build();
+
+        await host.StartAsync();
+
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Host_does_not_start_when_a_tenants_AllowDeploymentRoles_is_not_true_or_false()
+    {
+        var settings = TwoTenants();
+        settings["IntuneBanSync:Tenants:1:AllowDeploymentRoles"] = "sometimes";
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("IntuneBanSyncOptions", error.Message);
+        Assert.Contains("Tenants:1:AllowDeploymentRoles", error.Message);
+    }
+
+    private Dictionary<string, string?> OnAzurite(Dictionary<string, string?> settings)
+    {
+        settings["IntuneBanSync:Storage:ConnectionString"] = azurite.ConnectionString;
+        settings["IntuneBanSync:Storage:TablePrefix"] = AzuriteFixture.NewTablePrefix();
+        settings["AzureWebJobsStorage"] = azurite.ConnectionString;
+        return settings;
     }
 
     private static Dictionary<string, string?> TwoTenants()

@@ -23,12 +23,15 @@ internal sealed class SweepHost : IAsyncDisposable
     private readonly DirectoryInfo _folder;
     private readonly string _storage;
 
-    private SweepHost(IHost host, DirectoryInfo folder, string storage)
+    private SweepHost(IHost host, DirectoryInfo folder, string storage, string tablePrefix)
     {
         _host = host;
         _folder = folder;
         _storage = storage;
+        TablePrefix = tablePrefix;
     }
+
+    public string TablePrefix { get; }
 
     public IServiceProvider Services => _host.Services;
 
@@ -38,9 +41,13 @@ internal sealed class SweepHost : IAsyncDisposable
 
     public T Create<T>() => ActivatorUtilities.CreateInstance<T>(_host.Services);
 
-    /// <summary><paramref name="configure"/> changes the settings before the host starts (e.g. removes WEBSITE_AUTH_ENABLED, adds tenants).</summary>
+    /// <summary>
+    /// <paramref name="configure"/> changes the settings before the host starts (e.g. removes WEBSITE_AUTH_ENABLED, adds tenants);
+    /// <paramref name="services"/> replaces services (e.g. the storage clients' options).
+    /// </summary>
     public static async Task<SweepHost> StartAsync(
-        SimulatedTenant tenant, AzuriteFixture azurite, TenantSeed seed, Action<Dictionary<string, string?>>? configure = null)
+        SimulatedTenant tenant, AzuriteFixture azurite, TenantSeed seed, Action<Dictionary<string, string?>>? configure = null,
+        Action<IServiceCollection>? services = null)
     {
         var folder = Directory.CreateTempSubdirectory("ibs-functests-");
         var banList = Path.Combine(folder.FullName, "banlist.json");
@@ -57,10 +64,11 @@ internal sealed class SweepHost : IAsyncDisposable
         configure?.Invoke(settings);
         var builder = FunctionHost.CreateBuilder(settings);
         builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(seed.Now));
+        services?.Invoke(builder.Services);
 
         var host = builder.Build();
         await host.StartAsync();
-        return new SweepHost(host, folder, azurite.ConnectionString);
+        return new SweepHost(host, folder, azurite.ConnectionString, settings["IntuneBanSync:Storage:TablePrefix"]!);
     }
 
     /// <summary>Imports the configured ban list into the store, as the first sweep of the tenant would.</summary>
@@ -74,7 +82,7 @@ internal sealed class SweepHost : IAsyncDisposable
     public async Task<SweepRun> RunReportSweepAsync(string tenant = FunctionHost.Tenant)
     {
         var outcome = await Services.GetRequiredService<SweepRunner>()
-            .RunAsync(tenant, "test", IntuneBanSync.Sweeps.SweepTarget.WholeTenant, EnforcementMode.Report, "test", null, CancellationToken.None);
+            .RunAsync(tenant, "test", IntuneBanSync.Sweeps.SweepChoices.WholeTenant(EnforcementMode.Report), "test", null, CancellationToken.None);
         return (await Journal.GetRunAsync(tenant, outcome.Report!.RunId, CancellationToken.None))!;
     }
 

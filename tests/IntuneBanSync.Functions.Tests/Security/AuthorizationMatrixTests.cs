@@ -18,6 +18,15 @@ public sealed class AuthorizationMatrixTests(AzuriteFixture azurite, TenantFixtu
 {
     public enum Caller { NoPrincipal, WrongRole, RightRole, ForgedWithoutPlatformAuth }
 
+    /// <summary>Callers of a deployment of two tenants, contoso (the default) and regional, calling about contoso unless said otherwise.</summary>
+    public enum TenantCaller
+    {
+        RoleNamedForThisTenant,
+        RoleNamedForThisTenantAskingAboutTheOther,
+        DeploymentWideRole,
+        DeploymentWideRoleWhereTheTenantAllowsIt,
+    }
+
     /// <summary>Each HTTP function: the role it asks for, how to arrange and call it so that it succeeds, and its success.</summary>
     private static readonly Dictionary<string, HttpFunction> Functions = new()
     {
@@ -107,6 +116,49 @@ public sealed class AuthorizationMatrixTests(AzuriteFixture azurite, TenantFixtu
             Assert.Equal(changesBefore, await ChangesAsync(host));
     }
 
+    public static TheoryData<string, TenantCaller> TenantCases()
+    {
+        var cases = new TheoryData<string, TenantCaller>();
+        foreach (var function in Functions.Keys)
+        {
+            foreach (var caller in Enum.GetValues<TenantCaller>())
+                cases.Add(function, caller);
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(TenantCases))]
+    public async Task Http_function_acts_only_on_the_tenants_the_callers_role_reaches(string name, TenantCaller caller)
+    {
+        var function = Functions[name];
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed, settings =>
+        {
+            settings["IntuneBanSync:Tenants:0:Name"] = FunctionHost.Tenant;
+            settings["IntuneBanSync:Tenants:1:Name"] = "regional";
+            settings["IntuneBanSync:Tenants:1:GraphBaseUrl"] = fixture.Tenant.GraphUrl;
+            if (caller == TenantCaller.DeploymentWideRoleWhereTheTenantAllowsIt)
+                settings["IntuneBanSync:Tenants:0:AllowDeploymentRoles"] = "true";
+        });
+        var (request, call) = await function.Arrange(host, fixture.Tenant);
+        request.As(caller is TenantCaller.DeploymentWideRole or TenantCaller.DeploymentWideRoleWhereTheTenantAllowsIt
+            ? function.Role
+            : AppRoles.ForTenant(function.Role, FunctionHost.Tenant));
+        if (caller == TenantCaller.RoleNamedForThisTenantAskingAboutTheOther)
+            request.WithQuery("?tenant=regional");
+        var changesBefore = (await ChangesAsync(host), await ChangesAsync(host, "regional"));
+
+        var answer = await HttpCalls.ExecuteAsync(await call(), request);
+
+        var expected = caller is TenantCaller.RoleNamedForThisTenant or TenantCaller.DeploymentWideRoleWhereTheTenantAllowsIt
+            ? function.Success
+            : StatusCodes.Status403Forbidden;
+        Assert.True(expected == answer.Status, $"{name} as {caller}: expected {expected}, answered {answer.Status} {answer.Text}");
+        if (expected == StatusCodes.Status403Forbidden)
+            Assert.Equal(changesBefore, (await ChangesAsync(host), await ChangesAsync(host, "regional")));
+    }
+
     [Fact]
     public void The_matrix_covers_every_http_function_in_the_metadata()
     {
@@ -134,10 +186,10 @@ public sealed class AuthorizationMatrixTests(AzuriteFixture azurite, TenantFixtu
         }
     }
 
-    private static async Task<int> ChangesAsync(SweepHost host)
+    private static async Task<int> ChangesAsync(SweepHost host, string tenant = FunctionHost.Tenant)
     {
         await host.BanLists.EnsureCreatedAsync(CancellationToken.None);
-        return await host.BanLists.GetChangesAsync(FunctionHost.Tenant, CancellationToken.None).CountAsync();
+        return await host.BanLists.GetChangesAsync(tenant, CancellationToken.None).CountAsync();
     }
 
     private sealed record HttpFunction(

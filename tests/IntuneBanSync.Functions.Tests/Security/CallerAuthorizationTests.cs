@@ -138,6 +138,64 @@ public sealed class CallerAuthorizationTests
     }
 
     [Fact]
+    public void Roles_are_read_as_azure_sends_them_typed_roles_under_a_role_typ_uri()
+    {
+        // App Service Authentication in Azure names the role URI in role_typ and keeps Entra's "roles" as the claims' type.
+        var request = Request(Encode($$"""
+            {"auth_typ":"aad",
+             "claims":[
+              {"typ":"aud","val":"api://5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d"},
+              {"typ":"http://schemas.microsoft.com/identity/claims/objectidentifier","val":"{{AliceObjectId}}"},
+              {"typ":"name","val":"Alice"},
+              {"typ":"preferred_username","val":"alice@contoso.com"},
+              {"typ":"roles","val":"{{AppRoles.Helpdesk}}"},
+              {"typ":"ver","val":"2.0"}],
+             "name_typ":"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
+             "role_typ":"{{RoleUri}}"}
+            """));
+
+        var check = Authorization(platformAuth: "True").Check(request, AppRoles.Helpdesk);
+
+        Assert.True(check.Allowed);
+        Assert.Equal([AppRoles.Helpdesk], check.Caller!.Roles);
+    }
+
+    [Fact]
+    public void Admin_named_for_a_tenant_may_act_on_that_tenant_only()
+    {
+        var request = Request(Principal(roles: [AppRoles.ForTenant(AppRoles.Admin, "federal")]));
+        var caller = Authorization(platformAuth: "True").Check(request, AppRoles.Admin).Caller!;
+
+        var federal = CallerAuthorization.Authorize(caller, AppRoles.Helpdesk, new TenantScope("federal", AllowsDeploymentRoles: false));
+        var regional = CallerAuthorization.Authorize(caller, AppRoles.Admin, new TenantScope("regional", AllowsDeploymentRoles: true));
+
+        Assert.True(federal.Allowed);
+        Assert.False(regional.Allowed);
+    }
+
+    [Fact]
+    public void Tenant_part_of_a_role_is_read_in_any_case_and_its_role_part_exactly()
+    {
+        var caller = new Caller("alice", null, new HashSet<string> { "IntuneBanSync.Helpdesk.FEDERAL", "intunebansync.admin.federal" });
+        var federal = new TenantScope("federal", AllowsDeploymentRoles: false);
+
+        Assert.True(caller.Holds(AppRoles.Helpdesk, federal));
+        Assert.False(caller.Holds(AppRoles.Admin, federal));
+    }
+
+    [Fact]
+    public async Task Deployment_wide_admin_may_not_act_on_a_tenant_that_does_not_allow_deployment_roles()
+    {
+        var caller = new Caller("alice", null, new HashSet<string> { AppRoles.Admin });
+
+        var check = CallerAuthorization.Authorize(caller, AppRoles.Helpdesk, new TenantScope("regional", AllowsDeploymentRoles: false));
+
+        var answer = await HttpCalls.ExecuteAsync(check.Denied!);
+        Assert.Equal(StatusCodes.Status403Forbidden, answer.Status);
+        Assert.Contains("IntuneBanSync.Helpdesk.regional", answer.Body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task A_claim_of_another_type_carrying_a_role_name_grants_nothing()
     {
         var request = Request(Encode($$"""

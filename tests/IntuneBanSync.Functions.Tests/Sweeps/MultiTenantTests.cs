@@ -1,9 +1,13 @@
+using IntuneBanSync.Functions.Admin;
 using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Functions.Sweeps;
 using IntuneBanSync.Functions.Tests.Infrastructure;
 using IntuneBanSync.Journal;
+using IntuneBanSync.Sweeps;
+using IntuneBanSync.TenantSimulator;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 
@@ -58,6 +62,63 @@ public sealed class MultiTenantTests(AzuriteFixture azurite, TenantFixture fixtu
         Assert.Empty(await host.Journal.ListRunsAsync("unknown", CancellationToken.None).ToListAsync());
     }
 
+    [Fact]
+    public async Task Sweep_asked_for_a_tenant_in_another_case_is_locked_by_that_tenants_lock()
+    {
+        await using var host = await StartAsync();
+        var locks = host.Services.GetRequiredService<TenantLocks>();
+        await using var lease = await locks.TryAcquireAsync("federal", "another sweep", TimeSpan.FromMinutes(10), CancellationToken.None);
+        var request = HttpCalls.JsonPost($$"""{ "device": "{{fixture.Tenant.State.ManagedDevices[0].Id}}" }""").WithQuery("?tenant=FEDERAL");
+
+        var answer = await PostAsync(host, request);
+
+        Assert.NotNull(lease);
+        Assert.Equal(StatusCodes.Status409Conflict, answer.Status);
+        Assert.Equal("another sweep", answer.String("lockedBy"));
+    }
+
+    [Fact]
+    public async Task Sweep_asked_for_a_tenant_in_another_case_is_journaled_under_its_canonical_name()
+    {
+        await using var host = await StartAsync();
+
+        var answer = await PostAsync(host, HttpCalls.JsonPost("{}").WithQuery("?tenant=Regional"));
+
+        Assert.Equal(StatusCodes.Status202Accepted, answer.Status);
+        Assert.Equal("regional", answer.String("tenant"));
+        Assert.NotNull(await host.Journal.GetRunAsync("regional", answer.String("runId")!, CancellationToken.None));
+        var queued = SweepQueue.Parse((await host.ReceiveQueuedAsync(answer.String("runId")!)).Body.ToString());
+        Assert.Equal("regional", queued.Tenant);
+    }
+
+    [Fact]
+    public async Task Ban_list_stored_through_a_tenant_name_in_another_case_is_the_one_that_tenant_reads()
+    {
+        await using var host = await StartAsync();
+        var json = SampleBanList.TikTok(fixture.Tenant.State, TenantFixture.Seed.Now);
+        var put = HttpCalls.Request(HttpMethods.Put, json, "?tenant=FEDERAL").As(AppRoles.ForTenant(AppRoles.Admin, "federal"));
+
+        var stored = await HttpCalls.ExecuteAsync(await host.Create<BanListApi>().PutBanList(put, CancellationToken.None), put);
+
+        Assert.Equal(StatusCodes.Status200OK, stored.Status);
+        Assert.Equal("federal", stored.String("tenant"));
+        Assert.Equal(stored.ETag, (await host.BanLists.GetAsync("federal", CancellationToken.None))?.ETag);
+        Assert.Null(await host.BanLists.GetAsync("FEDERAL", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Admin_of_one_tenant_may_not_change_the_other_tenants_ban_list()
+    {
+        await using var host = await StartAsync();
+        var json = SampleBanList.TikTok(fixture.Tenant.State, TenantFixture.Seed.Now);
+        var put = HttpCalls.Request(HttpMethods.Put, json, "?tenant=regional").As(AppRoles.ForTenant(AppRoles.Admin, "federal"));
+
+        var answer = await HttpCalls.ExecuteAsync(await host.Create<BanListApi>().PutBanList(put, CancellationToken.None), put);
+
+        Assert.Equal(StatusCodes.Status403Forbidden, answer.Status);
+        Assert.Null(await host.BanLists.GetAsync("regional", CancellationToken.None));
+    }
+
     private Task<SweepHost> StartAsync() =>
         SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed, settings =>
         {
@@ -69,7 +130,8 @@ public sealed class MultiTenantTests(AzuriteFixture azurite, TenantFixture fixtu
 
     private static async Task<HttpAnswer> PostAsync(SweepHost host, HttpRequest request)
     {
-        request.As(AppRoles.Helpdesk);
+        // With two tenants the deployment-wide roles act on neither: this helpdesk holds the role of each.
+        request.As(AppRoles.ForTenant(AppRoles.Helpdesk, "federal"), AppRoles.ForTenant(AppRoles.Helpdesk, "regional"));
         return await HttpCalls.ExecuteAsync(await host.Create<SweepNow>().Run(request, CancellationToken.None), request);
     }
 }

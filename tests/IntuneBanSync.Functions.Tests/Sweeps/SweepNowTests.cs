@@ -159,6 +159,98 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
         await host.ReceiveQueuedAsync(run.RunId);
     }
 
+    [Fact]
+    public async Task Sweep_of_a_user_id_in_braces_sweeps_that_user()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var userId = Tenant.State.ManagedDevices.First(d => d.UserId is not null).UserId!;
+        var devices = Tenant.State.ManagedDevices.Count(d => d.UserId == userId);
+
+        var answer = await CallAsync(host, $$"""{ "user": "{{{userId.ToUpperInvariant()}}}" }""");
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.Equal(devices, answer.Int("devicesEvaluated"));
+    }
+
+    [Fact]
+    public async Task Sweep_of_a_user_that_is_neither_an_id_nor_a_upn_is_refused_naming_user_without_calling_graph()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var before = Tenant.Requests.Snapshot();
+
+        var answer = await CallAsync(host, """{ "user": "{6b1d2c3e-4f50}" }""");
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("user"), $"expected an error on user in {answer.Body}");
+        Assert.Equal(before.Reads, Tenant.Requests.Snapshot().Reads);
+    }
+
+    [Fact]
+    public async Task Sweep_of_one_device_as_of_another_time_evaluates_deadlines_then()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+
+        var answer = await CallAsync(host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}", "asOf": "2027-02-01T10:00:00+01:00" }""");
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.Equal(new DateTimeOffset(2027, 2, 1, 9, 0, 0, TimeSpan.Zero), answer.Body.GetProperty("asOf").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Sweep_as_of_another_time_in_enforce_mode_is_refused_naming_asOf_and_queues_nothing()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+
+        var answer = await CallAsync(host, HttpCalls.JsonPost("""{ "mode": "enforce", "asOf": "2027-02-01T00:00:00Z" }""").As(AppRoles.Admin));
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("asOf"), $"expected an error on asOf in {answer.Body}");
+        Assert.Empty(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+    }
+
+    [Theory]
+    [InlineData("12/01/2026 10:00 +01:00")]
+    [InlineData("2027-02-01")]
+    [InlineData("2027-02-01T00:00:00")]
+    public async Task Sweep_as_of_a_time_that_is_not_iso_8601_with_a_zone_is_refused_naming_asOf(string asOf)
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+
+        var answer = await CallAsync(host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}", "asOf": "{{asOf}}" }""");
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("asOf"), $"expected an error on asOf in {answer.Body}");
+    }
+
+    [Fact]
+    public async Task Sweep_with_a_lone_surrogate_is_refused_naming_its_path()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+
+        var answer = await CallAsync(host, """{ "user": "\ud800" }""");
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("$.user"), $"expected an error on $.user in {answer.Body}");
+    }
+
+    [Fact]
+    public async Task Enforcement_of_a_tenant_asks_for_admin_of_that_tenant()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed, settings =>
+        {
+            settings["IntuneBanSync:Tenants:0:Name"] = FunctionHost.Tenant;
+            settings["IntuneBanSync:Tenants:1:Name"] = "regional";
+        });
+        var request = HttpCalls.JsonPost("""{ "mode": "enforce" }""")
+            .As(AppRoles.ForTenant(AppRoles.Helpdesk, FunctionHost.Tenant), AppRoles.ForTenant(AppRoles.Admin, "regional"));
+
+        var answer = await CallAsync(host, request);
+
+        Assert.Equal(StatusCodes.Status403Forbidden, answer.Status);
+        Assert.Contains(AppRoles.ForTenant(AppRoles.Admin, FunctionHost.Tenant), answer.Body.GetProperty("detail").GetString());
+        Assert.Empty(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+    }
+
     private static Task<HttpAnswer> CallAsync(SweepHost host, string json) => CallAsync(host, HttpCalls.JsonPost(json).As(AppRoles.Helpdesk));
 
     private static async Task<HttpAnswer> CallAsync(SweepHost host, HttpRequest request)

@@ -118,6 +118,109 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
         Assert.DoesNotContain(await TablesNamed(harness.TablePrefix), t => !t.EndsWith("Locks", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("--as-of", "12/01/2026 10:00 +01:00", "--as-of")]
+    [InlineData("--as-of", "2026-11-28T00:00:00", "--as-of")]
+    [InlineData("--user", "{6b1d2c3e-4f50}", "--user")]
+    [InlineData("--user", "alice", "--user")]
+    [InlineData("--tenant", "contoso\n", "--tenant")]
+    [InlineData("--tenant", "con/toso", "--tenant")]
+    [InlineData("--table-prefix", "ibs\n", "--table-prefix")]
+    [InlineData("--table-prefix", "ibs-test", "--table-prefix")]
+    public async Task Bad_value_exits_2_naming_its_option_with_no_graph_request_and_nothing_stored(string option, string value, string named)
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+
+        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, option, value);
+
+        Assert.True(exit == ExitCodes.InvalidInput, $"exit {exit}: {stderr}");
+        Assert.Contains(named + ":", stderr);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads + harness.Tenant.Requests.Snapshot().Writes);
+        Assert.Empty(await TablesNamed(harness.TablePrefix));
+    }
+
+    [Theory]
+    [InlineData("--user", "--mode")]
+    [InlineData("--device", "--mode")]
+    [InlineData("--user", "--override-blast-radius")]
+    public async Task Enforcement_of_one_user_or_device_exits_2_naming_it_with_no_graph_request(string target, string named)
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+        var value = target == "--user" ? "alice@contoso.com" : harness.Tenant.State.ManagedDevices[0].Id;
+        string[] enforcement = named == "--mode" ? ["--mode", "enforce"] : ["--override-blast-radius"];
+
+        var (exit, _, stderr) = await RunAsync(harness, ["sweep", "--banlist", file, target, value, .. enforcement]);
+
+        Assert.True(exit == ExitCodes.InvalidInput, $"exit {exit}: {stderr}");
+        Assert.Contains(named + ":", stderr);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads + harness.Tenant.Requests.Snapshot().Writes);
+    }
+
+    [Fact]
+    public async Task As_of_with_the_blast_radius_override_exits_2_naming_as_of()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+
+        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--mode", "report", "--override-blast-radius", "--as-of", "2026-11-28T00:00:00Z");
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        Assert.Contains("--as-of:", stderr);
+    }
+
+    [Fact]
+    public async Task User_id_in_braces_sweeps_that_users_devices()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+        var userId = harness.Tenant.State.ManagedDevices.First(d => d.UserId is not null).UserId!;
+        var devices = harness.Tenant.State.ManagedDevices.Count(d => d.UserId == userId);
+
+        var (exit, stdout, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--json", "--user", "{" + userId.ToUpperInvariant() + "}");
+
+        Assert.True(exit == ExitCodes.Completed, $"exit {exit}: {stderr}");
+        Assert.Equal(devices, (int)JsonNode.Parse(stdout)!["devicesEvaluated"]!);
+    }
+
+    [Fact]
+    public async Task Tenant_is_journaled_under_its_name_in_lower_case()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+
+        var (exit, stdout, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--json", "--tenant", "Contoso");
+
+        Assert.True(exit == ExitCodes.Completed, $"exit {exit}: {stderr}");
+        Assert.Equal("contoso", (string?)JsonNode.Parse(stdout)!["tenant"]);
+        var run = Assert.Single(await harness.Journal.ListRunsAsync("contoso", CancellationToken.None).ToListAsync());
+        Assert.Equal("contoso", run.Tenant);
+        Assert.Empty(await harness.Journal.ListRunsAsync("Contoso", CancellationToken.None).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Names_from_the_tenant_and_the_ban_list_reach_the_terminal_without_control_characters()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var report = await harness.SweepAsync(harness.TikTokBan());
+        var findings = await harness.Journal.GetFindingsAsync("contoso", report.RunId, CancellationToken.None).ToListAsync();
+        var evil = "evil\u001b[2J\u0007\u202e";
+        var offenders = findings.Select(f => f with { DeviceName = evil, UserPrincipalName = evil, AppName = evil }).ToList();
+        var hostile = report with { Bans = [.. report.Bans.Select(b => b with { Name = evil })], Problems = [evil] };
+        var output = new StringWriter();
+
+        var console = ReportRenderer.ConsoleFor(output);
+        ReportRenderer.Render(hostile, console);
+        ReportRenderer.RenderOffenders(offenders, console);
+
+        var text = output.ToString();
+        Assert.Contains("evil[2J", text);
+        Assert.DoesNotContain('\u001b', text);
+        Assert.DoesNotContain('\u0007', text);
+        Assert.DoesNotContain('\u202e', text);
+    }
+
     private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(SweepHarness harness, params string[] args)
     {
         var all = new List<string>(args);
@@ -125,7 +228,10 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
             all.AddRange(["--graph-url", harness.Tenant.GraphUrl]);
         if (!all.Contains("--storage"))
             all.AddRange(["--storage", azurite.ConnectionString]);
-        all.AddRange(["--table-prefix", harness.TablePrefix, "--tenant", "contoso"]);
+        if (!all.Contains("--table-prefix"))
+            all.AddRange(["--table-prefix", harness.TablePrefix]);
+        if (!all.Contains("--tenant"))
+            all.AddRange(["--tenant", "contoso"]);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var exit = await CliApp.RunAsync([.. all], stdout, stderr, g => g.RetryDelaySeconds = 0);

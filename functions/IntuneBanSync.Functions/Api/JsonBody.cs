@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace IntuneBanSync.Functions.Api;
+
+/// <summary>
+/// A request body read as JSON without an exception escaping: not JSON answers 400 naming "body"; a string that is not text
+/// (a lone UTF-16 surrogate such as "\ud800", which JSON's escapes allow but no string can hold) answers 400 naming its JSON path.
+/// </summary>
+public static class JsonBody
+{
+    /// <summary>The body's text, or the 400 to answer.</summary>
+    public static async Task<(string? Text, IResult? Invalid)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(ct);
+        return Check(text) is { } invalid ? (null, invalid) : (text, null);
+    }
+
+    /// <summary>The body as a JSON object, or the 400 to answer.</summary>
+    public static async Task<(JsonObject? Object, IResult? Invalid)> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (text, invalid) = await ReadAsync(request, ct);
+        if (invalid is not null)
+            return (null, invalid);
+        try
+        {
+            return JsonNode.Parse(text!) is JsonObject value ? (value, null) : (null, ApiRequest.Invalid("body", "not a JSON object."));
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiRequest.Invalid("body", $"not a JSON object: {e.Message}"));
+        }
+    }
+
+    /// <summary>
+    /// 400 naming the first property name or string whose text is not valid UTF-16, or null. Text that is not JSON at all is left to
+    /// the caller's own parser, which names it in its own terms (the ban list's errors, "body").
+    /// </summary>
+    public static IResult? Check(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return Unreadable(document.RootElement, "$") is { } path
+                ? ApiRequest.Invalid(path, "holds a string that is not valid text (a lone UTF-16 surrogate such as \\ud800).")
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Unreadable(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsText(element) ? null : path;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (Unreadable(item, $"{path}[{index++}]") is { } found)
+                        return found;
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!TryName(property, out var name))
+                        return path;
+                    if (Unreadable(property.Value, $"{path}.{name}") is { } found)
+                        return found;
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsText(JsonElement element)
+    {
+        try
+        {
+            _ = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryName(JsonProperty property, out string name)
+    {
+        try
+        {
+            name = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = "";
+            return false;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using IntuneBanSync.Functions.Admin;
+using IntuneBanSync.Functions.Devices;
+using IntuneBanSync.Functions.Security;
+using IntuneBanSync.Functions.Sweeps;
+using IntuneBanSync.Functions.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+
+namespace IntuneBanSync.Functions.Tests.Composition;
+
+/// <summary>The tables and the sweep queue are created once, when the host starts; a request never asks to create them.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class StorageSetupTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+{
+    [Fact]
+    public async Task Host_start_creates_every_table_and_the_sweep_queue()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+
+        var tables = new List<string>();
+        await foreach (var table in new TableServiceClient(azurite.ConnectionString).QueryAsync(t => t.Name.CompareTo(host.TablePrefix) >= 0))
+            if (table.Name.StartsWith(host.TablePrefix, StringComparison.Ordinal))
+                tables.Add(table.Name[host.TablePrefix.Length..]);
+        Assert.Equal(["Audit", "BanListAudit", "BanLists", "BanResources", "DeviceStates", "Findings", "Locks", "Runs"], tables.Order());
+        Assert.True((await host.SweepQueue().ExistsAsync()).Value);
+    }
+
+    [Fact]
+    public async Task Http_functions_ask_to_create_no_table_and_no_queue()
+    {
+        var requests = new StorageRequests();
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed, services: requests.Watch);
+        var stored = await host.ImportBanListAsync();
+        var run = await host.RunReportSweepAsync();
+        var device = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).Keys.First();
+        var exemption = JsonNode.Parse(stored.Json)!["exemptions"]![0]!.AsObject();
+        exemption["id"] = "setup-exemption";
+        Assert.NotEmpty(requests.Creations);
+        requests.Clear();
+
+        var answers = new List<int>
+        {
+            await CallAsync(HttpCalls.Get().As(AppRoles.Admin), r => host.Create<BanListApi>().GetBanList(r, CancellationToken.None)),
+            await CallAsync(Put(stored.Json, stored.ETag).As(AppRoles.Admin), r => host.Create<BanListApi>().PutBanList(r, CancellationToken.None)),
+            await CallAsync(HttpCalls.JsonPost(exemption.ToJsonString()).As(AppRoles.Admin), r => host.Create<BanListApi>().AddExemption(r, CancellationToken.None)),
+            await CallAsync(HttpCalls.Request(HttpMethods.Delete).As(AppRoles.Admin), r => host.Create<BanListApi>().DeleteExemption(r, "setup-exemption", CancellationToken.None)),
+            await CallAsync(HttpCalls.Get().As(AppRoles.Helpdesk), r => host.Create<GetSweep>().Run(r, run.RunId, CancellationToken.None)),
+            await CallAsync(HttpCalls.Get().As(AppRoles.Helpdesk), r => host.Create<GetDevice>().Run(r, device, CancellationToken.None)),
+        };
+        var queue = HttpCalls.JsonPost("{}").As(AppRoles.Helpdesk);
+        var queued = await HttpCalls.ExecuteAsync(await host.Create<SweepNow>().Run(queue, CancellationToken.None), queue);
+
+        Assert.Equal([200, 200, 201, 204, 200, 200], answers);
+        Assert.Equal(StatusCodes.Status202Accepted, queued.Status);
+        Assert.NotEmpty(requests.All);
+        Assert.Empty(requests.Creations);
+        await host.ReceiveQueuedAsync(queued.String("runId")!);
+    }
+
+    private static HttpRequest Put(string json, string etag)
+    {
+        var request = HttpCalls.Request(HttpMethods.Put, json);
+        request.Headers.IfMatch = etag;
+        return request;
+    }
+
+    private static async Task<int> CallAsync(HttpRequest request, Func<HttpRequest, Task<IResult>> function) =>
+        (await HttpCalls.ExecuteAsync(await function(request), request)).Status;
+}
