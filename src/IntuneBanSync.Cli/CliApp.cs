@@ -22,6 +22,7 @@ public static class CliApp
             return ExitCodes.InvalidInput;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
+        // Ctrl+C cancels the sweep, which then journals its run as cancelled and releases the tenant's lock: it is given the time to.
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }, ct);
     }
 }

@@ -10,6 +10,9 @@ public static class ExitCodes
     public const int Held = 4;
     public const int Locked = 5;
 
+    /// <summary>Interrupted (Ctrl+C): the run is journaled as cancelled and the lock released. 128 + SIGINT, as shells report it.</summary>
+    public const int Cancelled = 130;
+
     public static int Of(Journal.SweepStatus status) => status switch
     {
         Journal.SweepStatus.Completed => Completed,

@@ -25,17 +25,18 @@ internal static class SweepCommand
         var tenant = new Option<string?>("--tenant") { Description = "Journal partition for this tenant (default: AZURE_TENANT_ID or 'default')" };
         var tablePrefix = new Option<string?>("--table-prefix") { Description = "Prefix of the journal's table names (default ibs)" };
         var overrideBlastRadius = new Option<bool>("--override-blast-radius") { Description = "Enforce even where a ban's new enforcements exceed its blast-radius cap" };
+        var timeout = new Option<int?>("--timeout") { Description = "Minutes after which the sweep stops and ends incomplete (default 240)" };
 
         var command = new Command("sweep", "Sweep a tenant: read inventory, apply the ban list, journal and report.")
         {
-            banlist, mode, graphUrl, storage, asOf, user, device, json, tenant, tablePrefix, overrideBlastRadius,
+            banlist, mode, graphUrl, storage, asOf, user, device, json, tenant, tablePrefix, overrideBlastRadius, timeout,
         };
         command.SetAction(async (parsed, ct) =>
         {
             var args = new SweepArguments(
                 parsed.GetValue(banlist)!, parsed.GetValue(mode), parsed.GetValue(graphUrl), parsed.GetValue(storage),
                 parsed.GetValue(asOf), parsed.GetValue(user), parsed.GetValue(device), parsed.GetValue(json),
-                parsed.GetValue(tenant), parsed.GetValue(tablePrefix), parsed.GetValue(overrideBlastRadius));
+                parsed.GetValue(tenant), parsed.GetValue(tablePrefix), parsed.GetValue(overrideBlastRadius), parsed.GetValue(timeout));
             return await RunAsync(args, stdout, stderr, configureGraph, ct);
         });
         return command;
@@ -62,7 +63,8 @@ internal static class SweepCommand
             var outcome = await sweeps.RunAsync(sweep.Request, $"ibs on {Environment.MachineName}", null, ct);
             if (outcome.Report is not { } report)
             {
-                await stderr.WriteLineAsync($"locked: another sweep of tenant {sweep.Request.Tenant} is running ({outcome.LockedBy?.Holder}, lease until {outcome.LockedBy?.ExpiresAt:u}); nothing was done.");
+                await stderr.WriteLineAsync(PlainText.Strip(
+                    $"locked: another sweep of tenant {sweep.Request.Tenant} is running ({outcome.LockedBy?.Holder}, lease until {outcome.LockedBy?.ExpiresAt:u}); nothing was done."));
                 return ExitCodes.Locked;
             }
 
@@ -74,12 +76,18 @@ internal static class SweepCommand
         }
         catch (TargetNotFoundException e)
         {
-            await stderr.WriteLineAsync($"error: {(args.Device is not null ? "--device" : "--user")}: {e.Message}");
+            await stderr.WriteLineAsync($"error: {(args.Device is not null ? "--device" : "--user")}: {PlainText.Strip(e.Message)}");
             return ExitCodes.InvalidInput;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            await stderr.WriteLineAsync($"error: the sweep failed: {e.Message}");
+            await stderr.WriteLineAsync("cancelled: the run is journaled as cancelled and the tenant's lock was released.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            // The journal says the same: a sweep that fails saves its run as failed with this message.
+            await stderr.WriteLineAsync($"error: the sweep failed: {PlainText.Strip(e.Message)}");
             return ExitCodes.Failure;
         }
     }
@@ -138,10 +146,17 @@ internal static class SweepCommand
         if (!parsedList.IsValid)
             throw new InputError(
                 "--banlist",
-                $"{args.BanList} is not a valid ban list; nothing was read or written:{Environment.NewLine}" +
+                $"{PlainText.Strip(args.BanList)} is not a valid ban list; nothing was read or written:{Environment.NewLine}" +
                 string.Join(Environment.NewLine, parsedList.Errors.Select(e => $"  {e.Path}: {e.Message}")));
 
-        return new ValidatedSweep(choices.ToRequest(parsedList.Document!, TenantName.Canonical(tenant), "cli"), graph, connection, prefix);
+        if (args.TimeoutMinutes is { } minutes && minutes is < 1 or > 1440)
+            throw new InputError("--timeout", $"{minutes} is not a number of minutes from 1 to 1440.");
+
+        var request = choices.ToRequest(parsedList.Document!, TenantName.Canonical(tenant), "cli") with
+        {
+            Deadline = args.TimeoutMinutes is { } timeout ? TimeSpan.FromMinutes(timeout) : null,
+        };
+        return new ValidatedSweep(request, graph, connection, prefix);
     }
 
     private static string OptionName(SweepInputField field) => field switch
@@ -166,6 +181,7 @@ internal sealed record SweepArguments(
     bool Json = false,
     string? Tenant = null,
     string? TablePrefix = null,
-    bool OverrideBlastRadius = false);
+    bool OverrideBlastRadius = false,
+    int? TimeoutMinutes = null);
 
 internal sealed record ValidatedSweep(SweepRequest Request, GraphOptions Graph, string StorageConnectionString, string TablePrefix);

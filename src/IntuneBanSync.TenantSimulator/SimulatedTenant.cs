@@ -135,7 +135,19 @@ public sealed class SimulatedTenant : IAsyncDisposable
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var request = new GraphRequest(context.Request.Method.ToUpperInvariant(), version, path, query, body, BaseUrl.ToString(), headers);
         var response = request is { Method: "POST", Path: "$batch" } ? batch.Handle(request) : pipeline.Handle(request);
+        await DelayAsync(response, context.RequestAborted);
         await WriteAsync(context, response);
+    }
+
+    /// <summary>The latency model: a round trip per response, plus a share per item it returns (a batch counts its inner items).</summary>
+    private async Task DelayAsync(GraphResponse response, CancellationToken ct)
+    {
+        if (options.Latency <= TimeSpan.Zero && options.LatencyPerItem <= TimeSpan.Zero)
+            return;
+        var items = response.Body?["value"] is JsonArray values ? values.Count
+            : response.Body?["responses"] is JsonArray inner ? inner.Sum(r => r?["body"]?["value"] is JsonArray v ? v.Count : 1)
+            : 1;
+        await Task.Delay(options.Latency + (options.LatencyPerItem * items), TimeProvider.System, ct);
     }
 
     private static async Task<JsonNode?> ReadBodyAsync(HttpRequest request)

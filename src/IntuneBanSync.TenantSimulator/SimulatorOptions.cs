@@ -23,6 +23,12 @@ public sealed record SimulatorOptions
 
     public int FaultSeed { get; init; } = 7;
 
+    /// <summary>Wall time every Graph response waits, as a real service's round trip does (100–300 ms); zero by default.</summary>
+    public TimeSpan Latency { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Further wall time per item a response returns (a page of 1,000 devices takes longer than one of 10).</summary>
+    public TimeSpan LatencyPerItem { get; init; } = TimeSpan.Zero;
+
     internal TimeSpan ThrottleWindow => TimeSpan.FromSeconds(20 * TimeFactor);
 }
 

@@ -221,7 +221,64 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
         Assert.DoesNotContain('\u202e', text);
     }
 
-    private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(SweepHarness harness, params string[] args)
+    [Fact]
+    public async Task Ctrl_c_ends_the_sweep_cleanly_the_run_cancelled_and_the_lock_released()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite, latency: TimeSpan.FromMilliseconds(100));
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+        using var ctrlC = new CancellationTokenSource();
+        var pressed = PressCtrlCOnceRunningAsync(harness, ctrlC);
+
+        var (exit, _, stderr) = await RunAsync(harness, ctrlC.Token, "sweep", "--banlist", file);
+        await pressed;
+
+        Assert.Equal(ExitCodes.Cancelled, exit);
+        Assert.Contains("cancelled", stderr, StringComparison.Ordinal);
+        var runs = await harness.Journal.ListRunsAsync("contoso", CancellationToken.None).ToListAsync();
+        Assert.Equal(IntuneBanSync.Journal.SweepStatus.Cancelled, Assert.Single(runs).Status);
+        var locks = new IntuneBanSync.Sweeps.TenantLocks(azurite.CreateTableService(), harness.TablePrefix, TimeProvider.System);
+        Assert.Null(await locks.PeekAsync("contoso", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_timeout_out_of_range_exits_2_naming_it()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+
+        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--timeout", "0");
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        Assert.Contains("--timeout", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Presses Ctrl+C once the sweep has opened its run, so the interruption lands in the middle of it.</summary>
+    private static async Task PressCtrlCOnceRunningAsync(SweepHarness harness, CancellationTokenSource ctrlC)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await harness.Journal.ListRunsAsync("contoso", CancellationToken.None).AnyAsync(r => r.Status == IntuneBanSync.Journal.SweepStatus.Running))
+                {
+                    await ctrlC.CancelAsync();
+                    return;
+                }
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 404)
+            {
+                // The sweep has not created its tables yet.
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private Task<(int Exit, string Stdout, string Stderr)> RunAsync(SweepHarness harness, params string[] args) =>
+        RunAsync(harness, CancellationToken.None, args);
+
+    private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(SweepHarness harness, CancellationToken ct, params string[] args)
     {
         var all = new List<string>(args);
         if (!all.Contains("--graph-url"))
@@ -234,7 +291,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
             all.AddRange(["--tenant", "contoso"]);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync([.. all], stdout, stderr, g => g.RetryDelaySeconds = 0);
+        var exit = await CliApp.RunAsync([.. all], stdout, stderr, g => g.RetryDelaySeconds = 0, ct);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -25,11 +25,11 @@ internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurit
 
     public GraphOptions GraphOptions => new() { BaseUrl = Tenant.GraphUrl, RetryDelaySeconds = 0, MaxRetry = 10 };
 
-    public static async Task<SweepHarness> StartAsync(AzuriteFixture azurite, TenantSeed? seed = null)
+    public static async Task<SweepHarness> StartAsync(AzuriteFixture azurite, TenantSeed? seed = null, TimeSpan? latency = null)
     {
         var tenantSeed = seed ?? TenantSeed.Small;
         var clock = new FakeTimeProvider(tenantSeed.Now);
-        var tenant = await SimulatedTenant.StartAsync(tenantSeed, new SimulatorOptions { TimeFactor = 0.01, TimeProvider = clock });
+        var tenant = await SimulatedTenant.StartAsync(tenantSeed, new SimulatorOptions { TimeFactor = 0.01, TimeProvider = clock, Latency = latency ?? TimeSpan.Zero });
         return new SweepHarness(tenant, azurite, tenantSeed, clock);
     }
 
