@@ -10,11 +10,20 @@ namespace IntuneBanSync.Functions.Api;
 /// </summary>
 public static class JsonBody
 {
-    /// <summary>The body's text, or the 400 to answer.</summary>
+    /// <summary>No body we take (a ban list is the largest) is longer than a ban list may be.</summary>
+    public const int MaxLength = BanList.BanListLimits.MaxDocumentSize;
+
+    /// <summary>The body's text, or the 400 to answer. At most <see cref="MaxLength"/> characters are read, whatever the client sends.</summary>
     public static async Task<(string? Text, IResult? Invalid)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(ct);
+        var buffer = new char[MaxLength + 1];
+        var read = 0;
+        while (read < buffer.Length && await reader.ReadAsync(buffer.AsMemory(read), ct) is var count and > 0)
+            read += count;
+        if (read > MaxLength)
+            return (null, ApiRequest.Invalid("body", $"is longer than {MaxLength:N0} characters, the most any request here takes."));
+        var text = new string(buffer, 0, read);
         return Check(text) is { } invalid ? (null, invalid) : (text, null);
     }
 

@@ -19,7 +19,7 @@ public sealed class BanListSource(BanListStore store, IOptions<IntuneBanSyncOpti
             throw new InvalidBanListException(path, parsed.Errors);
         try
         {
-            return (await store.PutAsync(tenant, await File.ReadAllTextAsync(path, ct), null, $"import of {file}", ct)).Document;
+            return (await store.PutAsync(tenant, parsed.Text!, null, $"import of {file}", ct)).Document;
         }
         catch (BanListConflictException)
         {

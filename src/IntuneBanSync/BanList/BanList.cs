@@ -84,4 +84,7 @@ public sealed record BanListError(string Path, string Message)
 public sealed record BanListParseResult(BanListDocument? Document, IReadOnlyList<BanListError> Errors)
 {
     public bool IsValid => Document is not null && Errors.Count == 0;
+
+    /// <summary>The text that was parsed, when it was read from a file and is valid: what to store, without reading the file twice.</summary>
+    public string? Text { get; init; }
 }

@@ -110,7 +110,8 @@ public static partial class BanListParser
             return Rejected($"the ban list file '{shown}' is not valid UTF-8 (byte {Count(skipped + invalid + 1)}): save it as UTF-8");
         }
 
-        return ParseUtf8(bytes);
+        var result = ParseUtf8(bytes);
+        return result.IsValid ? result with { Text = System.Text.Encoding.UTF8.GetString(bytes.Span) } : result;
     }
 
     private static BanListParseResult ParseUtf8(ReadOnlyMemory<byte> utf8)

@@ -141,6 +141,19 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     }
 
     [Fact]
+    public async Task Put_of_a_body_longer_than_any_ban_list_is_refused_naming_the_body_and_changes_nothing()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var stored = await host.ImportBanListAsync();
+
+        var answer = await PutAsync(host, new string(' ', IntuneBanSync.Functions.Api.JsonBody.MaxLength + 1), stored.ETag);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.True(answer.HasError("body"), $"expected an error on body in {answer.Body}");
+        Assert.Equal(stored.ETag, (await GetAsync(host)).ETag);
+    }
+
+    [Fact]
     public async Task Put_with_a_lone_surrogate_in_a_string_is_refused_naming_its_path_and_changes_nothing()
     {
         await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
