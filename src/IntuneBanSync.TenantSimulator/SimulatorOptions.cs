@@ -23,6 +23,9 @@ public sealed record SimulatorOptions
 
     public int FaultSeed { get; init; } = 7;
 
+    /// <summary>Every request needs a bearer token holding the route's documented permissions (401 without, 403 short of them).</summary>
+    public bool RequirePermissions { get; init; } = true;
+
     /// <summary>Wall time every Graph response waits, as a real service's round trip does (100–300 ms); zero by default.</summary>
     public TimeSpan Latency { get; init; } = TimeSpan.Zero;
 

@@ -10,16 +10,19 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
 
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
 
+    private static readonly Needs AppsRead = Needs.Any("DeviceManagementApps.Read.All");
+    private static readonly Needs AppsWrite = Needs.Any("DeviceManagementApps.ReadWrite.All");
+
     public void Register(GraphRouter router)
     {
         const ThrottleCategory apps = ThrottleCategory.Apps;
-        router.Get("deviceAppManagement/mobileApps", apps, ListApps);
-        router.Get("deviceAppManagement/mobileApps/{id}", apps, GetApp);
-        router.Write("POST", "deviceAppManagement/mobileApps", apps, CreateApp);
-        router.Get("deviceAppManagement/mobileApps/{id}/assignments", apps, ListAssignments);
-        router.Write("POST", "deviceAppManagement/mobileApps/{id}/assignments", apps, AddAssignment);
-        router.Write("DELETE", "deviceAppManagement/mobileApps/{id}/assignments/{assignmentId}", apps, DeleteAssignment);
-        router.Write("POST", "deviceAppManagement/mobileApps/{id}/assign", apps, ReplaceAssignments);
+        router.Get("deviceAppManagement/mobileApps", apps, AppsRead, ListApps);
+        router.Get("deviceAppManagement/mobileApps/{id}", apps, AppsRead, GetApp);
+        router.Write("POST", "deviceAppManagement/mobileApps", apps, AppsWrite, CreateApp);
+        router.Get("deviceAppManagement/mobileApps/{id}/assignments", apps, AppsRead, ListAssignments);
+        router.Write("POST", "deviceAppManagement/mobileApps/{id}/assignments", apps, AppsWrite, AddAssignment);
+        router.Write("DELETE", "deviceAppManagement/mobileApps/{id}/assignments/{assignmentId}", apps, AppsWrite, DeleteAssignment);
+        router.Write("POST", "deviceAppManagement/mobileApps/{id}/assign", apps, AppsWrite, ReplaceAssignments);
     }
 
     private static JsonObject Shape(MobileApp app)

@@ -9,16 +9,18 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options)
 
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
 
+    private static readonly Needs DevicesRead = Needs.Any("DeviceManagementManagedDevices.Read.All");
+
     public void Register(GraphRouter router)
     {
         const ThrottleCategory devices = ThrottleCategory.Devices;
-        router.Get("deviceManagement/managedDevices", devices, ListManagedDevices);
-        router.Get("deviceManagement/managedDevices/{id}", devices, GetManagedDevice);
-        router.Write("POST", "deviceManagement/managedDevices/{id}/syncDevice", devices, SyncDevice);
-        router.Get("deviceManagement/managedDevices/{id}/detectedApps", devices, ListDeviceDetectedApps, betaOnly: true);
-        router.Get("deviceManagement/detectedApps", devices, ListDetectedApps);
-        router.Get("deviceManagement/detectedApps/{id}", devices, GetDetectedApp);
-        router.Get("deviceManagement/detectedApps/{id}/managedDevices", devices, ListDetectedAppDevices);
+        router.Get("deviceManagement/managedDevices", devices, DevicesRead, ListManagedDevices);
+        router.Get("deviceManagement/managedDevices/{id}", devices, DevicesRead, GetManagedDevice);
+        router.Write("POST", "deviceManagement/managedDevices/{id}/syncDevice", devices, Needs.Any("DeviceManagementManagedDevices.PrivilegedOperations.All"), SyncDevice);
+        router.Get("deviceManagement/managedDevices/{id}/detectedApps", devices, DevicesRead, ListDeviceDetectedApps, betaOnly: true);
+        router.Get("deviceManagement/detectedApps", devices, DevicesRead, ListDetectedApps);
+        router.Get("deviceManagement/detectedApps/{id}", devices, DevicesRead, GetDetectedApp);
+        router.Get("deviceManagement/detectedApps/{id}/managedDevices", devices, DevicesRead, ListDetectedAppDevices);
     }
 
     /// <summary>A device as v1.0 shows it to a client that asked (or not) for enum members added since the enum was published.</summary>

@@ -10,22 +10,28 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
 
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
 
+    private const string GroupMemberRead = "GroupMember.Read.All";
+    private const string GroupMemberReadWrite = "GroupMember.ReadWrite.All";
+
+    // Device members: "GroupMember.ReadWrite.All and Device.ReadWrite.All" (group-post-members.md, application permissions).
+    private static readonly Needs AddDeviceMembers = Needs.All(GroupMemberReadWrite, "Device.ReadWrite.All").Or("Group.ReadWrite.All", "Device.ReadWrite.All");
+
     public void Register(GraphRouter router)
     {
         const ThrottleCategory directory = ThrottleCategory.Directory;
-        router.Get("groups", directory, ListGroups);
-        router.Get("groups/{id}", directory, GetGroup);
-        router.Write("POST", "groups", directory, CreateGroup);
-        router.Write("PATCH", "groups/{id}", directory, PatchGroup);
-        router.Get("groups/{id}/members", directory, (request, args) => ListMembers(request, args["id"], transitive: false));
-        router.Get("groups/{id}/transitiveMembers", directory, (request, args) => ListMembers(request, args["id"], transitive: true));
-        router.Write("POST", "groups/{id}/members/$ref", directory, AddMemberReference);
-        router.Write("DELETE", "groups/{id}/members/{memberId}/$ref", directory, RemoveMemberReference);
-        router.Get("users/{id}", directory, GetUser);
-        router.ReadingPost("users/{id}/checkMemberGroups", directory, CheckMemberGroups);
-        router.Get("devices", directory, ListDevices);
-        router.Get("devices/{id}", directory, GetDevice);
-        router.ReadingPost("devices/{id}/checkMemberGroups", directory, CheckMemberGroups);
+        router.Get("groups", directory, Needs.Any(GroupMemberRead), ListGroups);
+        router.Get("groups/{id}", directory, Needs.Any(GroupMemberRead), GetGroup);
+        router.Write("POST", "groups", directory, Needs.Any("Group.Create", "Group.ReadWrite.All"), CreateGroup);
+        router.Write("PATCH", "groups/{id}", directory, AddDeviceMembers, PatchGroup);
+        router.Get("groups/{id}/members", directory, Needs.Any(GroupMemberRead), (request, args) => ListMembers(request, args["id"], transitive: false));
+        router.Get("groups/{id}/transitiveMembers", directory, Needs.Any(GroupMemberRead), (request, args) => ListMembers(request, args["id"], transitive: true));
+        router.Write("POST", "groups/{id}/members/$ref", directory, AddDeviceMembers, AddMemberReference);
+        router.Write("DELETE", "groups/{id}/members/{memberId}/$ref", directory, Needs.Any(GroupMemberReadWrite), RemoveMemberReference);
+        router.Get("users/{id}", directory, Needs.Any("User.Read.All"), GetUser);
+        router.ReadingPost("users/{id}/checkMemberGroups", directory, Needs.All("User.Read.All", GroupMemberRead), CheckMemberGroups);
+        router.Get("devices", directory, Needs.Any("Device.Read.All"), ListDevices);
+        router.Get("devices/{id}", directory, Needs.Any("Device.Read.All"), GetDevice);
+        router.ReadingPost("devices/{id}/checkMemberGroups", directory, Needs.All("Device.Read.All", GroupMemberRead), CheckMemberGroups);
     }
 
     private static JsonObject Shape(User user) => new()

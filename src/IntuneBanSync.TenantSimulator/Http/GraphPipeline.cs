@@ -16,6 +16,12 @@ internal sealed class GraphPipeline(GraphRouter router, ThrottleGate throttle, F
             return GraphJson.NotFound($"Resource not found for the segment '{request.Path.Split('/')[0]}'.", now);
         }
 
+        log.Required(match.Route.Needs.LeastPrivileged);
+        if (options.RequirePermissions && Refusal(request, match.Route, now) is { } refused)
+        {
+            return refused;
+        }
+
         if (throttle.Admit(match.Route.Category, isWrite) is { } retryAfter)
         {
             log.Throttle();
@@ -33,6 +39,29 @@ internal sealed class GraphPipeline(GraphRouter router, ThrottleGate throttle, F
         }
 
         return match.Route.Handler(request, match.Args);
+    }
+
+    /// <summary>
+    /// No token: 401. A token without the route's permissions: 403, in the shape each service answers it
+    /// (Intune: "Application must have one of the following scopes", seen in mondoohq/cnspec#1708 and
+    /// microsoft-graph-docs-contrib#87; Entra: Authorization_RequestDenied).
+    /// </summary>
+    private static GraphResponse? Refusal(GraphRequest request, GraphRouter.Route route, DateTimeOffset now)
+    {
+        if (TokenRoles.Of(request) is not { } roles)
+        {
+            return GraphJson.Error(401, "InvalidAuthenticationToken", "Access token is empty.", now);
+        }
+
+        if (route.Needs.SatisfiedBy(roles))
+        {
+            return null;
+        }
+
+        return GraphRouter.CategoryOf(request.Path) is ThrottleCategory.Devices or ThrottleCategory.Apps
+            ? GraphJson.Error(403, "Forbidden",
+                $"Application is not authorized to perform this operation. Application must have one of the following scopes: {string.Join(", ", route.Needs.Named)}", now)
+            : GraphJson.Error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", now);
     }
 
     private static GraphResponse TooManyRequests(int? retryAfterSeconds, DateTimeOffset now)

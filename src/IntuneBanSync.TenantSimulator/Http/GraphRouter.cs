@@ -12,15 +12,15 @@ internal sealed class GraphRouter
 {
     private readonly List<Route> routes = [];
 
-    public void Get(string template, ThrottleCategory category, GraphHandler handler, bool betaOnly = false) =>
-        Add("GET", template, category, isWrite: false, handler, betaOnly);
+    public void Get(string template, ThrottleCategory category, Needs needs, GraphHandler handler, bool betaOnly = false) =>
+        Add("GET", template, category, isWrite: false, needs, handler, betaOnly);
 
-    public void Write(string method, string template, ThrottleCategory category, GraphHandler handler, bool betaOnly = false) =>
-        Add(method, template, category, isWrite: true, handler, betaOnly);
+    public void Write(string method, string template, ThrottleCategory category, Needs needs, GraphHandler handler, bool betaOnly = false) =>
+        Add(method, template, category, isWrite: true, needs, handler, betaOnly);
 
     /// <summary>A POST that only reads, such as checkMemberGroups.</summary>
-    public void ReadingPost(string template, ThrottleCategory category, GraphHandler handler) =>
-        Add("POST", template, category, isWrite: false, handler, betaOnly: false);
+    public void ReadingPost(string template, ThrottleCategory category, Needs needs, GraphHandler handler) =>
+        Add("POST", template, category, isWrite: false, needs, handler, betaOnly: false);
 
     public RouteMatch? Match(string method, string version, string path)
     {
@@ -44,10 +44,10 @@ internal sealed class GraphRouter
         _ => ThrottleCategory.None,
     };
 
-    private void Add(string method, string template, ThrottleCategory category, bool isWrite, GraphHandler handler, bool betaOnly) =>
-        routes.Add(new Route(method, template.Split('/'), category, isWrite, handler, betaOnly));
+    private void Add(string method, string template, ThrottleCategory category, bool isWrite, Needs needs, GraphHandler handler, bool betaOnly) =>
+        routes.Add(new Route(method, template.Split('/'), category, isWrite, needs, handler, betaOnly));
 
-    internal sealed record Route(string Method, string[] Segments, ThrottleCategory Category, bool IsWrite, GraphHandler Handler, bool BetaOnly)
+    internal sealed record Route(string Method, string[] Segments, ThrottleCategory Category, bool IsWrite, Needs Needs, GraphHandler Handler, bool BetaOnly)
     {
         public string Kind => $"{Method} {string.Join('/', Segments.Select(s => s.StartsWith('{') ? "{id}" : s))}";
 

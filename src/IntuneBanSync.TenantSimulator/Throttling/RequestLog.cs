@@ -15,6 +15,7 @@ public sealed class RequestLog
     private long throttled;
     private long faults;
     private long batches;
+    private readonly ConcurrentDictionary<string, byte> required = new(StringComparer.Ordinal);
 
     public long Reads => Interlocked.Read(ref reads);
     public long Writes => Interlocked.Read(ref writes);
@@ -24,6 +25,9 @@ public sealed class RequestLog
 
     /// <summary>Requests per "METHOD path" with ids replaced by {id}.</summary>
     public IReadOnlyDictionary<string, long> ByKind => byKind.ToImmutableSortedDictionary(StringComparer.Ordinal);
+
+    /// <summary>The least privileged permissions of every route requested since the last reset: what a client of these routes must hold.</summary>
+    public IReadOnlySet<string> PermissionsRequired => required.Keys.ToHashSet(StringComparer.Ordinal);
 
     public RequestLogSnapshot Snapshot() =>
         new(Reads, Writes, Throttled, Faults, Batches, byKind.ToImmutableSortedDictionary(StringComparer.Ordinal));
@@ -36,6 +40,13 @@ public sealed class RequestLog
         Interlocked.Exchange(ref faults, 0);
         Interlocked.Exchange(ref batches, 0);
         byKind.Clear();
+        required.Clear();
+    }
+
+    internal void Required(IEnumerable<string> permissions)
+    {
+        foreach (var permission in permissions)
+            required.TryAdd(permission, 0);
     }
 
     internal void Request(string kind, bool isWrite)

@@ -1,4 +1,5 @@
 using IntuneBanSync.BanList;
+using IntuneBanSync.Graph;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
 
@@ -14,6 +15,9 @@ namespace IntuneBanSync.Enforcement;
 public interface IEnforcementMechanism
 {
     MechanismName Name { get; }
+
+    /// <summary>The Graph application permissions the mechanism's calls need; the engine stops it, naming them, when the token lacks one.</summary>
+    IReadOnlyList<PermissionUse> Permissions { get; }
 
     /// <summary>Audit rows written before mechanisms were named belong to the mechanism that says so (the uninstall assignment).</summary>
     bool OwnsUnnamedWrites => false;

@@ -14,7 +14,7 @@ public static class GraphClientBuilder
     /// <summary>
     /// A GraphServiceClient over <see cref="GraphClientFactory"/>'s handler chain (a plain HttpClient has no retry handler),
     /// with more retries than the SDK's default, a timeout per attempt, and no request to any host but the base URL's.
-    /// The token is asked for the base URL's cloud and sent only to its host. Loopback URLs get no credential.
+    /// The token is asked for the base URL's cloud and sent only to its host.
     /// </summary>
     public static GraphServiceClient Create(GraphOptions options, TokenCredential? credential = null, HttpMessageHandler? finalHandler = null)
     {
@@ -35,12 +35,19 @@ public static class GraphClientBuilder
         var http = GraphClientFactory.Create(handlers, finalHandler: finalHandler);
         http.Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
 
-        IAuthenticationProvider auth = IsLoopback(baseUrl)
-            ? new AnonymousAuthenticationProvider()
-            : new GraphHostAuthentication(baseUrl, new AzureIdentityAuthenticationProvider(
-                credential ?? new DefaultAzureCredential(), allowedHosts: [baseUrl.Host], scopes: [TokenScope(baseUrl)]));
+        var auth = new GraphHostAuthentication(baseUrl, new AzureIdentityAuthenticationProvider(
+            CredentialFor(baseUrl, credential), allowedHosts: [baseUrl.Host], scopes: [TokenScope(baseUrl)]));
         return new GraphServiceClient(http, auth, baseUrl.ToString().TrimEnd('/'));
     }
+
+    /// <summary>
+    /// On loopback (the simulator) the token is a development one granting every permission of the manifest, unless the caller
+    /// gives a <see cref="LoopbackCredential"/> of its own; elsewhere the caller's credential, or DefaultAzureCredential.
+    /// </summary>
+    public static TokenCredential CredentialFor(Uri baseUrl, TokenCredential? credential) =>
+        IsLoopback(baseUrl)
+            ? credential as LoopbackCredential ?? new LoopbackCredential(Enforcement.Mechanisms.Permissions.Select(p => p.Permission.Name))
+            : credential ?? new DefaultAzureCredential();
 
     public static bool IsLoopback(Uri url) => url.IsLoopback;
 

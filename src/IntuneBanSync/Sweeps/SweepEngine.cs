@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement;
-using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
 using IntuneBanSync.Journal;
@@ -235,13 +234,4 @@ public sealed class SweepEngine(
 
     public static string NewRunId(DateTimeOffset now) =>
         $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
-}
-
-/// <summary>The enforcement mechanisms, in the order the engine applies them. A new mechanism is registered here, once.</summary>
-public static class Mechanisms
-{
-    public static IReadOnlyList<IEnforcementMechanism> Over(Microsoft.Graph.GraphServiceClient client, GraphOptions options) =>
-    [
-        new UninstallAssignment(new GraphUninstall(client, options)),
-    ];
 }

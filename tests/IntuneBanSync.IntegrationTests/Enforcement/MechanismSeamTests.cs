@@ -140,6 +140,8 @@ public sealed class MechanismSeamTests(AzuriteFixture azurite)
 
         public MechanismName Name => Mechanism;
 
+        public IReadOnlyList<IntuneBanSync.Graph.PermissionUse> Permissions => [];
+
         public MechanismPlan Plan(BanSweep ban)
         {
             var targets = ban.WithDecision(DecisionKind.Offending).Select(o => o.Device.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -95,7 +95,7 @@ public sealed class MobileAppTests
     public async Task Android_managed_store_apps_cannot_be_created()
     {
         await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = new HttpClient();
+        using var http = SimulatorGraph.Http();
         var body = """{"@odata.type":"#microsoft.graph.androidManagedStoreApp","displayName":"TikTok","packageId":"com.zhiliaoapp.musically"}""";
 
         using var response = await http.PostAsync(
@@ -110,7 +110,7 @@ public sealed class MobileAppTests
     public async Task WinGet_apps_are_created_under_beta_only()
     {
         await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = new HttpClient();
+        using var http = SimulatorGraph.Http();
         var body = """{"@odata.type":"#microsoft.graph.winGetApp","displayName":"TikTok","packageIdentifier":"9NH2GPH4JZS4"}""";
 
         using var v1 = await http.PostAsync($"{tenant.GraphUrl}/deviceAppManagement/mobileApps", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));

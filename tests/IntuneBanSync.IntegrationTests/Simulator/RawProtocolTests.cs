@@ -12,7 +12,7 @@ public sealed class RawProtocolTests
     public async Task A_batch_of_more_than_20_requests_is_refused_whole()
     {
         await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = new HttpClient();
+        using var http = SimulatorGraph.Http();
         var requests = Enumerable.Range(1, 21).Select(i => new JsonObject
         {
             ["id"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -30,7 +30,7 @@ public sealed class RawProtocolTests
     public async Task Injected_429s_can_omit_Retry_After()
     {
         await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = new HttpClient();
+        using var http = SimulatorGraph.Http();
         tenant.Faults.ThrottleRate = 1;
         tenant.Faults.ThrottleWithoutRetryAfterShare = 1;
 
@@ -44,7 +44,7 @@ public sealed class RawProtocolTests
     public async Task Injected_503s_follow_the_service_unavailable_rate()
     {
         await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = new HttpClient();
+        using var http = SimulatorGraph.Http();
         tenant.Faults.ServiceUnavailableRate = 1;
 
         using var failed = await http.GetAsync($"{tenant.GraphUrl}/groups");
@@ -60,7 +60,7 @@ public sealed class RawProtocolTests
     public async Task Errors_carry_graph_error_bodies()
     {
         await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = new HttpClient();
+        using var http = SimulatorGraph.Http();
 
         using var response = await http.GetAsync($"{tenant.GraphUrl}/deviceManagement/managedDevices/{Guid.NewGuid()}");
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -74,7 +74,7 @@ public sealed class RawProtocolTests
     public async Task Top_is_capped_at_the_maximum_page_size()
     {
         await using var tenant = await SimulatorGraph.StartAsync(devices: 60, new SimulatorOptions { MaxTop = 25 });
-        using var http = new HttpClient();
+        using var http = SimulatorGraph.Http();
 
         var page = JsonNode.Parse(await http.GetStringAsync($"{tenant.GraphUrl}/deviceManagement/managedDevices?$top=999"))!;
 
@@ -86,7 +86,7 @@ public sealed class RawProtocolTests
     public async Task Control_endpoints_report_and_reset_stats_and_check_in_without_being_counted()
     {
         await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = new HttpClient();
+        using var http = SimulatorGraph.Http();
         await http.GetStringAsync($"{tenant.GraphUrl}/groups");
 
         var stats = JsonNode.Parse(await http.GetStringAsync(new Uri(tenant.BaseUrl, "_sim/stats")))!;

@@ -1,3 +1,4 @@
+using IntuneBanSync.Graph;
 using IntuneBanSync.TenantSimulator;
 using Microsoft.Graph;
 using Microsoft.Kiota.Abstractions.Authentication;
@@ -17,11 +18,24 @@ internal static class SimulatorGraph
     public static Task<SimulatedTenant> StartAsync(int devices = 120, SimulatorOptions? options = null) =>
         SimulatedTenant.StartAsync(TenantSeed.Sized(devices), options ?? new SimulatorOptions { TimeFactor = 0.01 });
 
+    /// <summary>A development token holding every permission of the manifest, as the product's clients present to the simulator.</summary>
+    public static LoopbackCredential AllPermissions { get; } = new(IntuneBanSync.Enforcement.Mechanisms.Permissions.Select(p => p.Permission.Name));
+
+    /// <summary>An HttpClient for raw requests, carrying a token with every permission of the manifest.</summary>
+    public static HttpClient Http(LoopbackCredential? credential = null)
+    {
+        var http = new HttpClient();
+        var token = (credential ?? AllPermissions).GetToken(new Azure.Core.TokenRequestContext(["https://127.0.0.1/.default"]), default).Token;
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
     private static GraphServiceClient Build(string baseUrl, bool retries)
     {
         var handlers = GraphClientFactory.CreateDefaultHandlers().Where(h => retries || h is not RetryHandler);
         var http = GraphClientFactory.Create(handlers);
-        return new GraphServiceClient(http, new AnonymousAuthenticationProvider(), baseUrl);
+        var auth = new Microsoft.Kiota.Authentication.Azure.AzureIdentityAuthenticationProvider(AllPermissions, allowedHosts: [new Uri(baseUrl).Host]);
+        return new GraphServiceClient(http, auth, baseUrl);
     }
 }
 

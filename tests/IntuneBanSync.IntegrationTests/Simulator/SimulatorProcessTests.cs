@@ -18,7 +18,7 @@ public sealed class SimulatorProcessTests
         {
             var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
             var graphUrl = line!["Graph: ".Length..];
-            using var http = new HttpClient();
+            using var http = SimulatorGraph.Http();
 
             var devices = JsonNode.Parse(await http.GetStringAsync($"{graphUrl}/deviceManagement/managedDevices?$top=1000"))!;
             var stats = JsonNode.Parse(await http.GetStringAsync(graphUrl.Replace("/v1.0", "/_sim/stats", StringComparison.Ordinal)))!;

@@ -67,7 +67,7 @@ public sealed class GraphClientBuilderTests
     }
 
     [Fact]
-    public async Task A_loopback_base_url_is_called_without_a_credential()
+    public async Task A_loopback_base_url_gets_a_development_token_granting_the_manifest_and_never_the_callers_credential()
     {
         var credential = new FakeCredential();
         var graph = new FakeGraph(_ => Page(null));
@@ -75,7 +75,11 @@ public sealed class GraphClientBuilderTests
 
         await ReadAllAsync(intune);
 
-        Assert.Null(Assert.Single(graph.Requests).Authorization);
+        var authorization = Assert.Single(graph.Requests).Authorization;
+        Assert.NotNull(authorization);
+        Assert.Equal(
+            IntuneBanSync.Enforcement.Mechanisms.Permissions.Select(p => p.Permission.Name).Order(),
+            PermissionCheck.RolesOf(authorization!["Bearer ".Length..])!.Order());
         Assert.Empty(credential.Scopes);
     }
 

@@ -29,7 +29,18 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
 
     private const int MembersPerPatch = 20;
 
+    public static IReadOnlyList<PermissionUse> Required { get; } =
+    [
+        new(GraphPermissions.AppsReadWrite, "find or create the catalog app and add its uninstall assignment", Id.Name),
+        new(GraphPermissions.GroupCreate, "create the ban's uninstall group on the first enforcement", Id.Name),
+        new(GraphPermissions.GroupMemberReadWrite, "add and remove the uninstall group's device members", Id.Name),
+        new(GraphPermissions.DeviceReadWrite, "add Entra device objects to a group (Graph asks for it beside GroupMember.ReadWrite.All)", Id.Name),
+        new(GraphPermissions.ManagedDevicesPrivileged, "ask an enforced device to check in (syncDevice)", Id.Name),
+    ];
+
     public MechanismName Name => Id;
+
+    public IReadOnlyList<PermissionUse> Permissions => Required;
 
     public bool OwnsUnnamedWrites => true;
 

@@ -1,0 +1,22 @@
+using IntuneBanSync.Enforcement.Uninstall;
+using IntuneBanSync.Graph;
+using Microsoft.Graph;
+
+namespace IntuneBanSync.Enforcement;
+
+/// <summary>The enforcement mechanisms, in the order the engine applies them (strongest first). A new mechanism is one line here.</summary>
+public static class Mechanisms
+{
+    private static readonly Registration[] Registered =
+    [
+        new(UninstallAssignment.Required, (client, options) => new UninstallAssignment(new GraphUninstall(client, options))),
+    ];
+
+    public static IReadOnlyList<IEnforcementMechanism> Over(GraphServiceClient client, GraphOptions options) =>
+        [.. Registered.Select(r => r.Create(client, options))];
+
+    /// <summary>The permission manifest: report mode's and every registered mechanism's.</summary>
+    public static IReadOnlyList<PermissionUse> Permissions { get; } = GraphPermissions.Manifest(Registered.Select(r => r.Permissions));
+
+    private sealed record Registration(IReadOnlyList<PermissionUse> Permissions, Func<GraphServiceClient, GraphOptions, IEnforcementMechanism> Create);
+}
