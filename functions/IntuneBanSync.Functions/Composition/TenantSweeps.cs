@@ -50,9 +50,12 @@ public sealed class TenantSweeps(
     private LockedSweeps Create(string name)
     {
         var graphOptions = GraphOptionsFor(name);
-        var client = GraphClientBuilder.Create(graphOptions, CredentialFor(Tenant(name)!));
+        var baseUrl = new Uri(graphOptions.BaseUrl);
+        var token = GraphClientBuilder.CredentialFor(baseUrl, CredentialFor(Tenant(name)!));
+        var client = GraphClientBuilder.Create(graphOptions, token);
         var engine = new SweepEngine(
-            new GraphIntune(client, graphOptions), Mechanisms.Over(client, graphOptions), journal, time, settings, loggers.CreateLogger<SweepEngine>());
+            new GraphIntune(client, graphOptions), Mechanisms.Over(client, graphOptions), journal, time, settings, loggers.CreateLogger<SweepEngine>(),
+            new PermissionProbe(token, baseUrl, Mechanisms.Permissions));
         return new LockedSweeps(engine, locks, time);
     }
 

@@ -43,17 +43,17 @@ public sealed class BanSweep(Ban ban, EnforcementMode mode, IReadOnlyDictionary<
     }
 
     /// <summary>
-    /// The states this sweep changes. Devices a stopped mechanism targeted keep what they had: nothing is known of them.
+    /// The states this sweep changes. Devices a mechanism planned for but stopped before knowing them keep what they had.
     /// A device whose inventory could not be read keeps its state too (the lifecycle decides that).
     /// </summary>
     public IReadOnlyList<DeviceBanState> NextStates(InventoryCoverage coverage, string runId, DateTimeOffset now)
     {
-        var frozen = Enforcement?.IsStopped ?? false;
         var next = new List<DeviceBanState>();
         foreach (var observation in _devices.Values)
         {
             var previous = EarlierStateOf(observation.Device.Id);
             var proven = observation.Device.Platform is { } platform && coverage.CanProveAbsence(Ban.Id, platform);
+            var frozen = Enforcement?.Knows(observation.Device.Id) == false;
             var state = frozen ? previous : DeviceLifecycle.Next(previous, observation, Enforcement?.ReachesOf(observation.Device.Id) ?? [], proven, runId, now);
             if (state is not null && state != previous)
                 next.Add(state);

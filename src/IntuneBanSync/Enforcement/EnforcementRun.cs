@@ -17,9 +17,13 @@ public enum HoldReason
 public sealed record EnforcementHold(HoldReason Reason, int NewlyReached, int Cap, string Detail);
 
 /// <summary>One ban's enforcement in one sweep: held as a whole, or each mechanism's result.</summary>
-public sealed record BanEnforcementResult(string BanId, EnforcementHold? Held, IReadOnlyList<MechanismResult> Mechanisms, bool WoundDown = false)
+/// <param name="Unknown">Devices a mechanism that stopped without knowing the tenant (a failed read, a foreign object) planned for: their state stays as it was.</param>
+public sealed record BanEnforcementResult(
+    string BanId, EnforcementHold? Held, IReadOnlyList<MechanismResult> Mechanisms, bool WoundDown = false, IReadOnlySet<string>? Unknown = null)
 {
     public static BanEnforcementResult Nothing(string banId) => new(banId, null, []);
+
+    public bool Knows(string deviceId) => Unknown?.Contains(deviceId) != true;
 
     public IEnumerable<MechanismStop> Stops => Mechanisms.Select(m => m.Stop).OfType<MechanismStop>();
 
@@ -56,8 +60,11 @@ public sealed class EnforcementBudget(int total)
 /// A read that fails stops that mechanism for the ban, changes nothing, and makes the run incomplete.
 /// </summary>
 public sealed class EnforcementRun(
-    IReadOnlyList<IEnforcementMechanism> mechanisms, JournalStore journal, WriteLog log, string tenant, EnforcementPolicy policy, SweepTrace trace, TimeProvider time)
+    IReadOnlyList<IEnforcementMechanism> mechanisms, JournalStore journal, WriteLog log, string tenant, EnforcementPolicy policy, SweepTrace trace, TimeProvider time,
+    PermissionCheck? permissions = null)
 {
+    private readonly PermissionCheck _permissions = permissions ?? PermissionCheck.Unknown;
+
     private readonly EnforcementBudget _budget = new(policy.MaxNewEnforcementsPerSweep);
 
     public async Task<BanEnforcementResult> EnforceAsync(BanSweep ban, BanResources? created, CancellationToken ct)
@@ -69,18 +76,22 @@ public sealed class EnforcementRun(
         var audit = new AuditView(await journal.GetAuditAsync(tenant, ban.Ban.Id, ct));
         var ledger = new ResourceLedger(journal, tenant, created ?? BanResources.None(ban.Ban.Id));
         var results = new List<MechanismResult>();
+        var unknown = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (mechanism, plan) in plans)
         {
             var context = new MechanismContext(ban.Ban.Id, ban.Ban, ban, audit.Of(mechanism), log, ledger, trace, time);
-            results.Add(await GuardedAsync(mechanism, context, async () =>
+            var result = await GuardedAsync(mechanism, context, async () =>
             {
                 await ReconcileAsync(mechanism, context, ct);
                 return await mechanism.ApplyAsync(plan, context, ct);
-            }));
+            });
+            if (result.Stop?.Reason is StopReason.ReadFailed or StopReason.ForeignObject)
+                unknown.UnionWith(plan.Targets.Where(id => !result.Devices.ContainsKey(id)));
+            results.Add(result);
         }
 
         await ledger.MarkWoundDownAsync(false, ct);
-        return new BanEnforcementResult(ban.Ban.Id, null, results);
+        return new BanEnforcementResult(ban.Ban.Id, null, results, Unknown: unknown);
     }
 
     /// <summary>Every mechanism undoes what it applied; the ban is wound down once all of them did so without a stop.</summary>
@@ -103,6 +114,11 @@ public sealed class EnforcementRun(
         await ledger.MarkWoundDownAsync(woundDown, ct);
         return new BanEnforcementResult(banId, null, results, woundDown);
     }
+
+    private static string NeedsMessage(IEnforcementMechanism mechanism, IReadOnlyList<GraphPermission> permissions, bool refused = false) =>
+        refused
+            ? $"{mechanism.Name} was refused by Graph (403): it needs the application permissions {string.Join(", ", permissions)}; grant the missing ones (`ibs permissions`) and sweep again"
+            : $"{mechanism.Name} did not run: the app's token lacks {string.Join(", ", permissions)}; grant {(permissions.Count == 1 ? "it" : "them")} (`ibs permissions`) and sweep again";
 
     private EnforcementHold? Hold(BanSweep ban, int newlyReached)
     {
@@ -127,18 +143,32 @@ public sealed class EnforcementRun(
             await context.Log.ReconcileAsync(await mechanism.ReconcileAsync(open, context, ct), ct);
     }
 
-    /// <summary>A read that fails stops this mechanism for this ban and changes nothing.</summary>
+    /// <summary>
+    /// A mechanism the app's token lacks a permission for does not start; one that meets a 403 stops, naming the permissions; a read
+    /// that fails stops it for this ban and changes nothing. The other mechanisms and the sweep go on.
+    /// </summary>
     private async Task<MechanismResult> GuardedAsync(IEnforcementMechanism mechanism, MechanismContext context, Func<Task<MechanismResult>> act)
     {
         MechanismResult result;
-        try
+        if (_permissions.MissingOf(mechanism.Permissions) is { Count: > 0 } missing)
         {
-            result = await act();
+            result = MechanismResult.Stopped(mechanism.Name, StopReason.PermissionMissing, NeedsMessage(mechanism, missing));
         }
-        catch (GraphReadException e)
+        else
         {
-            trace.ReadFailed(e);
-            result = MechanismResult.Stopped(mechanism.Name, StopReason.ReadFailed, $"could not read {e.What}; nothing changed for this ban");
+            try
+            {
+                result = await act();
+            }
+            catch (Exception e) when (e is PermissionDeniedException or GraphReadException { Forbidden: true })
+            {
+                result = MechanismResult.Stopped(mechanism.Name, StopReason.PermissionMissing, NeedsMessage(mechanism, [.. mechanism.Permissions.Select(p => p.Permission)], refused: true));
+            }
+            catch (GraphReadException e)
+            {
+                trace.ReadFailed(e);
+                result = MechanismResult.Stopped(mechanism.Name, StopReason.ReadFailed, $"could not read {e.What}; nothing changed for this ban");
+            }
         }
 
         if (result.Stop is { } stop)

@@ -43,6 +43,8 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
         catch (GraphWriteException e)
         {
             await RecordAsync([(intent, WriteResult.Failed, e.Message)], ct);
+            if (e.Status == 403)
+                throw new PermissionDeniedException(intent.Action, e);
             throw;
         }
 
@@ -80,6 +82,9 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
             _writes.AddRange(outcomes.Select(o => new WriteRecord(o.Intent.BanId, o.Intent.Action.Name, o.Intent.Target, WireName.Of(o.Result))));
     }
 }
+
+/// <summary>Graph refused a write with 403: the app lacks a permission. Not a <see cref="GraphWriteException"/>, so no mechanism treats it as one device's failure: it stops the mechanism.</summary>
+public sealed class PermissionDeniedException(WriteAction action, GraphWriteException inner) : Exception($"Graph refused {action} with 403: {inner.Message}", inner);
 
 /// <summary>A write the service refused (after the SDK's retries): the tenant is unchanged by it.</summary>
 public sealed class GraphWriteException(string what, int? status, Exception inner)

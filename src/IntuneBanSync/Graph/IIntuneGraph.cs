@@ -89,6 +89,20 @@ public sealed class GraphReadException(string what, Exception inner)
 {
     public string What { get; } = what;
 
+    /// <summary>The HTTP status Graph answered the last attempt with, when it answered.</summary>
+    public int? Status { get; } = StatusOf(inner);
+
+    /// <summary>Graph refused the app (403): a permission is missing, which retrying will not change.</summary>
+    public bool Forbidden => Status == 403;
+
+    internal static int? StatusOf(Exception e) => e switch
+    {
+        Microsoft.Kiota.Abstractions.ApiException api => api.ResponseStatusCode,
+        AggregateException { InnerExceptions: [.., var last] } => StatusOf(last),
+        HttpRequestException { StatusCode: { } status } => (int)status,
+        _ => null,
+    };
+
     private static string Describe(Exception e) => e switch
     {
         AggregateException { InnerExceptions: [.., var last] } aggregate => $"gave up after {aggregate.InnerExceptions.Count} attempts ({Describe(last)})",

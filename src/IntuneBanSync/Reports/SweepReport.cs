@@ -30,6 +30,9 @@ public sealed record SweepReport(
     /// <summary>What enforcement did and where each ban's devices stand, over all bans.</summary>
     public EnforcementTotals Enforcement { get; init; } = EnforcementTotals.None;
 
+    /// <summary>The self-check of the app's permissions against the manifest; null when it was not made (nothing enforced).</summary>
+    public PermissionReport? Permissions { get; init; }
+
     public SweepCounts Counts => new(DevicesEvaluated, OffendingDevices, AffectedPeople, ExemptDevices, OutOfScopeDevices, GraceDevices, UnverifiedDevices);
 }
 
@@ -91,3 +94,10 @@ public sealed record EnforcementTotals(int NewlyEnforced, int Removed, int Enfor
 
 /// <summary>One write sent to the tenant (none in report mode).</summary>
 public sealed record WriteRecord(string BanId, string Action, string Target, string Result);
+
+/// <summary>What the app's token grants against the manifest: what is missing (a mechanism stops for it) and what it holds beyond it.</summary>
+public sealed record PermissionReport(bool Known, IReadOnlyList<string> Missing, IReadOnlyList<string> Superfluous)
+{
+    public static PermissionReport? Of(Graph.PermissionCheck check) =>
+        check.Granted is null ? new PermissionReport(false, [], []) : new PermissionReport(true, [.. check.Missing.Select(p => p.Name)], check.Superfluous);
+}

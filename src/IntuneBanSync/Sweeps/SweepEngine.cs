@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Azure.Core;
 using System.Text.Json;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement;
@@ -18,15 +19,20 @@ namespace IntuneBanSync.Sweeps;
 /// → enforce (every registered mechanism) → close. The CLI, the timer and the HTTP functions all call this.
 /// </summary>
 public sealed class SweepEngine(
-    IIntuneGraph graph, IReadOnlyList<IEnforcementMechanism> mechanisms, JournalStore journal, TimeProvider time, SweepSettings settings, ILogger<SweepEngine> logger)
+    IIntuneGraph graph, IReadOnlyList<IEnforcementMechanism> mechanisms, JournalStore journal, TimeProvider time, SweepSettings settings, ILogger<SweepEngine> logger,
+    PermissionProbe? permissions = null)
 {
     /// <summary>An engine over the real Graph SDK, for callers without a DI container (the CLI, the demo, tests, the benchmark).</summary>
     public static SweepEngine Over(
         GraphOptions graph, JournalStore journal, TimeProvider time, SweepSettings? settings = null, ILogger<SweepEngine>? logger = null,
-        HttpMessageHandler? finalHandler = null, IReadOnlyList<IEnforcementMechanism>? mechanisms = null)
+        HttpMessageHandler? finalHandler = null, IReadOnlyList<IEnforcementMechanism>? mechanisms = null, TokenCredential? credential = null)
     {
-        var client = GraphClientBuilder.Create(graph, finalHandler: finalHandler);
-        return new(new GraphIntune(client, graph), mechanisms ?? Mechanisms.Over(client, graph), journal, time, settings ?? new SweepSettings(), logger ?? NullLogger<SweepEngine>.Instance);
+        var token = GraphClientBuilder.CredentialFor(new Uri(graph.BaseUrl), credential);
+        var client = GraphClientBuilder.Create(graph, token, finalHandler);
+        var probe = new PermissionProbe(token, new Uri(graph.BaseUrl), Mechanisms.Permissions);
+        return new(
+            new GraphIntune(client, graph), mechanisms ?? Mechanisms.Over(client, graph), journal, time, settings ?? new SweepSettings(),
+            logger ?? NullLogger<SweepEngine>.Instance, probe);
     }
 
     /// <param name="guard">Given when the caller holds the tenant's lock (<see cref="LockedSweeps"/>): asked before every write, and a run an
@@ -77,16 +83,19 @@ public sealed class SweepEngine(
 
             // 6. Enforce: bans in enforce mode, every mechanism; bans that expired or left the list are wound down.
             phase = SweepPhase.Enforcing;
-            await EnforceAsync(request, bans, log, enforced, trace, asOf, progress, sweeping.Token);
+            var granted = permissions is null ? PermissionCheck.Unknown : await permissions.CheckAsync(sweeping.Token);
+            await EnforceAsync(request, bans, log, enforced, trace, asOf, granted, progress, sweeping.Token);
 
             // 7. Close: the lifecycle of each (ban, device), the run and its report.
             var states = bans.SelectMany(b => b.NextStates(coverage, runId, startedAt)).ToList();
             await journal.SaveDeviceStatesAsync(request.Tenant, states, sweeping.Token);
-            var readFailed = !coverage.IsComplete || groups.Unreadable.Count > 0 || enforced.Values.Any(e => e.ReadFailed);
+            // A mechanism that could not run for lack of a permission leaves the sweep's work undone as surely as an unread page.
+            var readFailed = !coverage.IsComplete || groups.Unreadable.Count > 0 || enforced.Values.Any(e => e.ReadFailed || e.Stops.Any(s => s.Reason == StopReason.PermissionMissing));
             var status = readFailed ? SweepStatus.Incomplete : enforced.Values.Any(e => e.Held is not null) ? SweepStatus.Held : SweepStatus.Completed;
             var result = EnforcementReport.Add(
                 report.Build(runId, request.Tenant, request.Trigger, request.Mode, status, startedAt, time.GetUtcNow(), asOf, log.Writes, [.. coverage.Problems, .. Problems(enforced)]),
-                bans, enforced, states, asOf);
+                bans, enforced, states, asOf) with
+            { Permissions = PermissionReport.Of(granted) };
             return await CloseAsync(run, result, CancellationToken.None);
         }
         catch (OperationCanceledException) when (deadlineSource.IsCancellationRequested && !ct.IsCancellationRequested)
@@ -167,14 +176,14 @@ public sealed class SweepEngine(
     /// <summary>Only bans in enforce mode write, and a ban that left the list is wound down; a report sweep, a what-if and a one-user sweep send nothing.</summary>
     private async Task EnforceAsync(
         SweepRequest request, IReadOnlyList<BanSweep> bans, WriteLog log, Dictionary<string, BanEnforcementResult> results, SweepTrace trace,
-        DateTimeOffset asOf, IProgress<SweepProgress>? progress, CancellationToken ct)
+        DateTimeOffset asOf, PermissionCheck granted, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
         if (!request.MayWrite)
             return;
         var enforcing = bans.Where(b => b.Mode == EnforcementMode.Enforce).ToList();
 
         var policy = new EnforcementPolicy(request.OverrideBlastRadius || settings.OverrideBlastRadius, settings.MaxNewEnforcementsPerSweep);
-        var run = new EnforcementRun(mechanisms, journal, log, request.Tenant, policy, trace, time);
+        var run = new EnforcementRun(mechanisms, journal, log, request.Tenant, policy, trace, time, granted);
         var created = (await journal.ListBanResourcesAsync(request.Tenant, ct)).ToDictionary(r => r.BanId);
         foreach (var ban in enforcing)
         {
