@@ -34,9 +34,12 @@ public sealed class SimulatedTenant : IAsyncDisposable
         new DeviceRoutes(state, options).Register(router);
         new MobileAppRoutes(state, options, NewId).Register(router);
         new DirectoryRoutes(state, options, NewId).Register(router);
+        var policies = new PolicyRoutes(state.Policies, options, NewId);
+        policies.Register(router, AssignmentFilterRoutes.Collection);
+        ICheckInEffect[] effects = [];
         pipeline = new GraphPipeline(router, new ThrottleGate(options), Faults, Requests, options);
         batch = new BatchRoute(pipeline, Requests, options);
-        checkIn = new DeviceCheckIn(state, options.TimeProvider);
+        checkIn = new DeviceCheckIn(state, options.TimeProvider, effects);
     }
 
     public Uri BaseUrl { get; private set; } = null!;

@@ -1,10 +1,20 @@
 namespace IntuneBanSync.TenantSimulator;
 
 /// <summary>
-/// What a device does when it checks in: Intune uninstalls the managed apps an "uninstall" assignment targets
-/// at the device or its user; apps the user installed stay.
+/// What a policy does to a device when it checks in (a compliance policy marks it noncompliant, a remediation removes an app):
+/// one class per kind of policy, registered with the tenant. Called under the tenant's gate.
 /// </summary>
-internal sealed class DeviceCheckIn(TenantState state, TimeProvider time)
+internal interface ICheckInEffect
+{
+    /// <summary>The device as the policy leaves it, and the apps the policy removed.</summary>
+    (ManagedDevice Device, IReadOnlyList<InstalledApp> Removed) Apply(ManagedDevice device, DateTimeOffset now);
+}
+
+/// <summary>
+/// What a device does when it checks in: Intune uninstalls the managed apps an "uninstall" assignment targets
+/// at the device or its user; apps the user installed stay. Then every registered policy effect applies.
+/// </summary>
+internal sealed class DeviceCheckIn(TenantState state, TimeProvider time, IReadOnlyList<ICheckInEffect> effects)
 {
     public CheckInResult CheckIn(string managedDeviceId)
     {
@@ -56,11 +66,16 @@ internal sealed class DeviceCheckIn(TenantState state, TimeProvider time)
         var removed = device.InstalledApps
             .Where(app => app.Source == AppSource.Managed && app.Identifier is not null && uninstallIdentifiers.Contains(app.Identifier))
             .ToList();
-        state.ReplaceManagedDevice(device with
+        var now = time.GetUtcNow();
+        var after = device with { InstalledApps = [.. device.InstalledApps.Except(removed)], LastSyncDateTime = now };
+        foreach (var effect in effects)
         {
-            InstalledApps = [.. device.InstalledApps.Except(removed)],
-            LastSyncDateTime = time.GetUtcNow(),
-        });
+            var (changed, gone) = effect.Apply(after, now);
+            after = changed;
+            removed.AddRange(gone);
+        }
+
+        state.ReplaceManagedDevice(after);
         return new CheckInResult(device.Id, removed);
     }
 }

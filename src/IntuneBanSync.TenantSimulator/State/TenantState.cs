@@ -25,6 +25,7 @@ public sealed class TenantState
         IEnumerable<ManagedDevice> managedDevices,
         IEnumerable<MobileApp> mobileApps)
     {
+        Policies = new PolicyStore(Gate);
         foreach (var user in users)
         {
             this.users.Add(user);
@@ -60,6 +61,9 @@ public sealed class TenantState
     public IReadOnlyList<EntraDevice> EntraDevices { get { lock (Gate) { return [.. entraDevices]; } } }
     public IReadOnlyList<ManagedDevice> ManagedDevices { get { lock (Gate) { return [.. managedDevices]; } } }
     public IReadOnlyList<MobileApp> MobileApps { get { lock (Gate) { return [.. mobileApps]; } } }
+
+    /// <summary>Intune policies (compliance, configurations, remediations, filters) by collection.</summary>
+    public PolicyStore Policies { get; }
 
     /// <summary>Bumped whenever a device's apps change, so derived inventory can be cached.</summary>
     internal int InventoryVersion { get; private set; }

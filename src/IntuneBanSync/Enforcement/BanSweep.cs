@@ -1,18 +1,24 @@
 using IntuneBanSync.BanList;
 using IntuneBanSync.Graph;
+using IntuneBanSync.Inventory;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 
 namespace IntuneBanSync.Enforcement;
 
-/// <summary>One device of one ban as this sweep saw and decided it.</summary>
-public sealed record BanObservation(DeviceRecord Device, Decision Decision, IReadOnlyList<DetectedAppRecord> Apps);
+/// <summary>One device of one ban as this sweep saw and decided it, and its class (which routes can reach it).</summary>
+public sealed record BanObservation(DeviceRecord Device, Decision Decision, IReadOnlyList<DetectedAppRecord> Apps)
+{
+    public DeviceClass Class { get; } = DeviceClasses.Of(Device, Apps);
+
+    public ClassRoutes Routes => RoutePlanner.For(Class);
+}
 
 /// <summary>
 /// One ban through one sweep: its mode, what the journal knew of its devices before, the devices that matter to it this time
 /// (seen with a banned app, or known to the journal), how many are in scope, what enforcement did, and the states that follow.
 /// </summary>
-public sealed class BanSweep(Ban ban, EnforcementMode mode, IReadOnlyDictionary<string, DeviceBanState> earlier)
+public sealed class BanSweep(Ban ban, EnforcementMode mode, IReadOnlyDictionary<string, DeviceBanState> earlier, IReadOnlyList<Exemption>? exemptions = null)
 {
     private readonly Dictionary<string, BanObservation> _devices = new(StringComparer.OrdinalIgnoreCase);
 
@@ -21,6 +27,9 @@ public sealed class BanSweep(Ban ban, EnforcementMode mode, IReadOnlyDictionary<
     public EnforcementMode Mode { get; } = mode;
 
     public IReadOnlyDictionary<string, DeviceBanState> Earlier { get; } = earlier;
+
+    /// <summary>The ban's exemptions in force at the sweep's time.</summary>
+    public IReadOnlyList<Exemption> Exemptions { get; } = exemptions ?? [];
 
     public IReadOnlyDictionary<string, BanObservation> Devices => _devices;
 

@@ -34,6 +34,8 @@ public static class DeviceLifecycle
             EntraObjectId = reaches.Select(r => r.EntraObjectId).FirstOrDefault(id => id is not null) ?? previous?.EntraObjectId,
             UserId = observation.Device.UserId,
             DeviceName = observation.Device.DeviceName,
+            Reaches = Merge(previous?.Reaches, reaches),
+            DeviceClass = WireName.Of(observation.Class),
         };
 
         switch (decision.Kind)
@@ -61,6 +63,15 @@ public static class DeviceLifecycle
                     return state with { State = LifecycleState.Resolved, StateReason = "not detected since", ResolvedAt = now };
                 return previous;
         }
+    }
+
+    /// <summary>What each mechanism reached at the last sweep it acted: this sweep's answers replace that mechanism's earlier ones.</summary>
+    private static ValueList<RouteReach>? Merge(ValueList<RouteReach>? earlier, IReadOnlyList<DeviceReach> now)
+    {
+        if (now.Count == 0)
+            return earlier;
+        var acted = now.Select(r => r.Mechanism).ToHashSet();
+        return new([.. (earlier ?? new ValueList<RouteReach>([])).Where(r => !acted.Contains(r.Mechanism)), .. now.Select(r => new RouteReach(r.Mechanism, r.Route, r.Reach, r.Reason))]);
     }
 
     private static DeviceBanState Offending(

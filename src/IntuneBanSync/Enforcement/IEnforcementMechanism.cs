@@ -79,34 +79,10 @@ public sealed record MechanismStop(StopReason Reason, string Detail);
 public sealed record DeviceReach(
     MechanismName Mechanism, Reach Reach, string Route, bool Newly = false, string? Reason = null, string? EntraObjectId = null);
 
-/// <summary>What a mechanism achieved on a device.</summary>
-public enum Reach
-{
-    /// <summary>Under an uninstall assignment (in our group).</summary>
-    Assigned,
-
-    /// <summary>Proven removed by the mechanism itself (a remediation's run state).</summary>
-    Removed,
-
-    LaunchBlocked,
-
-    Noncompliant,
-
-    Notified,
-
-    /// <summary>No route of this mechanism reaches it; the reason says why.</summary>
-    Unreachable,
-
-    /// <summary>The write for it was refused; retried next sweep.</summary>
-    Failed,
-
-    /// <summary>Taken out of what we applied to it.</summary>
-    Released,
-}
-
 /// <summary>One mechanism's work for one ban in one sweep.</summary>
+/// <param name="Notes">What the administrator should know of the mechanism's work for the ban (e.g. "no Conditional Access policy requires a compliant device").</param>
 public sealed record MechanismResult(
-    MechanismName Mechanism, IReadOnlyDictionary<string, DeviceReach> Devices, MechanismStop? Stop = null, bool WoundDown = false)
+    MechanismName Mechanism, IReadOnlyDictionary<string, DeviceReach> Devices, MechanismStop? Stop = null, bool WoundDown = false, IReadOnlyList<string>? Notes = null)
 {
     public static MechanismResult Nothing(MechanismName mechanism) => new(mechanism, new Dictionary<string, DeviceReach>());
 

@@ -46,4 +46,37 @@ internal static class GraphCalls
     public static bool IsFailure(Exception e, CancellationToken ct) =>
         e is ApiException or HttpRequestException or AggregateException
         || (e is TaskCanceledException { InnerException: TimeoutException } && !ct.IsCancellationRequested);
+
+    public static async Task<IReadOnlyList<TRecord>> ReadAllAsync<TPage, TItem, TRecord>(
+        string what,
+        Func<Task<TPage?>> first,
+        Func<string, Task<TPage?>> next,
+        Func<TPage?, (List<TItem>? Items, string? NextLink)> read,
+        Func<TItem, TRecord> map,
+        CancellationToken ct)
+        where TPage : class =>
+        await PagesAsync(what, first, next, read, map, ct).ToListAsync(ct);
+
+    /// <summary>A write the service refuses (after the SDK's retries) throws <see cref="Enforcement.GraphWriteException"/> with its status.</summary>
+    public static async Task<T?> WriteAsync<T>(string what, Func<Task<T?>> write, CancellationToken ct)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (Exception e) when (IsFailure(e, ct))
+        {
+            throw new Enforcement.GraphWriteException(what, StatusOf(e), e);
+        }
+    }
+
+    public static int? StatusOf(Exception e) => GraphReadException.StatusOf(e);
+
+    public static string Detail(Exception e) => e switch
+    {
+        Microsoft.Graph.Models.ODataErrors.ODataError { Error.Message: { Length: > 0 } message } odata => $"HTTP {odata.ResponseStatusCode}: {message}",
+        ApiException api => $"HTTP {api.ResponseStatusCode}: {api.Message}",
+        AggregateException { InnerExceptions: [.., var last] } => Detail(last),
+        _ => e.Message,
+    };
 }

@@ -67,7 +67,50 @@ public sealed record DeviceBanState(
     string? EntraObjectId = null,
     string? Route = null,
     string? UserId = null,
-    string? DeviceName = null);
+    string? DeviceName = null,
+    ValueList<RouteReach>? Reaches = null,
+    string? DeviceClass = null)
+{
+    /// <summary>True when the mechanism reached the device (in our group, its app blocked, noncompliant, removed, …) at the last sweep it acted.</summary>
+    public bool ReachedBy(MechanismName mechanism) => Reaches?.Any(r => r.Mechanism == mechanism && r.Reached) == true;
+}
+
+/// <summary>What one mechanism achieved on a device, as the journal keeps it: the route, what it reached, and why when it did not.</summary>
+public sealed record RouteReach(MechanismName Mechanism, string Route, Reach Reach, string? Reason = null)
+{
+    public bool Reached => Reach is Reach.Assigned or Reach.Removed or Reach.LaunchBlocked or Reach.InstallBlocked or Reach.Noncompliant or Reach.Notified;
+}
+
+/// <summary>What a mechanism achieved on a device.</summary>
+public enum Reach
+{
+    /// <summary>Under an uninstall assignment (in our group).</summary>
+    Assigned,
+
+    /// <summary>Proven removed by the mechanism itself (a remediation's run state).</summary>
+    Removed,
+
+    LaunchBlocked,
+
+    /// <summary>Installing the app is blocked where the inventory cannot see (a company-owned device's personal profile).</summary>
+    InstallBlocked,
+
+    Noncompliant,
+
+    Notified,
+
+    /// <summary>No route of this mechanism reaches it; the reason says why.</summary>
+    Unreachable,
+
+    /// <summary>The write for it was refused; retried next sweep.</summary>
+    Failed,
+
+    /// <summary>Taken out of what we applied to it.</summary>
+    Released,
+
+    /// <summary>Targeted, but what it achieves is not known yet (the device has not checked in since).</summary>
+    Pending,
+}
 
 /// <summary>Where one (ban, device) stands in enforcement, across sweeps.</summary>
 public enum LifecycleState

@@ -77,7 +77,9 @@ public sealed class SweepEngine(
             // 5. Decide each device, streamed: a decision per ban, counted, findings journaled in batches.
             phase = SweepPhase.EvaluatingDevices;
             foreach (var ban in banList.Bans)
-                bans.Add(new BanSweep(ban, request.ModeOf(ban), await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, sweeping.Token)));
+                bans.Add(new BanSweep(
+                    ban, request.ModeOf(ban), await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, sweeping.Token),
+                    [.. banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(asOf))]));
             var planner = new BanPlanner(banList, groups, coverage, asOf, TimeSpan.FromDays(settings.InventoryMaxAgeDays));
             await DecideAsync(request, runId, inventory, planner, bans, report, progress, sweeping.Token);
 

@@ -34,6 +34,18 @@ public sealed class TableRowsTests
     }
 
     [Fact]
+    public void Device_state_keeps_what_each_mechanism_reached_and_compares_by_value()
+    {
+        var reaches = new ValueList<RouteReach>([new(new MechanismName("uninstall-assignment"), "uninstall (ios)", Reach.Assigned), new(new MechanismName("compliance"), "compliance (ios)", Reach.Unreachable, "why")]);
+        var state = new DeviceBanState("tiktok", "device-1", Start, Start, DecisionKind.Offending, "run-1", LifecycleState.Enforcing, Reaches: reaches, DeviceClass: "ios-supervised");
+
+        var read = RoundTrip(state);
+
+        Assert.Equal(state, read);
+        Assert.NotSame(state.Reaches, read.Reaches);
+    }
+
+    [Fact]
     public void Enums_are_stored_by_their_kebab_case_name_and_read_back_whatever_the_case()
     {
         var state = new DeviceBanState("tiktok", "device-1", Start, Start, DecisionKind.OutOfScope, "run-1", LifecycleState.BanInactive);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Graph;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
@@ -12,13 +13,13 @@ namespace IntuneBanSync.Enforcement.Uninstall;
 /// <summary><see cref="IUninstallGraph"/> over the Microsoft Graph SDK.</summary>
 public sealed class GraphUninstall(GraphServiceClient client, GraphOptions options) : IUninstallGraph
 {
-    private const int MaxBindsPerPatch = 20;
+    private readonly GraphGroups _groups = new(client, options);
+
     private const string Publisher = "IntuneBanSync";
 
     private static readonly Dictionary<string, ParsableFactory<IParsable>> ErrorMapping =
         new() { ["XXX"] = ODataError.CreateFromDiscriminatorValue };
 
-    private readonly string _graphUrl = options.BaseUrl.TrimEnd('/');
     private readonly string _betaUrl = GraphClientBuilder.BetaUrl(options.BaseUrl);
 
     public Task<IReadOnlyList<CatalogApp>> CatalogAppsAsync(CatalogAppKind kind, CancellationToken ct)
@@ -29,14 +30,14 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
 
         // v1.0 has no androidManagedStoreApp or winGetApp in this SDK; beta serves both.
         return kind is CatalogAppKind.IosStoreApp or CatalogAppKind.AndroidStoreApp
-            ? ReadAllAsync(
+            ? GraphCalls.ReadAllAsync(
                 what,
                 () => client.DeviceAppManagement.MobileApps.GetAsync(r => r.QueryParameters.Filter = filter, ct),
                 next => client.DeviceAppManagement.MobileApps.WithUrl(next).GetAsync(cancellationToken: ct),
                 page => (page?.Value, page?.OdataNextLink),
                 map,
                 ct)
-            : ReadAllAsync(
+            : GraphCalls.ReadAllAsync(
                 what,
                 () => SendBetaAsync(BetaAppsRequest(filter), ct),
                 next => SendBetaAsync(Request(Method.GET, next), ct),
@@ -53,9 +54,9 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
         var what = $"create the {ODataTypeOf(kind)} {identifier}";
         var created = kind switch
         {
-            CatalogAppKind.IosStoreApp => await WriteAsync(what, () => client.DeviceAppManagement.MobileApps.PostAsync(IosApp(displayName, identifier), cancellationToken: ct), ct),
-            CatalogAppKind.AndroidStoreApp => await WriteAsync(what, () => client.DeviceAppManagement.MobileApps.PostAsync(AndroidApp(displayName, identifier), cancellationToken: ct), ct),
-            CatalogAppKind.WinGetApp => await WriteAsync(what, () => SendBetaAppAsync(WinGetAppRequest(displayName, identifier), ct), ct),
+            CatalogAppKind.IosStoreApp => await GraphCalls.WriteAsync(what, () => client.DeviceAppManagement.MobileApps.PostAsync(IosApp(displayName, identifier), cancellationToken: ct), ct),
+            CatalogAppKind.AndroidStoreApp => await GraphCalls.WriteAsync(what, () => client.DeviceAppManagement.MobileApps.PostAsync(AndroidApp(displayName, identifier), cancellationToken: ct), ct),
+            CatalogAppKind.WinGetApp => await GraphCalls.WriteAsync(what, () => SendBetaAppAsync(WinGetAppRequest(displayName, identifier), ct), ct),
             CatalogAppKind.AndroidManagedStoreApp => throw new NotSupportedException("managed Google Play apps must be approved in the Intune admin center first"),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
@@ -66,7 +67,7 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
     }
 
     public Task<IReadOnlyList<AppAssignmentInfo>> AssignmentsAsync(string appId, CancellationToken ct) =>
-        ReadAllAsync(
+        GraphCalls.ReadAllAsync(
             $"the assignments of app {appId}",
             () => client.DeviceAppManagement.MobileApps[appId].Assignments.GetAsync(cancellationToken: ct),
             next => client.DeviceAppManagement.MobileApps[appId].Assignments.WithUrl(next).GetAsync(cancellationToken: ct),
@@ -87,7 +88,7 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
             Intent = installIntent,
             Target = new GroupAssignmentTarget { GroupId = groupId },
         };
-        var created = await WriteAsync(what, () => client.DeviceAppManagement.MobileApps[appId].Assignments.PostAsync(assignment, cancellationToken: ct), ct);
+        var created = await GraphCalls.WriteAsync(what, () => client.DeviceAppManagement.MobileApps[appId].Assignments.PostAsync(assignment, cancellationToken: ct), ct);
         return created is null
             ? throw new GraphWriteException(what, null, new InvalidOperationException("Graph answered without the created assignment."))
             : ToInfo(created);
@@ -97,7 +98,7 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
     {
         try
         {
-            await WriteAsync(
+            await GraphCalls.WriteAsync(
                 $"delete assignment {assignmentId} of app {appId}",
                 async () =>
                 {
@@ -113,112 +114,22 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
         }
     }
 
-    public async Task<string?> FindGroupByNameAsync(string displayName, CancellationToken ct)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(displayName);
+    public Task<string?> FindGroupByNameAsync(string displayName, CancellationToken ct) => _groups.FindGroupByNameAsync(displayName, ct);
 
-        var filter = $"displayName eq {ODataFilter.Quote(displayName)}";
-        var groups = await ReadAllAsync(
-            $"the group named {displayName}",
-            () => client.Groups.GetAsync(
-                r =>
-                {
-                    r.QueryParameters.Filter = filter;
-                    r.QueryParameters.Select = ["id", "displayName", "securityEnabled"];
-                },
-                ct),
-            next => client.Groups.WithUrl(next).GetAsync(cancellationToken: ct),
-            page => (page?.Value, page?.OdataNextLink),
-            group => group,
-            ct);
+    public Task<string> CreateSecurityGroupAsync(string displayName, string description, CancellationToken ct) =>
+        _groups.CreateSecurityGroupAsync(displayName, description, ct);
 
-        // Graph compares display names without regard to case; the contract asks for this exact name.
-        return groups.FirstOrDefault(g => g.SecurityEnabled != false && string.Equals(g.DisplayName, displayName, StringComparison.Ordinal))?.Id;
-    }
+    public Task<IReadOnlySet<string>> DirectMemberIdsAsync(string groupId, CancellationToken ct) => _groups.DirectMemberIdsAsync(groupId, ct);
 
-    public async Task<string> CreateSecurityGroupAsync(string displayName, string description, CancellationToken ct)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(displayName);
+    public Task<IReadOnlyDictionary<string, MemberChange>> AddMembersAsync(string groupId, IReadOnlyList<string> objectIds, CancellationToken ct) =>
+        _groups.AddMembersAsync(groupId, objectIds, ct);
 
-        var what = $"create the security group {displayName}";
-        var group = new Group
-        {
-            DisplayName = displayName,
-            Description = description,
-            MailEnabled = false,
-            MailNickname = MailNickname(displayName),
-            SecurityEnabled = true,
-        };
-        var created = await WriteAsync(what, () => client.Groups.PostAsync(group, cancellationToken: ct), ct);
-        return created?.Id ?? throw new GraphWriteException(what, null, new InvalidOperationException("Graph answered without the created group."));
-    }
+    public Task<MemberChange> RemoveMemberAsync(string groupId, string objectId, CancellationToken ct) => _groups.RemoveMemberAsync(groupId, objectId, ct);
 
-    public async Task<IReadOnlySet<string>> DirectMemberIdsAsync(string groupId, CancellationToken ct)
-    {
-        var ids = await ReadAllAsync(
-            $"the members of group {groupId}",
-            () => client.Groups[groupId].Members.GetAsync(r => r.QueryParameters.Select = ["id"], ct),
-            next => client.Groups[groupId].Members.WithUrl(next).GetAsync(cancellationToken: ct),
-            page => (page?.Value, page?.OdataNextLink),
-            member => member.Id,
-            ct);
-        return ids.OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
-    }
-
-    public async Task<IReadOnlyDictionary<string, MemberChange>> AddMembersAsync(string groupId, IReadOnlyList<string> objectIds, CancellationToken ct)
-    {
-        var results = new Dictionary<string, MemberChange>(StringComparer.OrdinalIgnoreCase);
-        foreach (var chunk in objectIds.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(MaxBindsPerPatch))
-        {
-            var outcome = await BindMembersAsync(groupId, chunk, ct);
-            if (outcome is { Status: 400 or 404 })
-            {
-                // One bad entry makes Graph add none of the chunk: add each alone to learn which one it was.
-                foreach (var objectId in chunk)
-                    results[objectId] = await AddMemberAsync(groupId, objectId, ct);
-            }
-            else
-            {
-                var change = outcome is null ? MemberChange.Done : new MemberChange(MemberOutcome.Failed, outcome.Message);
-                foreach (var objectId in chunk)
-                    results[objectId] = change;
-            }
-        }
-
-        return results;
-    }
-
-    public async Task<MemberChange> RemoveMemberAsync(string groupId, string objectId, CancellationToken ct)
-    {
-        try
-        {
-            await client.Groups[groupId].Members[objectId].Ref.DeleteAsync(cancellationToken: ct);
-            return MemberChange.Done;
-        }
-        catch (Exception e) when (GraphCalls.IsFailure(e, ct))
-        {
-            return StatusOf(e) == 404 ? MemberChange.AlreadyDone : Failed(e);
-        }
-    }
-
-    public async Task<string?> EntraDeviceObjectIdAsync(string azureAdDeviceId, CancellationToken ct)
-    {
-        var filter = $"deviceId eq {ODataFilter.Quote(ODataFilter.Guid(azureAdDeviceId, "azureADDeviceId"))}";
-        var page = await GraphCalls.ReadAsync(
-            $"the Entra device {azureAdDeviceId}",
-            () => client.Devices.GetAsync(
-                r =>
-                {
-                    r.QueryParameters.Filter = filter;
-                    r.QueryParameters.Select = ["id"];
-                },
-                ct),
-            ct);
-        return page?.Value?.Select(d => d.Id).FirstOrDefault(id => !string.IsNullOrEmpty(id));
-    }
+    public Task<string?> EntraDeviceObjectIdAsync(string azureAdDeviceId, CancellationToken ct) => _groups.EntraDeviceObjectIdAsync(azureAdDeviceId, ct);
 
     public Task SyncDeviceAsync(string managedDeviceId, CancellationToken ct) =>
-        WriteAsync(
+        GraphCalls.WriteAsync(
             $"ask device {managedDeviceId} to check in",
             async () =>
             {
@@ -226,47 +137,6 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
                 return true;
             },
             ct);
-
-    /// <summary>Null when Graph added the whole chunk; otherwise the refusal.</summary>
-    private async Task<BindRefusal?> BindMembersAsync(string groupId, string[] objectIds, CancellationToken ct)
-    {
-        var patch = new Group
-        {
-            AdditionalData = new Dictionary<string, object>
-            {
-                ["members@odata.bind"] = objectIds.Select(DirectoryObjectUrl).ToList(),
-            },
-        };
-        try
-        {
-            await client.Groups[groupId].PatchAsync(patch, cancellationToken: ct);
-            return null;
-        }
-        catch (Exception e) when (GraphCalls.IsFailure(e, ct))
-        {
-            return new BindRefusal(StatusOf(e), Detail(e));
-        }
-    }
-
-    private async Task<MemberChange> AddMemberAsync(string groupId, string objectId, CancellationToken ct)
-    {
-        try
-        {
-            await client.Groups[groupId].Members.Ref.PostAsync(new ReferenceCreate { OdataId = DirectoryObjectUrl(objectId) }, cancellationToken: ct);
-            return MemberChange.Done;
-        }
-        catch (Exception e) when (GraphCalls.IsFailure(e, ct))
-        {
-            return StatusOf(e) switch
-            {
-                400 when Detail(e).Contains("already exist", StringComparison.OrdinalIgnoreCase) => MemberChange.AlreadyDone,
-                404 => new MemberChange(MemberOutcome.NotFound, Detail(e)),
-                _ => Failed(e),
-            };
-        }
-    }
-
-    private string DirectoryObjectUrl(string objectId) => $"{_graphUrl}/directoryObjects/{Uri.EscapeDataString(objectId)}";
 
     private static IosStoreApp IosApp(string displayName, string bundleId) => new()
     {
@@ -367,52 +237,4 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
         return char.ToLowerInvariant(name[0]) + name[1..];
     }
 
-    private static string MailNickname(string displayName)
-    {
-        var slug = new string([.. displayName.Where(char.IsAsciiLetterOrDigit).Select(char.ToLowerInvariant)]);
-        var nickname = "ibs-" + (slug.Length > 0 ? slug : "group");
-        return nickname.Length <= 56 ? nickname : nickname[..56];
-    }
-
-    private static async Task<IReadOnlyList<TRecord>> ReadAllAsync<TPage, TItem, TRecord>(
-        string what,
-        Func<Task<TPage?>> first,
-        Func<string, Task<TPage?>> next,
-        Func<TPage?, (List<TItem>? Items, string? NextLink)> read,
-        Func<TItem, TRecord> map,
-        CancellationToken ct)
-        where TPage : class =>
-        await GraphCalls.PagesAsync(what, first, next, read, map, ct).ToListAsync(ct);
-
-    private static async Task<T?> WriteAsync<T>(string what, Func<Task<T?>> write, CancellationToken ct)
-    {
-        try
-        {
-            return await write();
-        }
-        catch (Exception e) when (GraphCalls.IsFailure(e, ct))
-        {
-            throw new GraphWriteException(what, StatusOf(e), e);
-        }
-    }
-
-    private static int? StatusOf(Exception e) => e switch
-    {
-        ApiException api => api.ResponseStatusCode,
-        AggregateException { InnerExceptions: [.., var last] } => StatusOf(last),
-        HttpRequestException { StatusCode: { } status } => (int)status,
-        _ => null,
-    };
-
-    private static string Detail(Exception e) => e switch
-    {
-        ODataError { Error.Message: { Length: > 0 } message } odata => $"HTTP {odata.ResponseStatusCode}: {message}",
-        ApiException api => $"HTTP {api.ResponseStatusCode}: {api.Message}",
-        AggregateException { InnerExceptions: [.., var last] } => Detail(last),
-        _ => e.Message,
-    };
-
-    private static MemberChange Failed(Exception e) => new(MemberOutcome.Failed, Detail(e));
-
-    private sealed record BindRefusal(int? Status, string Message);
 }

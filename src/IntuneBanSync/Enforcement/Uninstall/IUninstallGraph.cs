@@ -1,3 +1,5 @@
+using IntuneBanSync.Enforcement.Groups;
+
 namespace IntuneBanSync.Enforcement.Uninstall;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace IntuneBanSync.Enforcement.Uninstall;
 /// members, device check-in. Implemented over the real Graph SDK by <see cref="GraphUninstall"/>.
 /// Reads that fail throw <see cref="Graph.GraphReadException"/>; writes that the service refuses throw <see cref="GraphWriteException"/>.
 /// </summary>
-public interface IUninstallGraph
+public interface IUninstallGraph : IGroupGraph
 {
     /// <summary>Catalog apps of one type (isof filter), with their store identifier.</summary>
     Task<IReadOnlyList<CatalogApp>> CatalogAppsAsync(CatalogAppKind kind, CancellationToken ct);
@@ -21,27 +23,6 @@ public interface IUninstallGraph
     /// <summary>Deletes one assignment; false when it was already gone.</summary>
     Task<bool> DeleteAssignmentAsync(string appId, string assignmentId, CancellationToken ct);
 
-    /// <summary>The id of the security group with exactly this display name, or null.</summary>
-    Task<string?> FindGroupByNameAsync(string displayName, CancellationToken ct);
-
-    /// <summary>Creates an assigned-membership security group (not mail-enabled).</summary>
-    Task<string> CreateSecurityGroupAsync(string displayName, string description, CancellationToken ct);
-
-    /// <summary>Direct members' object ids (our group has only device members).</summary>
-    Task<IReadOnlySet<string>> DirectMemberIdsAsync(string groupId, CancellationToken ct);
-
-    /// <summary>
-    /// Adds directory objects in PATCH requests of ≤ 20 (members@odata.bind). When Graph refuses a PATCH (one bad entry adds none),
-    /// each of its objects is added alone with $ref. "Already a member" counts as done. One result per object id.
-    /// </summary>
-    Task<IReadOnlyDictionary<string, MemberChange>> AddMembersAsync(string groupId, IReadOnlyList<string> objectIds, CancellationToken ct);
-
-    /// <summary>Removes one member with DELETE $ref; <see cref="MemberChange.AlreadyDone"/> when it was not a member.</summary>
-    Task<MemberChange> RemoveMemberAsync(string groupId, string objectId, CancellationToken ct);
-
-    /// <summary>The Entra device object id for a managed device's azureADDeviceId, or null when Entra has none.</summary>
-    Task<string?> EntraDeviceObjectIdAsync(string azureAdDeviceId, CancellationToken ct);
-
     /// <summary>Asks the device to check in (POST syncDevice).</summary>
     Task SyncDeviceAsync(string managedDeviceId, CancellationToken ct);
 }
@@ -55,12 +36,3 @@ public sealed record CatalogApp(string Id, CatalogAppKind Kind, string DisplayNa
 /// <paramref name="Excludes"/> is true when the group is excluded from the intent rather than given it.
 /// </summary>
 public sealed record AppAssignmentInfo(string Id, string Intent, string? GroupId, bool Excludes = false);
-
-public enum MemberOutcome { Done, AlreadyDone, NotFound, Failed }
-
-public sealed record MemberChange(MemberOutcome Outcome, string? Detail = null)
-{
-    public static MemberChange Done { get; } = new(MemberOutcome.Done);
-
-    public static MemberChange AlreadyDone { get; } = new(MemberOutcome.AlreadyDone);
-}

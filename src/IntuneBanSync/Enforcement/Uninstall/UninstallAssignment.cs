@@ -1,4 +1,5 @@
 using IntuneBanSync.BanList;
+using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;

@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+
+namespace IntuneBanSync.TenantSimulator;
+
+/// <summary>
+/// What a collection of Intune policies looks like to the simulator: its name under deviceManagement, the property holding an
+/// entity's name, the property of its /assign body, the permissions it asks, and a validator that refuses what Graph refuses
+/// (an unknown @odata.type, a missing required property): it answers the message of a 400, or null when the body is fine.
+/// </summary>
+internal sealed record PolicyCollection(
+    string Name,
+    string NameProperty,
+    string AssignmentsProperty,
+    Needs Read,
+    Needs Write,
+    Func<JsonObject, bool, string?> Validate,
+    bool BetaOnly = true);
+
+/// <summary>list ($filter name eq), get, create, patch, delete, assignments and /assign (which replaces every assignment) of a collection.</summary>
+internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, Func<string> newId)
+{
+    private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
+
+    public void Register(GraphRouter router, PolicyCollection collection)
+    {
+        var category = ThrottleCategory.Apps;
+        var path = $"deviceManagement/{collection.Name}";
+        router.Get(path, category, collection.Read, (request, _) => List(request, collection), collection.BetaOnly);
+        router.Get($"{path}/{{id}}", category, collection.Read, (request, args) => Get(request, collection, args["id"]), collection.BetaOnly);
+        router.Write("POST", path, category, collection.Write, (request, _) => Create(request, collection), collection.BetaOnly);
+        router.Write("PATCH", $"{path}/{{id}}", category, collection.Write, (request, args) => Patch(request, collection, args["id"]), collection.BetaOnly);
+        router.Write("DELETE", $"{path}/{{id}}", category, collection.Write, (_, args) => Delete(collection, args["id"]), collection.BetaOnly);
+        router.Get($"{path}/{{id}}/assignments", category, collection.Read, (request, args) => Assignments(request, collection, args["id"]), collection.BetaOnly);
+        router.Write("POST", $"{path}/{{id}}/assign", category, collection.Write, (request, args) => Assign(request, collection, args["id"]), collection.BetaOnly);
+    }
+
+    private GraphResponse List(GraphRequest request, PolicyCollection collection)
+    {
+        lock (store.Gate)
+        {
+            IReadOnlyList<PolicyEntity> items = store.OfUnlocked(collection.Name);
+            if (request.QueryValue("$filter") is { } filter)
+            {
+                if (!ODataFilter.TryEquals(filter, out var property, out var value) || !property.Equals(collection.NameProperty, StringComparison.OrdinalIgnoreCase))
+                    return GraphJson.BadRequest($"Invalid filter clause: {filter}", Now);
+                items = [.. items.Where(p => string.Equals(p.Text(collection.NameProperty), value, StringComparison.OrdinalIgnoreCase))];
+            }
+
+            return Paging.Page(request, [.. items], 100, options.MaxTop, $"deviceManagement/{collection.Name}", Shape, Now);
+        }
+    }
+
+    private GraphResponse Get(GraphRequest request, PolicyCollection collection, string id)
+    {
+        lock (store.Gate)
+        {
+            return store.Find(collection.Name, id) is { } entity
+                ? GraphResponse.Ok(GraphJson.Entity(request, $"deviceManagement/{collection.Name}", (JsonObject)Paging.Select(request, Shape(entity))))
+                : NotFound(collection, id);
+        }
+    }
+
+    private GraphResponse Create(GraphRequest request, PolicyCollection collection)
+    {
+        if (request.Body is not JsonObject body)
+            return GraphJson.BadRequest("A JSON object is required.", Now);
+        if (collection.Validate(body, true) is { } refusal)
+            return GraphJson.BadRequest(refusal, Now);
+        lock (store.Gate)
+        {
+            var entity = new PolicyEntity(newId(), collection.Name, (JsonObject)body.DeepClone(), [], Now);
+            entity.Body["id"] = entity.Id;
+            store.Put(entity);
+            return GraphResponse.Created(GraphJson.Entity(request, $"deviceManagement/{collection.Name}", Shape(entity)));
+        }
+    }
+
+    private GraphResponse Patch(GraphRequest request, PolicyCollection collection, string id)
+    {
+        if (request.Body is not JsonObject patch)
+            return GraphJson.BadRequest("A JSON object is required.", Now);
+        lock (store.Gate)
+        {
+            if (store.Find(collection.Name, id) is not { } entity)
+                return NotFound(collection, id);
+            var body = (JsonObject)entity.Body.DeepClone();
+            foreach (var (name, value) in patch)
+                body[name] = value?.DeepClone();
+            if (collection.Validate(body, false) is { } refusal)
+                return GraphJson.BadRequest(refusal, Now);
+            store.Put(entity with { Body = body });
+            return GraphResponse.NoContent();
+        }
+    }
+
+    private GraphResponse Delete(PolicyCollection collection, string id)
+    {
+        lock (store.Gate)
+        {
+            return store.Remove(collection.Name, id) ? GraphResponse.NoContent() : NotFound(collection, id);
+        }
+    }
+
+    private GraphResponse Assignments(GraphRequest request, PolicyCollection collection, string id)
+    {
+        lock (store.Gate)
+        {
+            return store.Find(collection.Name, id) is { } entity
+                ? Paging.Page(request, [.. entity.Assignments], 100, options.MaxTop, $"deviceManagement/{collection.Name}('{id}')/assignments", a => a.DeepClone(), Now)
+                : NotFound(collection, id);
+        }
+    }
+
+    private GraphResponse Assign(GraphRequest request, PolicyCollection collection, string id)
+    {
+        if (request.Body?[collection.AssignmentsProperty] is not JsonArray items)
+            return GraphJson.BadRequest($"{collection.AssignmentsProperty} is required.", Now);
+        var assignments = new List<JsonObject>();
+        foreach (var item in items)
+        {
+            if (item is not JsonObject assignment || assignment["target"] is not JsonObject target || AssignmentTargets.Parse(target) is null)
+                return GraphJson.BadRequest("Each assignment needs a target of a known type.", Now);
+            var copy = (JsonObject)assignment.DeepClone();
+            copy["id"] = $"{id}_{newId()}";
+            assignments.Add(copy);
+        }
+
+        lock (store.Gate)
+        {
+            if (store.Find(collection.Name, id) is not { } entity)
+                return NotFound(collection, id);
+            store.Put(entity with { Assignments = assignments });
+            return GraphResponse.Ok(new JsonObject { ["value"] = new JsonArray([.. assignments.Select(a => a.DeepClone())]) });
+        }
+    }
+
+    private static JsonObject Shape(PolicyEntity entity)
+    {
+        var shape = (JsonObject)entity.Body.DeepClone();
+        shape["id"] = entity.Id;
+        shape["createdDateTime"] = GraphJson.Date(entity.CreatedDateTime);
+        return shape;
+    }
+
+    private GraphResponse NotFound(PolicyCollection collection, string id) => GraphJson.NotFound($"{collection.Name} '{id}' not found.", Now);
+}

@@ -1,0 +1,38 @@
+namespace IntuneBanSync.Enforcement.Groups;
+
+/// <summary>
+/// The security groups IntuneBanSync keeps (a ban's uninstall group, its exemption group) and their members.
+/// Reads that fail throw <see cref="Graph.GraphReadException"/>; writes that the service refuses throw <see cref="GraphWriteException"/>.
+/// </summary>
+public interface IGroupGraph
+{
+    /// <summary>The id of the security group with exactly this display name, or null.</summary>
+    Task<string?> FindGroupByNameAsync(string displayName, CancellationToken ct);
+
+    /// <summary>Creates an assigned-membership security group (not mail-enabled).</summary>
+    Task<string> CreateSecurityGroupAsync(string displayName, string description, CancellationToken ct);
+
+    /// <summary>Direct members' object ids (our group has only device members).</summary>
+    Task<IReadOnlySet<string>> DirectMemberIdsAsync(string groupId, CancellationToken ct);
+
+    /// <summary>
+    /// Adds directory objects in PATCH requests of ≤ 20 (members@odata.bind). When Graph refuses a PATCH (one bad entry adds none),
+    /// each of its objects is added alone with $ref. "Already a member" counts as done. One result per object id.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, MemberChange>> AddMembersAsync(string groupId, IReadOnlyList<string> objectIds, CancellationToken ct);
+
+    /// <summary>Removes one member with DELETE $ref; <see cref="MemberChange.AlreadyDone"/> when it was not a member.</summary>
+    Task<MemberChange> RemoveMemberAsync(string groupId, string objectId, CancellationToken ct);
+
+    /// <summary>The Entra device object id for a managed device's azureADDeviceId, or null when Entra has none.</summary>
+    Task<string?> EntraDeviceObjectIdAsync(string azureAdDeviceId, CancellationToken ct);
+}
+
+public enum MemberOutcome { Done, AlreadyDone, NotFound, Failed }
+
+public sealed record MemberChange(MemberOutcome Outcome, string? Detail = null)
+{
+    public static MemberChange Done { get; } = new(MemberOutcome.Done);
+
+    public static MemberChange AlreadyDone { get; } = new(MemberOutcome.AlreadyDone);
+}
