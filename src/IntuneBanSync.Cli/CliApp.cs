@@ -12,6 +12,7 @@ public static class CliApp
         {
             SweepCommand.Create(stdout, stderr, configureGraph),
             DemoCommand.Create(stdout, stderr),
+            PermissionsCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

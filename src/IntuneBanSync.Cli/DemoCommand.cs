@@ -83,6 +83,7 @@ internal static class DemoCommand
         ReportRenderer.Render(after, console);
         steps.Add(("4. after check-in", after, tenant.Requests.Snapshot().Writes - before));
         ReportRenderer.RenderLifecycle(steps, console);
+        ReportRenderer.RenderReach(after, console);
         return ExitCodes.Of(after.Status);
     }
 

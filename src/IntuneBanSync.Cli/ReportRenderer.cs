@@ -84,6 +84,26 @@ internal static class ReportRenderer
             console.MarkupLine("  routes: " + Text(string.Join(", ", e.Routes.Select(r => $"{r.Key} {r.Value:N0}"))));
     }
 
+    /// <summary>Per ban and class of device: what the routes reached, and why the rest is out of reach.</summary>
+    public static void RenderReach(SweepReport report, IAnsiConsole console)
+    {
+        foreach (var ban in report.Bans.Where(b => b.ByClass.Count > 0))
+        {
+            var table = new Table().Title($"Reach by device class: {Text(ban.Name)}");
+            foreach (var column in new[] { "Class", "In scope", "Offending", "Removed", "Uninstall assigned", "Launch-blocked", "Install-blocked", "Noncompliant", "Pending", "Unreachable (why)" })
+                table.AddColumn(column is "Class" or "Unreachable (why)" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+            foreach (var row in ban.ByClass)
+            {
+                var why = string.Join("; ", row.Unreachable.Select(u => $"{u.Value:N0}: {u.Key}"));
+                table.AddRow(
+                    row.Class, N(row.Devices), N(row.Offending), N(row.Removed), N(row.Assigned), N(row.LaunchBlocked), N(row.InstallBlocked),
+                    N(row.Noncompliant), N(row.Pending), Text(why));
+            }
+
+            console.Write(table);
+        }
+    }
+
     /// <summary>The demo's steps side by side: how offending devices become enforced, then resolved.</summary>
     public static void RenderLifecycle(IReadOnlyList<(string Step, SweepReport Report, long Writes)> steps, IAnsiConsole console)
     {

@@ -35,7 +35,7 @@ public sealed record SweepCounts(
     public static SweepCounts Empty { get; } = new(0, 0, 0, 0, 0, 0, 0);
 }
 
-/// <summary>What a run concluded about one (ban, device), with what was seen.</summary>
+/// <summary>What a run concluded about one (ban, device), with what was seen, the device's class and what each route reached.</summary>
 public sealed record Finding(
     string BanId,
     string DeviceId,
@@ -47,7 +47,9 @@ public sealed record Finding(
     string Ownership,
     string? UserId,
     string? DeviceName,
-    string? UserPrincipalName);
+    string? UserPrincipalName,
+    string? DeviceClass = null,
+    ValueList<RouteReach>? Routes = null);
 
 /// <summary>What the journal knows of one (ban, device) across runs.</summary>
 /// <param name="State">The lifecycle (null for a device seen only before enforcement existed).</param>

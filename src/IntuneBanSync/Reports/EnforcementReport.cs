@@ -19,6 +19,7 @@ public static class EnforcementReport
             var reaches = result?.AllReaches.ToList() ?? [];
             return b with
             {
+                ByClass = WithReaches(b.ByClass, mine),
                 Enforcement = new BanEnforcementReport(
                     result?.Held?.Detail,
                     result?.Stops.FirstOrDefault()?.Detail,
@@ -43,6 +44,34 @@ public static class EnforcementReport
                 all.Sum(e => e.NewlyEnforced), all.Sum(e => e.Removed), all.Sum(e => e.Enforcing), all.Sum(e => e.Resolved),
                 all.Sum(e => e.UnenforceableReasons.Values.Sum()), all.Sum(e => e.Failed), all.Sum(e => e.NotRemovableByUninstall)),
         };
+    }
+
+    private static readonly HashSet<LifecycleState> Tracked =
+        [LifecycleState.Detected, LifecycleState.Enforcing, LifecycleState.Unenforceable, LifecycleState.Failed, LifecycleState.Resolved];
+
+    /// <summary>Each class's row with what the routes reached on its devices, from their lifecycle states.</summary>
+    private static IReadOnlyList<ClassReach> WithReaches(IReadOnlyList<ClassReach> rows, IReadOnlyList<DeviceBanState> states)
+    {
+        var byClass = states.Where(s => s.State is { } state && Tracked.Contains(state) && s.DeviceClass is not null).GroupBy(s => s.DeviceClass!).ToDictionary(g => g.Key, g => g.ToList());
+        var classes = rows.Select(r => r.Class).Concat(byClass.Keys).Distinct().Order(StringComparer.Ordinal);
+        return [.. classes.Select(c =>
+        {
+            var row = rows.FirstOrDefault(r => r.Class == c) ?? new ClassReach(c, 0, 0);
+            var mine = byClass.GetValueOrDefault(c) ?? [];
+            int Reached(Reach reach) => mine.Count(s => s.State != LifecycleState.Resolved && s.Reaches?.Any(r => r.Reach == reach) == true);
+            return row with
+            {
+                Routes = Tally(mine.SelectMany(s => (s.Reaches ?? new ValueList<RouteReach>([])).Select(r => r.Route).Distinct())),
+                Removed = mine.Count(s => s.State == LifecycleState.Resolved || s.Reaches?.Any(r => r.Reach == Reach.Removed) == true),
+                Assigned = Reached(Reach.Assigned),
+                LaunchBlocked = Reached(Reach.LaunchBlocked),
+                InstallBlocked = Reached(Reach.InstallBlocked),
+                Noncompliant = Reached(Reach.Noncompliant),
+                Pending = Reached(Reach.Pending),
+                Unreachable = Tally(mine.Where(s => s.State is LifecycleState.Unenforceable or LifecycleState.Failed && s.Reaches?.Any(r => r.Reached) != true)
+                    .Select(s => s.State == LifecycleState.Failed ? $"failed: {s.StateReason}" : s.StateReason ?? "no route reaches it")),
+            };
+        })];
     }
 
     private static List<DeviceBanState> Current(BanSweep sweep, IReadOnlyList<DeviceBanState> changed)

@@ -21,7 +21,8 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
     private readonly HashSet<string> _people = new(StringComparer.OrdinalIgnoreCase);
     private int _devices;
 
-    public void Add(DeviceRecord device, IReadOnlyList<Decision> decisions)
+    /// <param name="deviceClass">How the device is managed (<see cref="DeviceClasses.Of"/>), for the per-class reach table.</param>
+    public void Add(DeviceRecord device, IReadOnlyList<Decision> decisions, DeviceClass deviceClass = DeviceClass.Unknown)
     {
         _devices++;
         var key = (Platform: PlatformLabel(device), Ownership: OwnershipLabel(device));
@@ -40,6 +41,11 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
                 Increment(tally.UnverifiedReasons, decision.ReasonCode);
             if (decision.Kind == DecisionKind.OutOfScope)
                 Increment(tally.OutOfScopeReasons, decision.ReasonCode);
+            if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Clean)
+            {
+                var counts = tally.Classes.GetValueOrDefault(deviceClass);
+                tally.Classes[deviceClass] = (counts.InScope + 1, counts.Offending + (decision.Kind == DecisionKind.Offending ? 1 : 0));
+            }
         }
     }
 
@@ -76,7 +82,10 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
             rows.Sum(r => r.Unverified), rows.Sum(r => r.Clean), rows.Sum(r => r.OutOfScope), rows.Sum(r => r.BanNotActive),
             rows,
             new SortedDictionary<string, int>(tally.UnverifiedReasons),
-            new SortedDictionary<string, int>(tally.OutOfScopeReasons));
+            new SortedDictionary<string, int>(tally.OutOfScopeReasons))
+        {
+            ByClass = [.. tally.Classes.OrderBy(c => c.Key).Select(c => new ClassReach(WireName.Of(c.Key), c.Value.InScope, c.Value.Offending))],
+        };
     }
 
     private static List<BreakdownRow> Rows(Dictionary<(string Platform, string Ownership), int[]> counts) =>
@@ -108,5 +117,6 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
         public HashSet<string> People { get; } = new(StringComparer.OrdinalIgnoreCase);
         public Dictionary<string, int> UnverifiedReasons { get; } = [];
         public Dictionary<string, int> OutOfScopeReasons { get; } = [];
+        public Dictionary<DeviceClass, (int InScope, int Offending)> Classes { get; } = [];
     }
 }

@@ -67,6 +67,34 @@ public sealed record BanReport(
     IReadOnlyDictionary<string, int> OutOfScopeReasons)
 {
     public BanEnforcementReport? Enforcement { get; init; }
+
+    /// <summary>Per class of device: how many are in scope, offending, and what each route reached (DeviceClass names in kebab case).</summary>
+    public IReadOnlyList<ClassReach> ByClass { get; init; } = [];
+}
+
+/// <summary>
+/// One class of device of one ban: devices in scope, offending, the routes applied (route label → devices), and what they reached:
+/// removed (resolved, or proven removed by a remediation), assigned an uninstall, launch-blocked, install-blocked, noncompliant,
+/// pending (not checked in since), unreachable by reason.
+/// </summary>
+public sealed record ClassReach(string Class, int Devices, int Offending)
+{
+    public IReadOnlyDictionary<string, int> Routes { get; init; } = new SortedDictionary<string, int>();
+
+    public int Removed { get; init; }
+
+    public int Assigned { get; init; }
+
+    public int LaunchBlocked { get; init; }
+
+    public int InstallBlocked { get; init; }
+
+    public int Noncompliant { get; init; }
+
+    public int Pending { get; init; }
+
+    /// <summary>Devices still carrying the app that no route reached, by reason.</summary>
+    public IReadOnlyDictionary<string, int> Unreachable { get; init; } = new SortedDictionary<string, int>();
 }
 
 /// <summary>

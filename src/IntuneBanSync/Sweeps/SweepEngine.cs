@@ -88,9 +88,10 @@ public sealed class SweepEngine(
             var granted = permissions is null ? PermissionCheck.Unknown : await permissions.CheckAsync(sweeping.Token);
             await EnforceAsync(request, bans, log, enforced, trace, asOf, granted, progress, sweeping.Token);
 
-            // 7. Close: the lifecycle of each (ban, device), the run and its report.
+            // 7. Close: the lifecycle of each (ban, device), the findings with what each route reached, the run and its report.
             var states = bans.SelectMany(b => b.NextStates(coverage, runId, startedAt)).ToList();
             await journal.SaveDeviceStatesAsync(request.Tenant, states, sweeping.Token);
+            await journal.AppendFindingsAsync(request.Tenant, runId, [.. bans.SelectMany(ReachedFindings)], sweeping.Token);
             // A mechanism that could not run for lack of a permission leaves the sweep's work undone as surely as an unread page.
             var readFailed = !coverage.IsComplete || groups.Unreadable.Count > 0 || enforced.Values.Any(e => e.ReadFailed || e.Stops.Any(s => s.Reason == StopReason.PermissionMissing));
             var status = readFailed ? SweepStatus.Incomplete : enforced.Values.Any(e => e.Held is not null) ? SweepStatus.Held : SweepStatus.Completed;
@@ -161,7 +162,7 @@ public sealed class SweepEngine(
                 ban.Observe(observed.Device, decision, apps);
             }
 
-            report.Add(observed.Device, decisions);
+            report.Add(observed.Device, decisions, DeviceClasses.Of(observed.Device, [.. observed.Sightings.Select(s => s.App)]));
             if (++evaluated % 500 == 0)
                 progress?.Report(new SweepProgress(SweepPhase.EvaluatingDevices, evaluated));
             if (findings.Count >= settings.FindingsFlushSize)
@@ -241,7 +242,18 @@ public sealed class SweepEngine(
             decision.BanId, device.Id, decision.Kind, decision.Text,
             apps.FirstOrDefault()?.DisplayName, apps.FirstOrDefault()?.Version,
             ReportBuilder.PlatformLabel(device), ReportBuilder.OwnershipLabel(device),
-            device.UserId, device.DeviceName, device.UserPrincipalName);
+            device.UserId, device.DeviceName, device.UserPrincipalName, WireName.Of(DeviceClasses.Of(device, apps)));
+
+    /// <summary>The findings of the devices enforcement reached this sweep, written again with what each route reached.</summary>
+    private static IEnumerable<Finding> ReachedFindings(BanSweep ban) =>
+        ban.Enforcement is not { } result
+            ? []
+            : ban.Devices.Values
+                .Where(o => result.ReachesOf(o.Device.Id).Count > 0 && IsWorthJournaling(o.Decision, o.Apps))
+                .Select(o => FindingOf(o.Decision, o.Device, o.Apps) with
+                {
+                    Routes = new([.. result.ReachesOf(o.Device.Id).Select(r => new RouteReach(r.Mechanism, r.Route, r.Reach, r.Reason))]),
+                });
 
     public static string NewRunId(DateTimeOffset now) =>
         $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
