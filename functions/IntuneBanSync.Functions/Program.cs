@@ -32,4 +32,7 @@ builder.Services.AddSweeps();
 // Tables and the sweep queue are created once, when the host starts, not on every request.
 builder.Services.AddStorageSetup();
 
+// Each tenant's token is checked against the permission manifest at start: a missing grant is logged before a sweep meets it.
+builder.Services.AddPermissionSelfCheck();
+
 builder.Build().Run();

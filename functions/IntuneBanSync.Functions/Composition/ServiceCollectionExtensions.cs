@@ -82,6 +82,9 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddStorageSetup(this IServiceCollection services) =>
         services.AddHostedService<StorageSetup>();
 
+    public static IServiceCollection AddPermissionSelfCheck(this IServiceCollection services) =>
+        services.AddHostedService<PermissionSelfCheck>();
+
     public static IServiceCollection AddSweeps(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);

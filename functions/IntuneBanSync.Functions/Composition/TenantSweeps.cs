@@ -47,6 +47,13 @@ public sealed class TenantSweeps(
 
     private TenantOptions? Tenant(string name) => options.Value.AllTenants.FirstOrDefault(t => TenantName.Same(t.Name, name));
 
+    /// <summary>The self-check of one tenant: its token's roles against the permission manifest.</summary>
+    public Task<PermissionCheck> CheckPermissionsAsync(string name, CancellationToken ct)
+    {
+        var url = new Uri(GraphOptionsFor(name).BaseUrl);
+        return new PermissionProbe(GraphClientBuilder.CredentialFor(url, CredentialFor(Tenant(name)!)), url, Mechanisms.Permissions).CheckAsync(ct);
+    }
+
     private LockedSweeps Create(string name)
     {
         var graphOptions = GraphOptionsFor(name);
