@@ -37,7 +37,8 @@ internal static class ReportRenderer
         var summary = new Table().Title("Summary").AddColumn("").AddColumn(new TableColumn("Devices").RightAligned());
         summary.AddRow("Devices evaluated", report.DevicesEvaluated.ToString("N0"));
         summary.AddRow("[red]Offending devices[/]", report.OffendingDevices.ToString("N0"));
-        summary.AddRow("[red]Distinct affected people[/]", report.AffectedPeople.ToString("N0"));
+        summary.AddRow("[red]Distinct affected people[/] (a banned app seen on a device in scope)", report.AffectedPeople.ToString("N0"));
+        summary.AddRow("  of whom before the uninstall deadline / past it", $"{report.People.BeforeDeadline:N0} / {report.People.PastDeadline:N0}");
         summary.AddRow("In grace (before the uninstall deadline)", report.GraceDevices.ToString("N0"));
         summary.AddRow("Exempt", report.ExemptDevices.ToString("N0"));
         summary.AddRow("[yellow]Unverified[/] (inventory cannot prove absence)", report.UnverifiedDevices.ToString("N0"));
@@ -48,6 +49,8 @@ internal static class ReportRenderer
         console.Write(summary);
 
         console.Write(Breakdown("By platform and ownership", report.ByPlatformAndOwnership));
+        if (report.People.ByDepartment.Count > 0)
+            console.MarkupLine("Affected people by department: " + Text(string.Join(", ", report.People.ByDepartment.Select(d => $"{d.Key} {d.Value:N0}"))));
 
         foreach (var ban in report.Bans)
         {

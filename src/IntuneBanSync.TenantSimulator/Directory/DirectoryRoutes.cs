@@ -40,6 +40,8 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
         ["id"] = user.Id,
         ["userPrincipalName"] = user.UserPrincipalName,
         ["displayName"] = user.DisplayName,
+        ["department"] = user.Department,
+        ["preferredLanguage"] = user.PreferredLanguage,
         ["mail"] = user.UserPrincipalName,
     };
 
@@ -262,7 +264,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
         lock (state.Gate)
         {
             return state.FindUser(args["id"]) is { } user
-                ? GraphResponse.Ok(GraphJson.Entity(request, "users", Shape(user)))
+                ? GraphResponse.Ok(GraphJson.Entity(request, "users", (JsonObject)Paging.Select(request, Shape(user))))
                 : ObjectNotFound(args["id"]);
         }
     }

@@ -23,6 +23,7 @@ internal sealed class TenantGenerator(TenantSeed seed)
         var users = GenerateUsers();
         var (managedDevices, entraDevices) = GenerateDevices(users);
         var groups = GenerateGroups(users, managedDevices, entraDevices);
+        users = [.. users.Select(u => u with { Department = DepartmentOf(u, groups), PreferredLanguage = PickLanguage() })];
         var apps = AppCatalog.SeedCatalog(groups.First(g => g.DisplayName == AllStaff).Id, NewId, seed.Now);
         return new TenantState(users, groups, entraDevices, managedDevices, apps);
     }
@@ -92,6 +93,19 @@ internal sealed class TenantGenerator(TenantSeed seed)
 
         return (managed, entra);
     }
+
+    private static string? DepartmentOf(User user, List<Group> groups) =>
+        groups.FirstOrDefault(g => g.DisplayName.StartsWith("IBS Dept ", StringComparison.Ordinal) && g.MemberIds.Contains(user.Id))?.DisplayName["IBS Dept ".Length..]
+        ?? (groups.Any(g => g.DisplayName is Police or PoliceZoneBrussels && g.MemberIds.Contains(user.Id)) ? "Police" : null);
+
+    // Brussels and federal staff: mostly Dutch and French speakers, some English and German.
+    private string PickLanguage() => enrollment.NextDouble() switch
+    {
+        < 0.40 => "nl-BE",
+        < 0.75 => "fr-BE",
+        < 0.92 => "en-GB",
+        _ => "de-DE",
+    };
 
     private AndroidMode PickAndroidMode(string ownership)
     {

@@ -1,6 +1,6 @@
 namespace IntuneBanSync.TenantSimulator;
 
-public sealed record User(string Id, string UserPrincipalName, string DisplayName);
+public sealed record User(string Id, string UserPrincipalName, string DisplayName, string? Department = null, string? PreferredLanguage = null);
 
 /// <summary>A security group; <see cref="MemberIds"/> holds direct members: users, Entra devices and groups.</summary>
 public sealed record Group(string Id, string DisplayName, IReadOnlyList<string> MemberIds);

@@ -20,6 +20,8 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     private const int CheckMemberGroupsLimit = 20;
 
     private readonly string _betaUrl = GraphClientBuilder.BetaUrl(options.BaseUrl);
+    private readonly GraphJson _json = new(client, options);
+    private readonly GraphBatch _batch = new(new GraphJson(client, options));
 
     public IAsyncEnumerable<DetectedAppRecord> DetectedAppsAsync(CancellationToken ct) =>
         GraphCalls.PagesAsync(
@@ -117,6 +119,27 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
 
         return new GroupMembers(groupId, users, devices);
     }
+
+    public async Task<IReadOnlyDictionary<string, UserRecord>> UsersAsync(IReadOnlyCollection<string> userIds, CancellationToken ct)
+    {
+        var ids = userIds.Where(id => Guid.TryParse(id, out _)).Select(id => ODataFilter.Guid(id, "userId")).Distinct().ToList();
+        var answers = await _batch.SendAsync(
+            $"{ids.Count} users' departments", _json.V1,
+            [.. ids.Select(id => new BatchItem(id, "GET", $"/users/{id}?$select=id,department,preferredLanguage"))], ct);
+        var users = new Dictionary<string, UserRecord>(StringComparer.OrdinalIgnoreCase);
+        foreach (var answer in answers.Values)
+        {
+            if (answer.Status == 200 && answer.Body is { } body)
+                users[answer.Id] = new UserRecord(answer.Id, Text(body, "department"), Text(body, "preferredLanguage"));
+            else if (answer.Status is 429 or >= 500 or 403)
+                throw new GraphReadException($"user {answer.Id}", new HttpRequestException($"HTTP {answer.Status}", null, (System.Net.HttpStatusCode)answer.Status));
+        }
+
+        return users;
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
     public async Task<IReadOnlySet<string>> GroupsOfUserAsync(string userId, IReadOnlyCollection<string> groupIds, CancellationToken ct)
     {

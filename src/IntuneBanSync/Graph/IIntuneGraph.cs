@@ -27,9 +27,18 @@ public interface IIntuneGraph
     /// <summary>Which of these groups a user is in, nested groups included (checkMemberGroups): one request per 20 groups, whatever the tenant's size.</summary>
     Task<IReadOnlySet<string>> GroupsOfUserAsync(string userId, IReadOnlyCollection<string> groupIds, CancellationToken ct);
 
+    /// <summary>
+    /// The department and preferred language of these users, read in batches of 20 ($batch): only the users a report needs, never the
+    /// whole tenant. A user Graph does not answer for is left out; a batch that fails throws <see cref="GraphReadException"/>.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, UserRecord>> UsersAsync(IReadOnlyCollection<string> userIds, CancellationToken ct);
+
     /// <summary>Which of these groups a managed device's Entra device object is in (none when Entra has no such device).</summary>
     Task<IReadOnlySet<string>> GroupsOfDeviceAsync(string azureAdDeviceId, IReadOnlyCollection<string> groupIds, CancellationToken ct);
 }
+
+/// <summary>What a report and a notification need of a user.</summary>
+public sealed record UserRecord(string Id, string? Department, string? PreferredLanguage);
 
 public sealed record DetectedAppRecord(string Id, string DisplayName, string? Version, string? Platform);
 

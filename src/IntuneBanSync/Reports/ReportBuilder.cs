@@ -18,8 +18,11 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
 
     private readonly Dictionary<(string Platform, string Ownership), int[]> _overall = [];
     private readonly Dictionary<string, BanTally> _perBan = bans.ToDictionary(b => b.Id, _ => new BanTally());
-    private readonly HashSet<string> _people = new(StringComparer.OrdinalIgnoreCase);
+    private readonly People _people = new();
     private int _devices;
+
+    /// <summary>Every user of a device with a banned app seen in a ban's scope, in grace or past the deadline: whose department the report wants.</summary>
+    public IReadOnlyCollection<string> AffectedUserIds => _people.All;
 
     /// <param name="deviceClass">How the device is managed (<see cref="DeviceClasses.Of"/>), for the per-class reach table.</param>
     public void Add(DeviceRecord device, IReadOnlyList<Decision> decisions, DeviceClass deviceClass = DeviceClass.Unknown)
@@ -28,15 +31,16 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
         var key = (Platform: PlatformLabel(device), Ownership: OwnershipLabel(device));
         var overall = Precedence.First(k => decisions.Any(d => d.Kind == k) || k == DecisionKind.BanNotActive);
         Count(_overall, key, overall);
-        if (overall == DecisionKind.Offending && device.UserId is { } user)
-            _people.Add(user);
 
         foreach (var decision in decisions)
         {
             var tally = _perBan[decision.BanId];
             Count(tally.Rows, key, decision.Kind);
-            if (decision.Kind == DecisionKind.Offending && device.UserId is { } banUser)
-                tally.People.Add(banUser);
+            if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace && device.UserId is { } user)
+            {
+                tally.People.Add(user, decision.Kind, key.Platform, key.Ownership);
+                _people.Add(user, decision.Kind, key.Platform, key.Ownership);
+            }
             if (decision.Kind == DecisionKind.Unverified)
                 Increment(tally.UnverifiedReasons, decision.ReasonCode);
             if (decision.Kind == DecisionKind.OutOfScope)
@@ -52,14 +56,14 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
     public SweepReport Build(
         string runId, string tenant, string trigger, EnforcementMode mode, SweepStatus status,
         DateTimeOffset startedAt, DateTimeOffset endedAt, DateTimeOffset asOf,
-        IReadOnlyList<WriteRecord> writes, IReadOnlyList<string> problems)
+        IReadOnlyList<WriteRecord> writes, IReadOnlyList<string> problems, IReadOnlyDictionary<string, UserRecord>? users = null)
     {
         var rows = Rows(_overall);
         return new SweepReport(
             runId, tenant, trigger, mode, status, startedAt, endedAt, asOf,
             DevicesEvaluated: _devices,
             OffendingDevices: rows.Sum(r => r.Offending),
-            AffectedPeople: _people.Count,
+            AffectedPeople: _people.All.Count,
             ExemptDevices: rows.Sum(r => r.Exempt),
             OutOfScopeDevices: rows.Sum(r => r.OutOfScope),
             GraceDevices: rows.Sum(r => r.Grace),
@@ -67,24 +71,28 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
             CleanDevices: rows.Sum(r => r.Clean),
             BanNotActiveDevices: rows.Sum(r => r.BanNotActive),
             rows,
-            bans.Select(b => BanReportOf(b, asOf)).ToList(),
+            bans.Select(b => BanReportOf(b, asOf, users)).ToList(),
             writes,
-            problems);
+            problems)
+        {
+            People = _people.Report(users),
+        };
     }
 
-    private BanReport BanReportOf(Ban ban, DateTimeOffset asOf)
+    private BanReport BanReportOf(Ban ban, DateTimeOffset asOf, IReadOnlyDictionary<string, UserRecord>? users)
     {
         var tally = _perBan[ban.Id];
         var rows = Rows(tally.Rows);
         return new BanReport(
             ban.Id, ban.Name, banModes.GetValueOrDefault(ban.Id, EnforcementMode.Report), ban.IsActiveAt(asOf),
-            rows.Sum(r => r.Offending), tally.People.Count, rows.Sum(r => r.Grace), rows.Sum(r => r.Exempt),
+            rows.Sum(r => r.Offending), tally.People.All.Count, rows.Sum(r => r.Grace), rows.Sum(r => r.Exempt),
             rows.Sum(r => r.Unverified), rows.Sum(r => r.Clean), rows.Sum(r => r.OutOfScope), rows.Sum(r => r.BanNotActive),
             rows,
             new SortedDictionary<string, int>(tally.UnverifiedReasons),
             new SortedDictionary<string, int>(tally.OutOfScopeReasons))
         {
             ByClass = [.. tally.Classes.OrderBy(c => c.Key).Select(c => new ClassReach(WireName.Of(c.Key), c.Value.InScope, c.Value.Offending))],
+            People = tally.People.Report(users),
         };
     }
 
@@ -114,9 +122,41 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
     private sealed class BanTally
     {
         public Dictionary<(string, string), int[]> Rows { get; } = [];
-        public HashSet<string> People { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public People People { get; } = new();
         public Dictionary<string, int> UnverifiedReasons { get; } = [];
         public Dictionary<string, int> OutOfScopeReasons { get; } = [];
         public Dictionary<DeviceClass, (int InScope, int Offending)> Classes { get; } = [];
+    }
+
+    /// <summary>Distinct people, split by deadline and counted by platform, ownership and (once read) department.</summary>
+    private sealed class People
+    {
+        private readonly HashSet<string> _all = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _before = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _past = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, HashSet<string>> _byPlatform = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HashSet<string>> _byOwnership = new(StringComparer.Ordinal);
+
+        public IReadOnlyCollection<string> All => _all;
+
+        public void Add(string user, DecisionKind kind, string platform, string ownership)
+        {
+            _all.Add(user);
+            (kind == DecisionKind.Grace ? _before : _past).Add(user);
+            Set(_byPlatform, platform).Add(user);
+            Set(_byOwnership, ownership).Add(user);
+        }
+
+        public PeopleReport Report(IReadOnlyDictionary<string, UserRecord>? users) =>
+            new(_all.Count, _before.Count, _past.Count, Counts(_byPlatform), Counts(_byOwnership),
+                new SortedDictionary<string, int>(_all
+                    .GroupBy(u => users is null ? "unknown" : users.GetValueOrDefault(u)?.Department ?? "(none)", StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Count()), StringComparer.Ordinal));
+
+        private static SortedDictionary<string, int> Counts(Dictionary<string, HashSet<string>> sets) =>
+            new(sets.ToDictionary(s => s.Key, s => s.Value.Count), StringComparer.Ordinal);
+
+        private static HashSet<string> Set(Dictionary<string, HashSet<string>> sets, string key) =>
+            sets.TryGetValue(key, out var set) ? set : sets[key] = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
     }
 }

@@ -30,6 +30,9 @@ public sealed record SweepReport(
     /// <summary>What enforcement did and where each ban's devices stand, over all bans.</summary>
     public EnforcementTotals Enforcement { get; init; } = EnforcementTotals.None;
 
+    /// <summary>The people affected: distinct users of devices with a banned app seen in a ban's scope, before and past its deadline.</summary>
+    public PeopleReport People { get; init; } = PeopleReport.None;
+
     /// <summary>The self-check of the app's permissions against the manifest; null when it was not made (nothing enforced).</summary>
     public PermissionReport? Permissions { get; init; }
 
@@ -67,6 +70,8 @@ public sealed record BanReport(
     IReadOnlyDictionary<string, int> OutOfScopeReasons)
 {
     public BanEnforcementReport? Enforcement { get; init; }
+
+    public PeopleReport People { get; init; } = PeopleReport.None;
 
     /// <summary>Per class of device: how many are in scope, offending, and what each route reached (DeviceClass names in kebab case).</summary>
     public IReadOnlyList<ClassReach> ByClass { get; init; } = [];
@@ -128,4 +133,16 @@ public sealed record PermissionReport(bool Known, IReadOnlyList<string> Missing,
 {
     public static PermissionReport? Of(Graph.PermissionCheck check) =>
         check.Granted is null ? new PermissionReport(false, [], []) : new PermissionReport(true, [.. check.Missing.Select(p => p.Name)], check.Superfluous);
+}
+
+/// <summary>
+/// Distinct people with a banned app seen on a device in scope: in all, before the uninstall deadline (grace) and past it, and by
+/// platform, ownership and department (read from the user objects of these people only; "unknown" when they could not be read).
+/// A person may count under several platforms; each is counted once in <see cref="Affected"/>.
+/// </summary>
+public sealed record PeopleReport(
+    int Affected, int BeforeDeadline, int PastDeadline,
+    IReadOnlyDictionary<string, int> ByPlatform, IReadOnlyDictionary<string, int> ByOwnership, IReadOnlyDictionary<string, int> ByDepartment)
+{
+    public static PeopleReport None { get; } = new(0, 0, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>());
 }

@@ -83,6 +83,9 @@ public sealed class SweepEngine(
             var planner = new BanPlanner(banList, groups, coverage, asOf, TimeSpan.FromDays(settings.InventoryMaxAgeDays));
             await DecideAsync(request, runId, inventory, planner, bans, report, progress, sweeping.Token);
 
+            // Departments of the affected people only, in batches: never the whole tenant's users.
+            var (users, usersProblem) = await UsersAsync(report.AffectedUserIds, trace, sweeping.Token);
+
             // 6. Enforce: bans in enforce mode, every mechanism; bans that expired or left the list are wound down.
             phase = SweepPhase.Enforcing;
             var granted = permissions is null ? PermissionCheck.Unknown : await permissions.CheckAsync(sweeping.Token);
@@ -96,7 +99,9 @@ public sealed class SweepEngine(
             var readFailed = !coverage.IsComplete || groups.Unreadable.Count > 0 || enforced.Values.Any(e => e.ReadFailed || e.Stops.Any(s => s.Reason == StopReason.PermissionMissing));
             var status = readFailed ? SweepStatus.Incomplete : enforced.Values.Any(e => e.Held is not null) ? SweepStatus.Held : SweepStatus.Completed;
             var result = EnforcementReport.Add(
-                report.Build(runId, request.Tenant, request.Trigger, request.Mode, status, startedAt, time.GetUtcNow(), asOf, log.Writes, [.. coverage.Problems, .. Problems(enforced)]),
+                report.Build(
+                    runId, request.Tenant, request.Trigger, request.Mode, status, startedAt, time.GetUtcNow(), asOf, log.Writes,
+                    [.. coverage.Problems, .. Problems(enforced), .. usersProblem is null ? Array.Empty<string>() : [usersProblem]], users),
                 bans, enforced, states, asOf) with
             { Permissions = PermissionReport.Of(granted) };
             return await CloseAsync(run, result, CancellationToken.None);
@@ -128,6 +133,21 @@ public sealed class SweepEngine(
             SweepLog.Failed(logger, e, runId);
             await SaveQuietlyAsync(run with { EndedAt = time.GetUtcNow(), Status = SweepStatus.Failed, Error = PlainText.Strip(e.Message) });
             throw;
+        }
+    }
+
+    private async Task<(IReadOnlyDictionary<string, UserRecord>? Users, string? Problem)> UsersAsync(IReadOnlyCollection<string> ids, SweepTrace trace, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+            return (new Dictionary<string, UserRecord>(), null);
+        try
+        {
+            return (await graph.UsersAsync(ids, ct), null);
+        }
+        catch (GraphReadException e)
+        {
+            trace.ReadFailed(e);
+            return (null, $"the departments of the affected people could not be read ({e.Message}); they are counted as unknown");
         }
     }
 

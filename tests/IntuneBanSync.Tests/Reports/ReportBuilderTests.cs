@@ -83,7 +83,7 @@ public sealed class ReportBuilderTests
     }
 
     [Fact]
-    public void Users_of_devices_in_grace_are_not_affected_people()
+    public void Users_of_devices_in_grace_are_affected_people_before_the_deadline()
     {
         var builder = Builder();
         var phone = Fleet.Device(id: "phone");
@@ -91,8 +91,31 @@ public sealed class ReportBuilderTests
 
         var report = Build(builder);
 
-        Assert.Equal(0, report.AffectedPeople);
+        Assert.Equal(1, report.AffectedPeople);
+        Assert.Equal((1, 1, 0), (report.People.Affected, report.People.BeforeDeadline, report.People.PastDeadline));
         Assert.Equal(1, report.GraceDevices);
+    }
+
+    [Fact]
+    public void People_are_counted_once_however_many_devices_and_split_by_platform_ownership_and_department()
+    {
+        var builder = Builder();
+        var phone = Fleet.Device(id: "phone");
+        var tablet = Fleet.Device(id: "tablet", operatingSystem: "Android", ownerType: "personal");
+        var other = Fleet.Device(id: "other", userId: "u0000000-0000-4000-8000-000000000002");
+        builder.Add(phone, [Decide(TikTok, phone, DecisionKind.Offending)]);
+        builder.Add(tablet, [Decide(TikTok, tablet, DecisionKind.Grace)]);
+        builder.Add(other, [Decide(TikTok, other, DecisionKind.Exempt)]);
+        var users = new Dictionary<string, UserRecord> { [Fleet.UserId] = new(Fleet.UserId, "Finance", "fr-BE") };
+
+        var report = builder.Build("run-1", "contoso", "cli", EnforcementMode.Report, SweepStatus.Completed, Fleet.TenDaysLate, Fleet.TenDaysLate, Fleet.TenDaysLate, [], [], users);
+
+        Assert.Equal(1, report.People.Affected);
+        Assert.Equal((1, 1), (report.People.BeforeDeadline, report.People.PastDeadline));
+        Assert.Equal(new Dictionary<string, int> { ["android"] = 1, ["ios"] = 1 }, report.People.ByPlatform);
+        Assert.Equal(new Dictionary<string, int> { ["company"] = 1, ["personal"] = 1 }, report.People.ByOwnership);
+        Assert.Equal(new Dictionary<string, int> { ["Finance"] = 1 }, report.People.ByDepartment);
+        Assert.Equal(1, BanOf(report, "tiktok").People.Affected);
     }
 
     [Fact]

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions;
+
+namespace IntuneBanSync.Graph;
+
+/// <summary>One request of a JSON batch: an id of ours, a method, a URL relative to the version root, an optional body.</summary>
+public sealed record BatchItem(string Id, string Method, string RelativeUrl, JsonNode? Body = null);
+
+/// <summary>An inner response: its status and body.</summary>
+public sealed record BatchAnswer(string Id, int Status, JsonElement? Body);
+
+/// <summary>
+/// JSON batching (concepts/json-batching.md): at most 20 requests a batch; the batch answers 200 even when items fail, and the SDK
+/// does not retry throttled inner requests, so items answered 429 are sent again after the largest Retry-After they carried
+/// (Intune sometimes omits it: back off exponentially), a bounded number of times. An item still throttled then is answered 429.
+/// </summary>
+public sealed class GraphBatch(GraphJson graph)
+{
+    // Retry-After is the service's wall-clock time, as the SDK's own RetryHandler waits it: not the sweep's clock, which tests move by hand.
+    private static readonly TimeProvider Wall = TimeProvider.System;
+
+    public const int MaxItems = 20;
+    private const int MaxRetries = 6;
+
+    public async Task<IReadOnlyDictionary<string, BatchAnswer>> SendAsync(string what, string versionRoot, IReadOnlyList<BatchItem> items, CancellationToken ct)
+    {
+        var answers = new Dictionary<string, BatchAnswer>(StringComparer.Ordinal);
+        foreach (var chunk in items.Chunk(MaxItems))
+        {
+            var pending = chunk.ToList();
+            for (var attempt = 0; pending.Count > 0; attempt++)
+            {
+                var response = await graph.ReadingPostAsync(what, $"{versionRoot}/$batch", Envelope(pending), ct);
+                var throttled = new List<BatchItem>();
+                var wait = TimeSpan.Zero;
+                foreach (var answer in Answers(response))
+                {
+                    if (answer.Status == 429 && attempt < MaxRetries)
+                    {
+                        throttled.Add(pending.First(p => p.Id == answer.Id));
+                        var retryAfter = answer.RetryAfter ?? TimeSpan.FromSeconds(Math.Pow(2, attempt));
+                        wait = retryAfter > wait ? retryAfter : wait;
+                    }
+                    else
+                    {
+                        answers[answer.Id] = new BatchAnswer(answer.Id, answer.Status, answer.Body);
+                    }
+                }
+
+                pending = throttled;
+                if (pending.Count > 0)
+                    await Task.Delay(wait, Wall, ct);
+            }
+        }
+
+        return answers;
+    }
+
+    private static JsonObject Envelope(IEnumerable<BatchItem> items) => new()
+    {
+        ["requests"] = new JsonArray([.. items.Select(i =>
+        {
+            var request = new JsonObject { ["id"] = i.Id, ["method"] = i.Method, ["url"] = i.RelativeUrl };
+            if (i.Body is not null)
+            {
+                request["body"] = i.Body.DeepClone();
+                request["headers"] = new JsonObject { ["Content-Type"] = "application/json" };
+            }
+
+            return (JsonNode)request;
+        })]),
+    };
+
+    private static IEnumerable<(string Id, int Status, JsonElement? Body, TimeSpan? RetryAfter)> Answers(JsonElement? response)
+    {
+        if (response is not { } json || !json.TryGetProperty("responses", out var responses))
+            yield break;
+        foreach (var item in responses.EnumerateArray())
+        {
+            var id = item.GetProperty("id").GetString() ?? "";
+            var status = item.TryGetProperty("status", out var s) ? s.GetInt32() : 500;
+            TimeSpan? retryAfter = item.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object
+                && headers.EnumerateObject().FirstOrDefault(h => h.NameEquals("Retry-After") || h.Name.Equals("retry-after", StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: JsonValueKind.String or JsonValueKind.Number } header
+                && double.TryParse(header.Value.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                ? TimeSpan.FromSeconds(seconds)
+                : null;
+            yield return (id, status, item.TryGetProperty("body", out var body) ? body.Clone() : null, retryAfter);
+        }
+    }
+}
