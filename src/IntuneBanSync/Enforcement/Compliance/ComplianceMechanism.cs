@@ -92,7 +92,7 @@ public sealed class ComplianceMechanism(ComplianceGraph graph, PolicyScope scope
 
     public async Task<MechanismResult> ApplyAsync(MechanismPlan plan, MechanismContext context, CancellationToken ct)
     {
-        var (ban, sweep, now) = (context.Ban!, context.Sweep!, context.Time.GetUtcNow());
+        var ban = context.Ban!;
         var compliance = (CompliancePlan)plan;
         await AdoptFromAuditAsync(context, ct);
 
@@ -126,7 +126,7 @@ public sealed class ComplianceMechanism(ComplianceGraph graph, PolicyScope scope
 
         var devices = new Dictionary<string, DeviceReach>(StringComparer.OrdinalIgnoreCase);
         foreach (var observation in compliance.Targeted)
-            devices[observation.Device.Id] = await ReachAsync(ban, observation, sweep, problems, ct);
+            devices[observation.Device.Id] = await ReachAsync(ban, observation, context, problems, ct);
         // The assignment's exclusions (and filter) release them; a platform whose policy could not be kept has not released anyone.
         foreach (var observation in compliance.Released.Where(o => CompliancePlatform.For(o.Class) is { } p && !problems.ContainsKey(p)))
             devices[observation.Device.Id] = new DeviceReach(Id, Reach.Released, "released", Newly: true, $"excluded from the compliance policy: {observation.Decision.Text}");
@@ -189,9 +189,10 @@ public sealed class ComplianceMechanism(ComplianceGraph graph, PolicyScope scope
         earlier?.Reaches?.Any(r => r.Mechanism == Id && (r.Reached || r.Reach == Reach.Pending)) == true;
 
     private async Task<DeviceReach> ReachAsync(
-        Ban ban, BanObservation observation, BanSweep sweep, Dictionary<CompliancePlatform, string> problems, CancellationToken ct)
+        Ban ban, BanObservation observation, MechanismContext context, Dictionary<CompliancePlatform, string> problems, CancellationToken ct)
     {
-        var platform = CompliancePlatform.For(observation.Class)!;
+        var (sweep, platform) = (context.Sweep!, CompliancePlatform.For(observation.Class)!);
+        var policySince = context.Resources.Live(Id, Policy).FirstOrDefault(r => r.Label == platform.Label)?.CreatedAt;
         var earlier = sweep.EarlierStateOf(observation.Device.Id)?.Reaches?.FirstOrDefault(r => r.Mechanism == Id)?.Reach;
         DeviceReach Reached(Reach reach, string reason) => new(Id, reach, platform.Route, Newly: earlier != reach, reason);
 
@@ -201,6 +202,9 @@ public sealed class ComplianceMechanism(ComplianceGraph graph, PolicyScope scope
             return new DeviceReach(Id, Reach.Failed, platform.Route, Reason: problem);
         if (observation.Decision.Kind == DecisionKind.Grace)
             return Reached(Reach.Notified, $"notified; noncompliant from {ban.UninstallBy.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)} if the app is still installed");
+        // Until the device checks in after our policy exists, its state says nothing of the policy (it may be noncompliant for another reason).
+        if (policySince is null || observation.Device.LastSyncDateTime is not { } synced || synced <= policySince)
+            return Reached(Reach.Pending, PendingReason);
         return await graph.ComplianceStateAsync(observation.Device.Id, ct) switch
         {
             "noncompliant" => Reached(Reach.Noncompliant, NoncompliantReason),
