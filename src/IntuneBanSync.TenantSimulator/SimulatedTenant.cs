@@ -36,7 +36,10 @@ public sealed class SimulatedTenant : IAsyncDisposable
         new DirectoryRoutes(state, options, NewId).Register(router);
         var policies = new PolicyRoutes(state.Policies, options, NewId);
         policies.Register(router, AssignmentFilterRoutes.Collection);
-        ICheckInEffect[] effects = [];
+        policies.Register(router, ComplianceRoutes.Policies);
+        policies.Register(router, ComplianceRoutes.Templates);
+        new ComplianceRoutes(state, options, NewId).Register(router);
+        ICheckInEffect[] effects = [new ComplianceCheckIn(state)];
         pipeline = new GraphPipeline(router, new ThrottleGate(options), Faults, Requests, options);
         batch = new BatchRoute(pipeline, Requests, options);
         checkIn = new DeviceCheckIn(state, options.TimeProvider, effects);

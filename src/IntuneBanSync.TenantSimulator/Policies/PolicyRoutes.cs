@@ -6,6 +6,8 @@ namespace IntuneBanSync.TenantSimulator;
 /// What a collection of Intune policies looks like to the simulator: its name under deviceManagement, the property holding an
 /// entity's name, the property of its /assign body, the permissions it asks, and a validator that refuses what Graph refuses
 /// (an unknown @odata.type, a missing required property): it answers the message of a 400, or null when the body is fine.
+/// <paramref name="Navigations"/> are properties the store keeps (a create may carry them) that Graph returns only when $expand
+/// names them, e.g. a compliance policy's scheduledActionsForRule.
 /// </summary>
 internal sealed record PolicyCollection(
     string Name,
@@ -14,7 +16,8 @@ internal sealed record PolicyCollection(
     Needs Read,
     Needs Write,
     Func<JsonObject, bool, string?> Validate,
-    bool BetaOnly = true);
+    bool BetaOnly = true,
+    IReadOnlyList<string>? Navigations = null);
 
 /// <summary>list ($filter name eq), get, create, patch, delete, assignments and /assign (which replaces every assignment) of a collection.</summary>
 internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, Func<string> newId)
@@ -46,7 +49,7 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
                 items = [.. items.Where(p => string.Equals(p.Text(collection.NameProperty), value, StringComparison.OrdinalIgnoreCase))];
             }
 
-            return Paging.Page(request, [.. items], 100, options.MaxTop, $"deviceManagement/{collection.Name}", Shape, Now);
+            return Paging.Page(request, [.. items], 100, options.MaxTop, $"deviceManagement/{collection.Name}", e => Shape(e, request, collection), Now);
         }
     }
 
@@ -55,7 +58,7 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
         lock (store.Gate)
         {
             return store.Find(collection.Name, id) is { } entity
-                ? GraphResponse.Ok(GraphJson.Entity(request, $"deviceManagement/{collection.Name}", (JsonObject)Paging.Select(request, Shape(entity))))
+                ? GraphResponse.Ok(GraphJson.Entity(request, $"deviceManagement/{collection.Name}", (JsonObject)Paging.Select(request, Shape(entity, request, collection))))
                 : NotFound(collection, id);
         }
     }
@@ -71,7 +74,7 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
             var entity = new PolicyEntity(newId(), collection.Name, (JsonObject)body.DeepClone(), [], Now);
             entity.Body["id"] = entity.Id;
             store.Put(entity);
-            return GraphResponse.Created(GraphJson.Entity(request, $"deviceManagement/{collection.Name}", Shape(entity)));
+            return GraphResponse.Created(GraphJson.Entity(request, $"deviceManagement/{collection.Name}", Shape(entity, request, collection)));
         }
     }
 
@@ -134,12 +137,47 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
         }
     }
 
-    private static JsonObject Shape(PolicyEntity entity)
+    private static JsonObject Shape(PolicyEntity entity, GraphRequest request, PolicyCollection collection)
     {
         var shape = (JsonObject)entity.Body.DeepClone();
         shape["id"] = entity.Id;
         shape["createdDateTime"] = GraphJson.Date(entity.CreatedDateTime);
+        var expanded = Expanded(request);
+        foreach (var navigation in collection.Navigations ?? [])
+        {
+            if (!expanded.Contains(navigation))
+                shape.Remove(navigation);
+        }
+
         return shape;
+    }
+
+    /// <summary>The top-level names of $expand ("a($expand=b),c" → a, c).</summary>
+    internal static IReadOnlySet<string> Expanded(GraphRequest request)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var (depth, start, expand) = (0, 0, request.QueryValue("$expand") ?? "");
+        for (var i = 0; i <= expand.Length; i++)
+        {
+            if (i == expand.Length || (expand[i] == ',' && depth == 0))
+            {
+                var item = expand[start..i];
+                var name = (item.IndexOf('(') is var open and >= 0 ? item[..open] : item).Trim();
+                if (name.Length > 0)
+                    names.Add(name);
+                start = i + 1;
+            }
+            else if (expand[i] == '(')
+            {
+                depth++;
+            }
+            else if (expand[i] == ')')
+            {
+                depth--;
+            }
+        }
+
+        return names;
     }
 
     private GraphResponse NotFound(PolicyCollection collection, string id) => GraphJson.NotFound($"{collection.Name} '{id}' not found.", Now);

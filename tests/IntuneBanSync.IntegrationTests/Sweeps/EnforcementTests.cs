@@ -1,3 +1,4 @@
+using IntuneBanSync.Enforcement.Compliance;
 using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement;
@@ -96,8 +97,10 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         var ban = after.Bans.Single().Enforcement!;
         Assert.True(userCopies > 0 && userCopies < enforced.Count, "the seed must hold both kinds of install");
         Assert.Equal(enforced.Count - userCopies, ban.Resolved);
-        Assert.Equal(userCopies, ban.NotRemovableByUninstall);
         var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
+        // A user-installed copy the compliance route reached is noncompliant rather than merely "not removable by uninstall".
+        var noncompliant = enforced.Select(d => states[d.Id]).Count(s => s.Reaches?.Any(r => r.Mechanism == ComplianceMechanism.Id && r.Reach == Reach.Noncompliant) == true);
+        Assert.Equal(userCopies, ban.NotRemovableByUninstall + noncompliant);
         Assert.All(
             states.Values.Where(s => s.StateReason == DeviceLifecycle.UserInstalled),
             s => Assert.Contains("user-installed", s.Route, StringComparison.Ordinal));
@@ -185,7 +188,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Devices_in_grace_are_not_enforced_and_nothing_is_written()
+    public async Task Devices_in_grace_are_not_enforced_and_nothing_is_written_but_the_compliance_notice()
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
         var json = System.Text.Json.Nodes.JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
@@ -194,9 +197,18 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         var report = await harness.EnforceAsync(BanListParser.Parse(json.ToJsonString()).Document!);
 
         Assert.True(report.GraceDevices > 0);
-        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
+        // In grace the compliance policy notifies at once (and blocks from the deadline); the uninstall writes nothing.
+        Assert.All(report.Writes, w => Assert.Contains(w.Action, ComplianceActions));
         Assert.Empty(Members(harness.Tenant.State));
     }
+
+    private static readonly string[] ComplianceActions =
+    [
+        .. new[]
+        {
+            ComplianceMechanism.CreatePolicy, ComplianceMechanism.AssignPolicy, ComplianceMechanism.CreateTemplate, ComplianceMechanism.CreateMessage,
+        }.Select(a => a.Name),
+    ];
 
     [Fact]
     public async Task A_device_that_becomes_exempt_leaves_the_uninstall_group()
