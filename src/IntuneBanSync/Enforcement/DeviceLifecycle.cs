@@ -11,7 +11,7 @@ namespace IntuneBanSync.Enforcement;
 public static class DeviceLifecycle
 {
     public const string UserInstalled =
-        "still present after the device checked in: uninstall removes only apps Intune installed; use the restricted-apps compliance route (iOS) or a notification";
+        "still present after the device checked in: uninstall removes only apps Intune installed, and no other route reached this copy";
 
     private static readonly HashSet<LifecycleState> Active =
         [LifecycleState.Detected, LifecycleState.Grace, LifecycleState.Enforcing, LifecycleState.Failed, LifecycleState.Unenforceable];

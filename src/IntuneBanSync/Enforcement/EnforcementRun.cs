@@ -35,6 +35,10 @@ public sealed record BanEnforcementResult(
         [.. Mechanisms.Select(m => m.Devices.GetValueOrDefault(deviceId)).OfType<DeviceReach>()];
 
     public IEnumerable<DeviceReach> AllReaches => Mechanisms.SelectMany(m => m.Devices.Values);
+
+    /// <summary>Every device some mechanism reached this sweep for the first time.</summary>
+    public int NewlyReachedDevices => Mechanisms.SelectMany(m => m.Devices.Where(d => d.Value.Newly && d.Value.Reach is Reach.Assigned or Reach.LaunchBlocked or Reach.InstallBlocked or Reach.Noncompliant or Reach.Removed))
+        .Select(d => d.Key).Distinct(StringComparer.OrdinalIgnoreCase).Count();
 }
 
 /// <summary>Options of one sweep's enforcement.</summary>

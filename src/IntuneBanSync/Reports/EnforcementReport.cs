@@ -25,14 +25,17 @@ public static class EnforcementReport
                     result?.Stops.FirstOrDefault()?.Detail,
                     result?.WoundDown ?? false,
                     DaysPastDeadline: Math.Max(0, (int)Math.Floor((asOf - sweep.Ban.UninstallBy).TotalDays)),
-                    NewlyEnforced: reaches.Count(r => r.Newly && r.Reach is Reach.Assigned or Reach.LaunchBlocked or Reach.Noncompliant or Reach.Removed),
+                    NewlyEnforced: result?.NewlyReachedDevices ?? 0,
                     Removed: reaches.Count(r => r.Reach == Reach.Released),
                     Enforcing: mine.Count(s => s.State == LifecycleState.Enforcing),
                     Resolved: mine.Count(s => s.State == LifecycleState.Resolved),
                     Failed: mine.Count(s => s.State == LifecycleState.Failed),
                     NotRemovableByUninstall: mine.Count(s => s.State == LifecycleState.Enforcing && s.StateReason == DeviceLifecycle.UserInstalled),
                     UnenforceableReasons: Tally(mine.Where(s => s.State == LifecycleState.Unenforceable).Select(s => s.StateReason ?? "unknown")),
-                    Routes: Tally(mine.Where(s => s.State is LifecycleState.Enforcing or LifecycleState.Unenforceable or LifecycleState.Failed).Select(s => s.Route ?? "none"))),
+                    Routes: Tally(mine.Where(s => s.State is LifecycleState.Enforcing or LifecycleState.Unenforceable or LifecycleState.Failed).Select(s => s.Route ?? "none")))
+                {
+                    Notes = [.. result?.Mechanisms.SelectMany(m => m.Notes ?? []) ?? []],
+                },
             };
         }).ToList();
 

@@ -118,7 +118,11 @@ public sealed record BanEnforcementReport(
     int Failed,
     int NotRemovableByUninstall,
     IReadOnlyDictionary<string, int> UnenforceableReasons,
-    IReadOnlyDictionary<string, int> Routes);
+    IReadOnlyDictionary<string, int> Routes)
+{
+    /// <summary>What the mechanisms want the administrator to know of this ban (e.g. that noncompliance blocks nothing).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
 
 public sealed record EnforcementTotals(int NewlyEnforced, int Removed, int Enforcing, int Resolved, int Unenforceable, int Failed, int NotRemovableByUninstall)
 {
