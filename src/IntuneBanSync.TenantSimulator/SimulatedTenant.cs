@@ -36,7 +36,9 @@ public sealed class SimulatedTenant : IAsyncDisposable
         new DirectoryRoutes(state, options, NewId).Register(router);
         var policies = new PolicyRoutes(state.Policies, options, NewId);
         policies.Register(router, AssignmentFilterRoutes.Collection);
-        ICheckInEffect[] effects = [];
+        policies.Register(router, ConfigurationPolicyRoutes.Collection);
+        policies.Register(router, DeviceConfigurationRoutes.Collection);
+        ICheckInEffect[] effects = [new LaunchBlockCheckIn(state), new PersonalProfileCheckIn(state)];
         pipeline = new GraphPipeline(router, new ThrottleGate(options), Faults, Requests, options);
         batch = new BatchRoute(pipeline, Requests, options);
         checkIn = new DeviceCheckIn(state, options.TimeProvider, effects);

@@ -1,3 +1,5 @@
+using IntuneBanSync.Enforcement.LaunchBlock;
+using IntuneBanSync.Enforcement.PersonalProfile;
 using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.Graph;
 using Microsoft.Graph;
@@ -10,6 +12,8 @@ public static class Mechanisms
     private static readonly Registration[] Registered =
     [
         new(UninstallAssignment.Required, (client, options) => new UninstallAssignment(new GraphUninstall(client, options))),
+        new(IosLaunchBlock.Required, IosLaunchBlock.Over),
+        new(PersonalProfileBlock.Required, PersonalProfileBlock.Over),
     ];
 
     public static IReadOnlyList<IEnforcementMechanism> Over(GraphServiceClient client, GraphOptions options) =>

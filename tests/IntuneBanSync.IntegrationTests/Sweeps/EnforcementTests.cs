@@ -87,6 +87,8 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         await harness.EnforceAsync(harness.EnforceBan());
         var enforced = EnforcedDevices(harness.Tenant.State);
         var userCopies = enforced.Count(d => d.InstalledApps.Any(a => IsTikTok(a) && a.Source == AppSource.User));
+        // A supervised iPhone's user copy is launch-blocked after check-in: not removable, but blocked.
+        var launchBlocked = enforced.Count(d => d.IsSupervised && d.InstalledApps.Any(a => IsTikTok(a) && a.Source == AppSource.User));
         harness.Clock.Advance(TimeSpan.FromHours(1));
         harness.Tenant.CheckInAll();
         harness.Clock.Advance(TimeSpan.FromHours(1));
@@ -96,7 +98,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         var ban = after.Bans.Single().Enforcement!;
         Assert.True(userCopies > 0 && userCopies < enforced.Count, "the seed must hold both kinds of install");
         Assert.Equal(enforced.Count - userCopies, ban.Resolved);
-        Assert.Equal(userCopies, ban.NotRemovableByUninstall);
+        Assert.Equal(userCopies - launchBlocked, ban.NotRemovableByUninstall);
         var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
         Assert.All(
             states.Values.Where(s => s.StateReason == DeviceLifecycle.UserInstalled),
