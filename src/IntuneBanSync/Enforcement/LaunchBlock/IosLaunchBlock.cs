@@ -83,8 +83,8 @@ public sealed class IosLaunchBlock(OwnedPolicy policy) : IEnforcementMechanism
         var recorded = OwnedPolicy.Recorded(this, context, Kind);
         if (now < ban.UninstallBy || bundleIds.Count == 0)
         {
-            if (recorded is not null)
-                await policy.WindDownAsync(this, context, ct);
+            if (recorded is not null && await policy.WindDownAsync(this, context, ct))
+                ReleaseTheTargeted(sweep, devices, "the ban's uninstall deadline has not come yet, or it lists no identifier for the platform");
             // Before the deadline no device offends; past it, an empty list of bundle ids leaves nothing to block.
             foreach (var observation in launch.Offending)
                 devices[observation.Device.Id] = Reached(Reach.Unreachable, "the ban lists no iOS bundle id, and the Blocked Apps restriction needs one");
@@ -158,6 +158,13 @@ public sealed class IosLaunchBlock(OwnedPolicy policy) : IEnforcementMechanism
 
     private static string Description(Ban ban) =>
         $"Blocks showing and launching {PlainText.Strip(ban.Name)} on supervised iOS devices (ban '{ban.Id}'). Managed by IntuneBanSync.";
+
+    /// <summary>Devices the mechanism targeted before that this sweep says nothing else about: the policy that reached them is gone.</summary>
+    private static void ReleaseTheTargeted(BanSweep sweep, Dictionary<string, DeviceReach> devices, string reason)
+    {
+        foreach (var observation in sweep.Devices.Values.Where(o => !devices.ContainsKey(o.Device.Id) && OwnedPolicy.WasTargeted(sweep, o.Device.Id, Id)))
+            devices[observation.Device.Id] = new DeviceReach(Id, Reach.Released, RouteLabel, Newly: true, reason);
+    }
 
     private static DeviceReach Reached(Reach reach, string reason, bool newly = false) => new(Id, reach, RouteLabel, newly, reason);
 

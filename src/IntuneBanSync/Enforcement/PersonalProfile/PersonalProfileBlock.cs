@@ -80,8 +80,8 @@ public sealed class PersonalProfileBlock(OwnedPolicy policy) : IEnforcementMecha
         var recorded = OwnedPolicy.Recorded(this, context, Kind);
         if (now < ban.UninstallBy || packageIds.Count == 0)
         {
-            if (recorded is not null)
-                await policy.WindDownAsync(this, context, ct);
+            if (recorded is not null && await policy.WindDownAsync(this, context, ct))
+                ReleaseTheTargeted(sweep, devices, "the ban's uninstall deadline has not come yet, or it lists no identifier for the platform");
             if (now >= ban.UninstallBy)
             {
                 foreach (var observation in personal.Covered)
@@ -152,6 +152,13 @@ public sealed class PersonalProfileBlock(OwnedPolicy policy) : IEnforcementMecha
 
     private static string Description(Ban ban) =>
         $"Blocks {PlainText.Strip(ban.Name)} in the personal profile of company-owned work profile devices (ban '{ban.Id}'). Managed by IntuneBanSync.";
+
+    /// <summary>Devices the mechanism targeted before that this sweep says nothing else about: the policy that reached them is gone.</summary>
+    private static void ReleaseTheTargeted(BanSweep sweep, Dictionary<string, DeviceReach> devices, string reason)
+    {
+        foreach (var observation in sweep.Devices.Values.Where(o => !devices.ContainsKey(o.Device.Id) && OwnedPolicy.WasTargeted(sweep, o.Device.Id, Id)))
+            devices[observation.Device.Id] = new DeviceReach(Id, Reach.Released, RouteLabel, Newly: true, reason);
+    }
 
     private static DeviceReach Reached(Reach reach, string reason, bool newly = false) => new(Id, reach, RouteLabel, newly, reason);
 

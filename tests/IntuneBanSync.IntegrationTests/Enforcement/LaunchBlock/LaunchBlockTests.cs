@@ -130,6 +130,25 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_device_exempted_one_by_one_is_excluded_through_the_exemption_group_and_released()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var iphone = Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
+        await harness.EnforceAsync(harness.EnforceBan());
+        var json = JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
+        json["exemptions"]!.AsArray().Add(JsonNode.Parse(
+            $$"""{"id":"case-7","ban":"tiktok","device":"{{iphone.Id}}","justification":"Press office handset","approvedBy":"CISO"}"""));
+
+        await harness.EnforceAsync(BanListParser.Parse(json.ToJsonString()).Document!);
+
+        var state = harness.Tenant.State;
+        var group = state.GroupByName("IntuneBanSync – TikTok – exempt");
+        Assert.Contains(state.EntraDevices.Single(e => e.DeviceId == iphone.AzureAdDeviceId).Id, group.MemberIds);
+        Assert.Contains($"exclusionGroupAssignmentTarget:{group.Id}", Targets(Assert.Single(state.Policies.Of(Policies))));
+        Assert.Equal(Reach.Released, (await ReachAsync(harness, iphone.Id)).Reach);
+    }
+
+    [Fact]
     public async Task A_look_alike_policy_with_our_name_and_another_setting_stays_untouched()
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
@@ -296,6 +315,19 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
         await harness.EnforceAsync(Ban(harness, ban => ban["uninstallBy"] = harness.Seed.Now.AddDays(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
 
         Assert.Empty(harness.Tenant.State.Policies.Of(Policies));
+    }
+
+    [Fact]
+    public async Task A_deadline_moved_into_the_future_takes_the_launch_block_policy_down()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var iphone = Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
+        await harness.EnforceAsync(harness.EnforceBan());
+
+        await harness.EnforceAsync(Ban(harness, ban => ban["uninstallBy"] = harness.Seed.Now.AddDays(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
+
+        Assert.Empty(harness.Tenant.State.Policies.Of(Policies));
+        Assert.Equal(Reach.Released, (await ReachAsync(harness, iphone.Id)).Reach);
     }
 
     private static SweepRequest Enforce(SweepHarness harness) =>
