@@ -39,7 +39,9 @@ public sealed class SimulatedTenant : IAsyncDisposable
         policies.Register(router, ComplianceRoutes.Policies);
         policies.Register(router, ComplianceRoutes.Templates);
         new ComplianceRoutes(state, options, NewId).Register(router);
-        ICheckInEffect[] effects = [new ComplianceCheckIn(state)];
+        policies.Register(router, ConfigurationPolicyRoutes.Collection);
+        policies.Register(router, DeviceConfigurationRoutes.Collection);
+        ICheckInEffect[] effects = [new ComplianceCheckIn(state), new LaunchBlockCheckIn(state), new PersonalProfileCheckIn(state)];
         pipeline = new GraphPipeline(router, new ThrottleGate(options), Faults, Requests, options);
         batch = new BatchRoute(pipeline, Requests, options);
         checkIn = new DeviceCheckIn(state, options.TimeProvider, effects);

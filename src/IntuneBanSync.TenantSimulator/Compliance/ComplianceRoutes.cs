@@ -53,11 +53,11 @@ internal sealed class ComplianceRoutes(TenantState state, SimulatorOptions optio
 
     public static PolicyCollection Policies { get; } = new(
         PoliciesCollection, "displayName", "assignments", Needs.Any(ConfigurationRead), Needs.Any(ConfigurationReadWrite), ValidatePolicy,
-        Navigations: ["scheduledActionsForRule"]);
+        Navigation: ["scheduledActionsForRule"]);
 
     public static PolicyCollection Templates { get; } = new(
         TemplatesCollection, "displayName", "assignments", Needs.Any(ServiceConfigRead), Needs.Any(ServiceConfigReadWrite), ValidateTemplate,
-        Navigations: ["localizedNotificationMessages"]);
+        Navigation: ["localizedNotificationMessages"]);
 
     public void Register(GraphRouter router)
     {

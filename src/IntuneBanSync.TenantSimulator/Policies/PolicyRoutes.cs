@@ -6,8 +6,9 @@ namespace IntuneBanSync.TenantSimulator;
 /// What a collection of Intune policies looks like to the simulator: its name under deviceManagement, the property holding an
 /// entity's name, the property of its /assign body, the permissions it asks, and a validator that refuses what Graph refuses
 /// (an unknown @odata.type, a missing required property): it answers the message of a 400, or null when the body is fine.
-/// <paramref name="Navigations"/> are properties the store keeps (a create may carry them) that Graph returns only when $expand
-/// names them, e.g. a compliance policy's scheduledActionsForRule.
+/// <paramref name="Navigation"/> names properties Graph keeps as navigation properties (a settings catalog policy's "settings"):
+/// accepted inline on create, served under <c>{id}/{property}</c> or with $expand, refused by PATCH; <paramref name="Replaceable"/>
+/// collections take a PUT of the whole entity, navigation properties included.
 /// </summary>
 internal sealed record PolicyCollection(
     string Name,
@@ -17,7 +18,12 @@ internal sealed record PolicyCollection(
     Needs Write,
     Func<JsonObject, bool, string?> Validate,
     bool BetaOnly = true,
-    IReadOnlyList<string>? Navigations = null);
+    IReadOnlyList<string>? Navigation = null,
+    bool Replaceable = false,
+    int NavigationPageSize = 25)
+{
+    public IReadOnlyList<string> NavigationProperties => Navigation ?? [];
+}
 
 /// <summary>list ($filter name eq), get, create, patch, delete, assignments and /assign (which replaces every assignment) of a collection.</summary>
 internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, Func<string> newId)
@@ -35,6 +41,10 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
         router.Write("DELETE", $"{path}/{{id}}", category, collection.Write, (_, args) => Delete(collection, args["id"]), collection.BetaOnly);
         router.Get($"{path}/{{id}}/assignments", category, collection.Read, (request, args) => Assignments(request, collection, args["id"]), collection.BetaOnly);
         router.Write("POST", $"{path}/{{id}}/assign", category, collection.Write, (request, args) => Assign(request, collection, args["id"]), collection.BetaOnly);
+        foreach (var navigation in collection.NavigationProperties)
+            router.Get($"{path}/{{id}}/{navigation}", category, collection.Read, (request, args) => NavigationList(request, collection, args["id"], navigation), collection.BetaOnly);
+        if (collection.Replaceable)
+            router.Write("PUT", $"{path}/{{id}}", category, collection.Write, (request, args) => Replace(request, collection, args["id"]), collection.BetaOnly);
     }
 
     private GraphResponse List(GraphRequest request, PolicyCollection collection)
@@ -49,7 +59,7 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
                 items = [.. items.Where(p => string.Equals(p.Text(collection.NameProperty), value, StringComparison.OrdinalIgnoreCase))];
             }
 
-            return Paging.Page(request, [.. items], 100, options.MaxTop, $"deviceManagement/{collection.Name}", e => Shape(e, request, collection), Now);
+            return Paging.Page(request, [.. items], 100, options.MaxTop, $"deviceManagement/{collection.Name}", e => Shape(request, collection, e), Now);
         }
     }
 
@@ -58,7 +68,7 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
         lock (store.Gate)
         {
             return store.Find(collection.Name, id) is { } entity
-                ? GraphResponse.Ok(GraphJson.Entity(request, $"deviceManagement/{collection.Name}", (JsonObject)Paging.Select(request, Shape(entity, request, collection))))
+                ? GraphResponse.Ok(GraphJson.Entity(request, $"deviceManagement/{collection.Name}", (JsonObject)Paging.Select(request, Shape(request, collection, entity))))
                 : NotFound(collection, id);
         }
     }
@@ -74,7 +84,7 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
             var entity = new PolicyEntity(newId(), collection.Name, (JsonObject)body.DeepClone(), [], Now);
             entity.Body["id"] = entity.Id;
             store.Put(entity);
-            return GraphResponse.Created(GraphJson.Entity(request, $"deviceManagement/{collection.Name}", Shape(entity, request, collection)));
+            return GraphResponse.Created(GraphJson.Entity(request, $"deviceManagement/{collection.Name}", Shape(request, collection, entity)));
         }
     }
 
@@ -82,6 +92,10 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
     {
         if (request.Body is not JsonObject patch)
             return GraphJson.BadRequest("A JSON object is required.", Now);
+        // Graph: "Cannot apply PATCH to navigation property 'settings' on entity type '…deviceManagementConfigurationPolicy'"
+        // (deploymenttheory/terraform-provider-microsoft365#2488; the fix, #2489, sends a PUT of the whole policy).
+        if (collection.NavigationProperties.FirstOrDefault(patch.ContainsKey) is { } navigation)
+            return GraphJson.BadRequest($"Cannot apply PATCH to navigation property '{navigation}' on entity type '{collection.Name}'.", Now);
         lock (store.Gate)
         {
             if (store.Find(collection.Name, id) is not { } entity)
@@ -94,6 +108,43 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
             store.Put(entity with { Body = body });
             return GraphResponse.NoContent();
         }
+    }
+
+    /// <summary>PUT replaces the entity whole (navigation properties included); its id, creation time and assignments stay.</summary>
+    private GraphResponse Replace(GraphRequest request, PolicyCollection collection, string id)
+    {
+        if (request.Body is not JsonObject body)
+            return GraphJson.BadRequest("A JSON object is required.", Now);
+        if (collection.Validate(body, false) is { } refusal)
+            return GraphJson.BadRequest(refusal, Now);
+        lock (store.Gate)
+        {
+            if (store.Find(collection.Name, id) is not { } entity)
+                return NotFound(collection, id);
+            var replaced = (JsonObject)body.DeepClone();
+            replaced["id"] = entity.Id;
+            store.Put(entity with { Body = replaced });
+            return GraphResponse.NoContent();
+        }
+    }
+
+    /// <summary>A navigation property's items, paged as Graph pages them (a settings catalog policy's settings come 25 at a time).</summary>
+    private GraphResponse NavigationList(GraphRequest request, PolicyCollection collection, string id, string navigation)
+    {
+        lock (store.Gate)
+        {
+            if (store.Find(collection.Name, id) is not { } entity)
+                return NotFound(collection, id);
+            var items = (entity.Body[navigation] as JsonArray ?? []).Select((item, index) => WithId(item, index)).ToList();
+            return Paging.Page(request, items, collection.NavigationPageSize, options.MaxTop, $"deviceManagement/{collection.Name}('{id}')/{navigation}", i => i, Now);
+        }
+    }
+
+    private static JsonNode WithId(JsonNode? item, int index)
+    {
+        var copy = item?.DeepClone() as JsonObject ?? [];
+        copy["id"] ??= index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return copy;
     }
 
     private GraphResponse Delete(PolicyCollection collection, string id)
@@ -137,18 +188,15 @@ internal sealed class PolicyRoutes(PolicyStore store, SimulatorOptions options, 
         }
     }
 
-    private static JsonObject Shape(PolicyEntity entity, GraphRequest request, PolicyCollection collection)
+    /// <summary>The entity as Graph answers it: navigation properties only when $expand names them.</summary>
+    private static JsonObject Shape(GraphRequest request, PolicyCollection collection, PolicyEntity entity)
     {
         var shape = (JsonObject)entity.Body.DeepClone();
         shape["id"] = entity.Id;
         shape["createdDateTime"] = GraphJson.Date(entity.CreatedDateTime);
         var expanded = Expanded(request);
-        foreach (var navigation in collection.Navigations ?? [])
-        {
-            if (!expanded.Contains(navigation))
-                shape.Remove(navigation);
-        }
-
+        foreach (var navigation in collection.NavigationProperties.Where(n => !expanded.Contains(n)))
+            shape.Remove(navigation);
         return shape;
     }
 

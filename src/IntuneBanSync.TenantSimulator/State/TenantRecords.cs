@@ -32,7 +32,8 @@ public sealed record ManagedDevice(
     IReadOnlyList<InstalledApp> InstalledApps,
     string EnrollmentType = "userEnrollment",
     string ManagementAgent = "mdm",
-    AndroidMode? AndroidMode = null);
+    AndroidMode? AndroidMode = null,
+    IReadOnlyList<string>? BlockedAppIdentifiers = null);
 
 /// <summary>How an Android device is managed; it decides which profile Intune inventories and which routes reach it.</summary>
 public enum AndroidMode

@@ -154,6 +154,16 @@ public sealed class TenantState
         mobileApps.Add(app);
     }
 
+    /// <summary>A test sets a device as it needs it (an app the user installed, a management mode): the ground truth changes as on a real device.</summary>
+    public void Arrange(ManagedDevice device)
+    {
+        lock (Gate)
+        {
+            _ = FindManagedDevice(device.Id) ?? throw new KeyNotFoundException($"No managed device '{device.Id}'.");
+            ReplaceManagedDevice(device);
+        }
+    }
+
     internal void ReplaceGroup(Group group) => groups[groupIndex[group.Id]] = group;
 
     internal void ReplaceMobileApp(MobileApp app) => mobileApps[mobileAppIndex[app.Id]] = app;

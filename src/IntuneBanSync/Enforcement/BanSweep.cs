@@ -47,7 +47,10 @@ public sealed class BanSweep(Ban ban, EnforcementMode mode, IReadOnlyDictionary<
     {
         if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Clean)
             InScopeDevices++;
-        if (apps.Count > 0 || Earlier.ContainsKey(device.Id))
+        // A route that goes by class (a company-owned device's personal profile) reaches devices no detection names.
+        if (apps.Count > 0 || Earlier.ContainsKey(device.Id)
+            || (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Unverified or DecisionKind.Clean
+                && RoutePlanner.For(DeviceClasses.Of(device, apps)).Takes(Route.PersonalProfileBlock)))
             _devices[device.Id] = new BanObservation(device, decision, apps);
     }
 

@@ -54,15 +54,27 @@ public static class DeviceLifecycle
                     StateReason = decision.Text,
                 };
             case DecisionKind.Clean:
-                return previous?.State is { } was && Active.Contains(was)
-                    ? state with { State = LifecycleState.Resolved, StateReason = "not detected since", ResolvedAt = now }
-                    : previous is null ? null : state;
+                if (previous?.State is { } was && Active.Contains(was))
+                    return state with { State = LifecycleState.Resolved, StateReason = "not detected since", ResolvedAt = now };
+                return Guarding(previous, state, reaches) ?? (previous is null ? null : state);
             default:
                 // Unverified: only an absence the inventory proves resolves a device; anything else keeps its state.
                 if (!seen && absenceProven && previous?.State is { } before && Active.Contains(before))
                     return state with { State = LifecycleState.Resolved, StateReason = "not detected since", ResolvedAt = now };
-                return previous;
+                return Guarding(previous, state, reaches) ?? (reaches.Count > 0 && previous is not null ? previous with { Reaches = state.Reaches } : previous);
         }
+    }
+
+    /// <summary>
+    /// A device no copy was seen on that a route reaches anyway, by its class (a personal profile's block list): guarded,
+    /// never "clean" and never counted as enforced.
+    /// </summary>
+    private static DeviceBanState? Guarding(DeviceBanState? previous, DeviceBanState state, IReadOnlyList<DeviceReach> reaches)
+    {
+        if (reaches.Count == 0 || (previous is not null && previous.State != LifecycleState.Guarded))
+            return null;
+        var routes = string.Join("; ", reaches.Select(r => r.Route));
+        return state with { State = LifecycleState.Guarded, StateReason = "no copy seen; applied where the inventory cannot see: " + routes, Route = routes };
     }
 
     /// <summary>What each mechanism reached at the last sweep it acted: this sweep's answers replace that mechanism's earlier ones.</summary>

@@ -1,4 +1,6 @@
 using IntuneBanSync.Enforcement.Compliance;
+using IntuneBanSync.Enforcement.LaunchBlock;
+using IntuneBanSync.Enforcement.PersonalProfile;
 using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.Graph;
 using Microsoft.Graph;
@@ -12,6 +14,8 @@ public static class Mechanisms
     [
         new(UninstallAssignment.Required, (client, options) => new UninstallAssignment(new GraphUninstall(client, options))),
         new(ComplianceMechanism.Required, ComplianceMechanism.Over),
+        new(IosLaunchBlock.Required, IosLaunchBlock.Over),
+        new(PersonalProfileBlock.Required, PersonalProfileBlock.Over),
     ];
 
     public static IReadOnlyList<IEnforcementMechanism> Over(GraphServiceClient client, GraphOptions options) =>

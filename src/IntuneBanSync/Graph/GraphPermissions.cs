@@ -43,9 +43,12 @@ public static class GraphPermissions
         new(UserRead, "check the groups of one user in a helpdesk sweep (users/{id}/checkMemberGroups)", "report"),
     ];
 
-    /// <summary>Report mode and every mechanism given, each permission once, in manifest order.</summary>
+    /// <summary>Report mode and every mechanism given, each permission once, in manifest order, with everyone who needs it and why.</summary>
     public static IReadOnlyList<PermissionUse> Manifest(IEnumerable<IReadOnlyList<PermissionUse>> mechanisms) =>
-        [.. Report.Concat(mechanisms.SelectMany(m => m)).DistinctBy(p => p.Permission)];
+        [.. Report.Concat(mechanisms.SelectMany(m => m)).GroupBy(p => p.Permission).Select(uses => new PermissionUse(
+            uses.Key,
+            string.Join("; ", uses.Select(u => u.Why).Distinct(StringComparer.Ordinal)),
+            string.Join(", ", uses.Select(u => u.NeededBy).Distinct(StringComparer.Ordinal))))];
 }
 
 /// <summary>

@@ -133,4 +133,7 @@ public enum LifecycleState
     /// <summary>Taken out of what we applied to it (exempt, out of scope, or its ban ended).</summary>
     Released,
     BanInactive,
+
+    /// <summary>No copy seen, but a route reaches where the inventory cannot see (a company-owned device's personal profile).</summary>
+    Guarded,
 }

@@ -22,7 +22,7 @@ public static class EnforcementReport
                 ByClass = WithReaches(b.ByClass, mine),
                 Enforcement = new BanEnforcementReport(
                     result?.Held?.Detail,
-                    result?.Stops.FirstOrDefault()?.Detail,
+                    result is not null && result.IsStopped ? string.Join("; ", result.Stops.Select(s => s.Detail)) : null,
                     result?.WoundDown ?? false,
                     DaysPastDeadline: Math.Max(0, (int)Math.Floor((asOf - sweep.Ban.UninstallBy).TotalDays)),
                     NewlyEnforced: result?.NewlyReachedDevices ?? 0,

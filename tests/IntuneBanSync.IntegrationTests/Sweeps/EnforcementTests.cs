@@ -88,6 +88,8 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         await harness.EnforceAsync(harness.EnforceBan());
         var enforced = EnforcedDevices(harness.Tenant.State);
         var userCopies = enforced.Count(d => d.InstalledApps.Any(a => IsTikTok(a) && a.Source == AppSource.User));
+        // A supervised iPhone's user copy is launch-blocked after check-in: not removable, but blocked.
+        var launchBlocked = enforced.Count(d => d.IsSupervised && d.InstalledApps.Any(a => IsTikTok(a) && a.Source == AppSource.User));
         harness.Clock.Advance(TimeSpan.FromHours(1));
         harness.Tenant.CheckInAll();
         harness.Clock.Advance(TimeSpan.FromHours(1));
@@ -98,9 +100,11 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         Assert.True(userCopies > 0 && userCopies < enforced.Count, "the seed must hold both kinds of install");
         Assert.Equal(enforced.Count - userCopies, ban.Resolved);
         var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
-        // A user-installed copy the compliance route reached is noncompliant rather than merely "not removable by uninstall".
-        var noncompliant = enforced.Select(d => states[d.Id]).Count(s => s.Reaches?.Any(r => r.Mechanism == ComplianceMechanism.Id && r.Reach == Reach.Noncompliant) == true);
-        Assert.Equal(userCopies, ban.NotRemovableByUninstall + noncompliant);
+        // A user-installed copy another route reached (noncompliant, or launch-blocked on a supervised iPhone) is not merely "not removable by uninstall".
+        var reachedOtherwise = enforced.Where(d => d.InstalledApps.Any(a => IsTikTok(a) && a.Source == AppSource.User)).Select(d => states[d.Id])
+            .Count(s => s.Reaches?.Any(r => r.Reach is Reach.Noncompliant or Reach.LaunchBlocked) == true);
+        Assert.True(launchBlocked > 0, "the seed must hold a supervised iPhone with a user copy");
+        Assert.Equal(userCopies, ban.NotRemovableByUninstall + reachedOtherwise);
         Assert.All(
             states.Values.Where(s => s.StateReason == DeviceLifecycle.UserInstalled),
             s => Assert.Contains("user-installed", s.Route, StringComparison.Ordinal));

@@ -50,9 +50,7 @@ public sealed class ComplianceMechanism(ComplianceGraph graph, PolicyScope scope
         new(GraphPermissions.ConfigurationReadWrite, "create, update, assign and delete the ban's compliance policies and its ownership assignment filter", Id.Name),
         new(GraphPermissions.ServiceConfigReadWrite, "create the ban's notification message template and its localized messages", Id.Name),
         new(GraphPermissions.PolicyRead, "read Conditional Access policies to tell whether noncompliance blocks access (without it the report says the check was not made)", Id.Name),
-        new(GraphPermissions.GroupCreate, "create the ban's exemption group, excluded from its policies, when it exempts users or devices one by one", Id.Name),
-        new(GraphPermissions.GroupMemberReadWrite, "keep the exemption group's members", Id.Name),
-        new(GraphPermissions.DeviceReadWrite, "add exempt Entra device objects to the exemption group", Id.Name),
+        .. PolicyScope.ExemptionGroupPermissions(Id),
     ];
 
     // Policy.Read.All only informs the report: without it the mechanism runs and says the check was not made.

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement.Groups;
+using IntuneBanSync.Graph;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 using IntuneBanSync.Reports;
@@ -15,6 +16,14 @@ namespace IntuneBanSync.Enforcement.Policies;
 /// </summary>
 public sealed class PolicyScope(IGroupGraph groups, GraphPolicies policies)
 {
+    /// <summary>What keeping the ban's exemption group (users and devices exempted one by one, excluded from every policy) needs.</summary>
+    public static IReadOnlyList<PermissionUse> ExemptionGroupPermissions(MechanismName mechanism) =>
+    [
+        new(GraphPermissions.GroupCreate, "create the ban's exemption group (users and devices exempted one by one), excluded from its policies", mechanism.Name),
+        new(GraphPermissions.GroupMemberReadWrite, "keep the exemption group's members", mechanism.Name),
+        new(GraphPermissions.DeviceReadWrite, "add exempted Entra device objects to the exemption group (Graph asks for it beside GroupMember.ReadWrite.All)", mechanism.Name),
+    ];
+
     public static readonly ResourceKind ExemptionGroup = new("exemption-group");
     public static readonly ResourceKind OwnershipFilter = new("assignment-filter");
     public static readonly WriteAction CreateExemptionGroup = new("create-exemption-group");

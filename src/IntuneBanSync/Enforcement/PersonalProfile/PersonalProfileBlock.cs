@@ -1,0 +1,166 @@
+using IntuneBanSync.BanList;
+using IntuneBanSync.Enforcement.Groups;
+using IntuneBanSync.Enforcement.Policies;
+using IntuneBanSync.Graph;
+using IntuneBanSync.Journal;
+using IntuneBanSync.Planning;
+using IntuneBanSync.Reports;
+using Microsoft.Graph;
+
+namespace IntuneBanSync.Enforcement.PersonalProfile;
+
+/// <summary>
+/// Company-owned Android with a work profile (COPE): one Android Enterprise device restrictions profile per ban that blocks the ban's
+/// package ids in the personal profile, assigned to the ban's scope. Intune never sees the personal profile's apps, so the route
+/// applies by class: every in-scope COPE device the sweep saw is targeted, and is install-blocked once it checked in after the
+/// profile last changed (Android then removes a blocked app already installed there and refuses to install it again). Only offending
+/// devices count as newly reached: a block list on an app a device does not have changes nothing visible. From the uninstall
+/// deadline on only; before it, and when the ban expires or leaves the list, the profile is unassigned and deleted.
+/// </summary>
+public sealed class PersonalProfileBlock(OwnedPolicy policy) : IEnforcementMechanism
+{
+    public static readonly MechanismName Id = new("personal-profile");
+
+    public static readonly ResourceKind Configuration = new("personal-profile-configuration");
+
+    // Android Enterprise filters carry the platform androidForWork; Intune's filters support Android Enterprise device restrictions
+    // (memdocs/intune/fundamentals/filters-supported-workloads.md, "Android Enterprise": Device restrictions ✔️).
+    public static readonly OwnedPolicyKind Kind = new(
+        "deviceConfigurations", "displayName", Configuration, "androidForWork", FilterByName: true,
+        new("create-personal-profile-configuration"), new("update-personal-profile-configuration"), new("assign-personal-profile-configuration"),
+        new("unassign-personal-profile-configuration"), new("delete-personal-profile-configuration"));
+
+    public const string RouteLabel = "personal profile block list (android)";
+
+    public static IReadOnlyList<PermissionUse> Required { get; } =
+    [
+        new(GraphPermissions.ConfigurationReadWrite, "create, update, assign and delete the ban's personal-profile device configuration and its ownership filter", Id.Name),
+        .. PolicyScope.ExemptionGroupPermissions(Id),
+    ];
+
+    private static readonly DecisionKind[] InScope = [DecisionKind.Offending, DecisionKind.Grace, DecisionKind.Unverified, DecisionKind.Clean];
+
+    public MechanismName Name => Id;
+
+    public IReadOnlyList<PermissionUse> Permissions => Required;
+
+    public static PersonalProfileBlock Over(GraphServiceClient client, GraphOptions options)
+    {
+        var policies = new GraphPolicies(new GraphJson(client, options));
+        return new PersonalProfileBlock(new OwnedPolicy(policies, new PolicyScope(new GraphGroups(client, options), policies), Kind));
+    }
+
+    public static string ConfigurationName(Ban ban) => $"IntuneBanSync – {PlainText.Strip(ban.Name)} – personal profile";
+
+    public MechanismPlan Plan(BanSweep ban) => PlanFor(ban);
+
+    /// <summary>Every in-scope company-owned work profile device the sweep saw is targeted; only the offending ones count as newly reached.</summary>
+    public static MechanismPlan PlanFor(BanSweep ban)
+    {
+        var covered = ban.WithDecision(InScope).Where(o => o.Routes.Takes(Route.PersonalProfileBlock)).ToList();
+        var released = OwnedPolicy.Released(ban, Id);
+        var targets = covered.Concat(released).Select(o => o.Device.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var newly = covered.Where(o => o.Decision.Kind == DecisionKind.Offending && !OwnedPolicy.WasTargeted(ban, o.Device.Id, Id))
+            .Select(o => o.Device.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new PersonalProfilePlan(targets, newly, covered, released);
+    }
+
+    public async Task<MechanismResult> ApplyAsync(MechanismPlan plan, MechanismContext context, CancellationToken ct)
+    {
+        var (ban, sweep, personal) = (context.Ban!, context.Sweep!, (PersonalProfilePlan)plan);
+        var devices = new Dictionary<string, DeviceReach>(StringComparer.OrdinalIgnoreCase);
+        foreach (var observation in personal.Released)
+            devices[observation.Device.Id] = new DeviceReach(Id, Reach.Released, RouteLabel, Newly: true, observation.Decision.Text);
+
+        var now = context.Time.GetUtcNow();
+        // The ban list allows 100 identifiers per platform, well under the profile's 500 entries.
+        var packageIds = ban.Apps.Android.Distinct(StringComparer.Ordinal).ToList();
+        var recorded = OwnedPolicy.Recorded(this, context, Kind);
+        if (now < ban.UninstallBy || packageIds.Count == 0)
+        {
+            if (recorded is not null && await policy.WindDownAsync(this, context, ct))
+                ReleaseTheTargeted(sweep, devices, "the ban's uninstall deadline has not come yet, or it lists no identifier for the platform");
+            if (now >= ban.UninstallBy)
+            {
+                foreach (var observation in personal.Covered)
+                    devices[observation.Device.Id] = Reached(Reach.Unreachable, "the ban lists no Android package id, and the personal-profile block list needs one");
+            }
+
+            return new MechanismResult(Id, devices);
+        }
+
+        if (personal.Covered.Count == 0 && recorded is null && !context.Audit.Entries.Any(e => e.Intent.Action == Kind.Create))
+            return new MechanismResult(Id, devices);
+
+        var name = ConfigurationName(ban);
+        var ours = await policy.OursAsync(this, context, name, null, ct);
+        var current = ours is null ? null : await policy.Graph.GetAsync(Kind.Collection, ours.GraphId, ct);
+        if (ours is not null && current is null)
+        {
+            // Deleted by someone else: it is made again.
+            await context.Resources.RetireAsync(ours, now, ct);
+            ours = null;
+        }
+
+        try
+        {
+            var wrote = false;
+            var appName = PlainText.Strip(ban.Name);
+            if (ours is null)
+            {
+                ours = await policy.CreateAsync(this, context, name, PersonalProfileConfiguration.Create(name, Description(ban), appName, packageIds), ct);
+                wrote = true;
+            }
+            else if (!PersonalProfileConfiguration.Blocks(current!.Value, packageIds))
+            {
+                await policy.UpdateAsync(this, context, ours.GraphId, () => policy.Graph.UpdateAsync(Kind.Collection, ours.GraphId, PersonalProfileConfiguration.Patch(appName, packageIds), ct), ct);
+                wrote = true;
+            }
+
+            wrote |= await policy.AssignAsync(this, context, ours.GraphId, ct);
+            var since = wrote ? now : policy.ChangedAt(context, ours);
+            foreach (var observation in personal.Covered)
+            {
+                devices[observation.Device.Id] = observation.Device.LastSyncDateTime > since
+                    ? Reached(Reach.InstallBlocked, "the device checked in under the personal-profile block list: the app is removed from its personal profile and cannot be installed there",
+                        newly: OwnedPolicy.EarlierReach(sweep, observation.Device.Id, Id)?.Reach != Reach.InstallBlocked)
+                    : Reached(Reach.Pending, "the personal-profile block list is assigned; waiting for the device to check in");
+            }
+        }
+        catch (GraphWriteException e)
+        {
+            foreach (var observation in personal.Covered)
+                devices[observation.Device.Id] = Reached(Reach.Failed, e.Message);
+        }
+
+        return new MechanismResult(Id, devices);
+    }
+
+    public Task<IReadOnlyList<ReconciledWrite>> ReconcileAsync(IReadOnlyList<WriteIntent> open, MechanismContext context, CancellationToken ct) =>
+        policy.ReconcileAsync(this, open, context, ct);
+
+    public async Task<MechanismResult> WindDownAsync(MechanismContext context, CancellationToken ct)
+    {
+        var done = await policy.WindDownAsync(this, context, ct);
+        var devices = new Dictionary<string, DeviceReach>(StringComparer.OrdinalIgnoreCase);
+        foreach (var observation in context.Sweep?.Devices.Values.Where(o => OwnedPolicy.WasTargeted(context.Sweep, o.Device.Id, Id)) ?? [])
+            devices[observation.Device.Id] = new DeviceReach(Id, Reach.Released, "wind-down", Newly: true, "the ban ended");
+        return new MechanismResult(Id, devices, WoundDown: done);
+    }
+
+    private static string Description(Ban ban) =>
+        $"Blocks {PlainText.Strip(ban.Name)} in the personal profile of company-owned work profile devices (ban '{ban.Id}'). Managed by IntuneBanSync.";
+
+    /// <summary>Devices the mechanism targeted before that this sweep says nothing else about: the policy that reached them is gone.</summary>
+    private static void ReleaseTheTargeted(BanSweep sweep, Dictionary<string, DeviceReach> devices, string reason)
+    {
+        foreach (var observation in sweep.Devices.Values.Where(o => !devices.ContainsKey(o.Device.Id) && OwnedPolicy.WasTargeted(sweep, o.Device.Id, Id)))
+            devices[observation.Device.Id] = new DeviceReach(Id, Reach.Released, RouteLabel, Newly: true, reason);
+    }
+
+    private static DeviceReach Reached(Reach reach, string reason, bool newly = false) => new(Id, reach, RouteLabel, newly, reason);
+
+    private sealed record PersonalProfilePlan(
+        IReadOnlySet<string> Targets, IReadOnlySet<string> NewlyReached, IReadOnlyList<BanObservation> Covered, IReadOnlyList<BanObservation> Released)
+        : MechanismPlan(Id, Targets, NewlyReached);
+}

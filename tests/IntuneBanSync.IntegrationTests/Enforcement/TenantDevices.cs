@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using IntuneBanSync.BanList;
+using IntuneBanSync.IntegrationTests.Simulator;
+using IntuneBanSync.IntegrationTests.Sweeps;
+using IntuneBanSync.TenantSimulator;
+
+namespace IntuneBanSync.IntegrationTests.Enforcement;
+
+/// <summary>Devices and policies a test arranges in the simulated tenant, and the TikTok ban changed one thing at a time.</summary>
+internal static class TenantDevices
+{
+    public const string TikTokIos = "com.zhiliaoapp.musically";
+
+    /// <summary>The first device the TikTok ban reaches (its user and Entra device outside the police and exemption groups) that fits.</summary>
+    public static ManagedDevice InScope(SweepHarness harness, Func<ManagedDevice, bool> fits)
+    {
+        var state = harness.Tenant.State;
+        var outside = state.TransitiveMemberIds(state.GroupByName("IBS Police").Id)
+            .Concat(state.TransitiveMemberIds(state.GroupByName("IBS TikTok Exemptions").Id))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var entra = state.EntraDevices.ToDictionary(e => e.DeviceId, e => e.Id, StringComparer.OrdinalIgnoreCase);
+        return state.ManagedDevices.First(d => d.UserId is not null && !outside.Contains(d.UserId)
+            && entra.TryGetValue(d.AzureAdDeviceId, out var objectId) && !outside.Contains(objectId) && fits(d));
+    }
+
+    public static ManagedDevice SupervisedIphone(SweepHarness harness) =>
+        InScope(harness, d => d is { OperatingSystem: "iOS", IsSupervised: true, Ownership: "company" } && !d.InstalledApps.Any(IsTikTok));
+
+    public static ManagedDevice CompanyOwnedWorkProfile(SweepHarness harness) =>
+        InScope(harness, d => d is { OperatingSystem: "Android", AndroidMode: AndroidMode.CorporateWorkProfile } && !d.InstalledApps.Any(IsTikTok));
+
+    /// <summary>The device now carries these apps and synced an hour before the seed's now (its inventory is fresh).</summary>
+    public static ManagedDevice Install(SweepHarness harness, ManagedDevice device, params InstalledApp[] apps)
+    {
+        var arranged = device with { InstalledApps = [.. device.InstalledApps, .. apps], LastSyncDateTime = harness.Seed.Now.AddHours(-1) };
+        harness.Tenant.State.Arrange(arranged);
+        return arranged;
+    }
+
+    public static InstalledApp TikTok(AppSource source, string identifier = TikTokIos) => new("TikTok", "37.0.1", source, identifier);
+
+    public static bool IsTikTok(InstalledApp app) => app.DisplayName.Trim().ToLowerInvariant() is "tiktok" or "tiktok lite";
+
+    /// <summary>The TikTok ban in enforce mode with one change.</summary>
+    public static BanListDocument Ban(SweepHarness harness, Action<JsonNode> change)
+    {
+        var json = JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
+        change(json["bans"]![0]!);
+        var parsed = BanListParser.Parse(json.ToJsonString());
+        return parsed.Document ?? throw new InvalidOperationException(string.Join("; ", parsed.Errors));
+    }
+
+    /// <summary>Creates a policy as an administrator would, outside IntuneBanSync; answers its id.</summary>
+    public static async Task<string> CreateAsync(SweepHarness harness, string collection, JsonObject body)
+    {
+        using var http = SimulatorGraph.Http();
+        var response = await http.PostAsync($"{harness.Tenant.BetaUrl}/deviceManagement/{collection}", JsonContent.Create(body));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+    }
+
+    public static async Task AssignAsync(SweepHarness harness, string collection, string id, string groupId)
+    {
+        using var http = SimulatorGraph.Http();
+        var body = new JsonObject
+        {
+            ["assignments"] = new JsonArray(new JsonObject
+            {
+                ["target"] = new JsonObject { ["@odata.type"] = "#microsoft.graph.groupAssignmentTarget", ["groupId"] = groupId },
+            }),
+        };
+        var response = await http.PostAsync($"{harness.Tenant.BetaUrl}/deviceManagement/{collection}/{id}/assign", JsonContent.Create(body));
+        response.EnsureSuccessStatusCode();
+    }
+}
