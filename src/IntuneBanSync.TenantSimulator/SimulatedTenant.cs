@@ -36,7 +36,9 @@ public sealed class SimulatedTenant : IAsyncDisposable
         new DirectoryRoutes(state, options, NewId).Register(router);
         var policies = new PolicyRoutes(state.Policies, options, NewId);
         policies.Register(router, AssignmentFilterRoutes.Collection);
-        ICheckInEffect[] effects = [];
+        Remediations = new RemediationRuns(state);
+        new RemediationRoutes(state, options, Remediations, NewId).Register(router, policies);
+        ICheckInEffect[] effects = [Remediations];
         pipeline = new GraphPipeline(router, new ThrottleGate(options), Faults, Requests, options);
         batch = new BatchRoute(pipeline, Requests, options);
         checkIn = new DeviceCheckIn(state, options.TimeProvider, effects);
@@ -54,6 +56,9 @@ public sealed class SimulatedTenant : IAsyncDisposable
     public RequestLog Requests { get; }
 
     public FaultOptions Faults { get; }
+
+    /// <summary>The remediations' runs on devices (deviceRunStates), and a way to make one fail.</summary>
+    public RemediationRuns Remediations { get; }
 
     /// <summary>Starts Kestrel on a free loopback port and returns once it listens.</summary>
     public static async Task<SimulatedTenant> StartAsync(TenantSeed seed, SimulatorOptions? options = null, CancellationToken ct = default)

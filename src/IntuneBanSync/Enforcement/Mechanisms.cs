@@ -1,3 +1,4 @@
+using IntuneBanSync.Enforcement.Remediation;
 using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.Graph;
 using Microsoft.Graph;
@@ -10,6 +11,7 @@ public static class Mechanisms
     private static readonly Registration[] Registered =
     [
         new(UninstallAssignment.Required, (client, options) => new UninstallAssignment(new GraphUninstall(client, options))),
+        new(WindowsRemediation.Required, WindowsRemediation.Over),
     ];
 
     public static IReadOnlyList<IEnforcementMechanism> Over(GraphServiceClient client, GraphOptions options) =>
