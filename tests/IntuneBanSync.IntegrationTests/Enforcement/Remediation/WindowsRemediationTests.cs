@@ -272,6 +272,26 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
         Assert.Contains(harness.Tenant.State.Groups, g => g.DisplayName == "IntuneBanSync – TikTok – uninstall");
     }
 
+    [Fact]
+    public async Task After_a_crash_right_after_the_create_the_next_sweep_adopts_the_remediation_and_never_creates_a_second()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var crash = new CrashAfter(request => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith($"/deviceManagement/{Scripts}", StringComparison.Ordinal));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.EnforceAsync(harness.EnforceBan(), crash));
+        crash.Armed = false;
+        var recovered = await harness.EnforceAsync(harness.EnforceBan(), crash);
+
+        Assert.Equal(SweepStatus.Completed, recovered.Status);
+        var script = Assert.Single(harness.Tenant.State.Policies.Of(Scripts));
+        Assert.Equal(1, crash.Matched);
+        Assert.NotEmpty(script.Assignments);
+        var resources = await harness.Journal.GetBanResourcesAsync("contoso", "tiktok", CancellationToken.None);
+        Assert.Equal(script.Id, Assert.Single(resources!.Live(WindowsRemediation.Id, WindowsRemediation.Script)).GraphId);
+        var audit = await harness.Journal.GetAuditAsync("contoso", "tiktok", CancellationToken.None);
+        Assert.Equal(WriteResult.Done, Assert.Single(audit, e => e.Intent.Action == WindowsRemediation.CreateScript).Outcome?.Result);
+    }
+
     private static PolicyEntity Ours(SweepHarness harness) =>
         harness.Tenant.State.Policies.Of(Scripts).Single(p => p.Text("displayName") == ScriptName && p.Text("publisher") == "IntuneBanSync");
 
@@ -348,5 +368,26 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
         using var created = await http.PostAsync($"{harness.Tenant.BetaUrl}/deviceManagement/{Scripts}", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return Assert.Single(harness.Tenant.State.Policies.Of(Scripts));
+    }
+
+    /// <summary>Passes requests to the tenant; the first matching one reaches it, then the process "dies" before reading the answer.</summary>
+    private sealed class CrashAfter(Func<HttpRequestMessage, bool> matches) : DelegatingHandler(new HttpClientHandler())
+    {
+        public bool Armed { get; set; } = true;
+
+        public int Matched { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (matches(request))
+            {
+                Matched++;
+                if (Armed)
+                    throw new OperationCanceledException("crash injected after the remediation was created");
+            }
+
+            return response;
+        }
     }
 }
