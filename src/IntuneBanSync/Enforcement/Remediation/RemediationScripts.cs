@@ -126,6 +126,7 @@ public static class RemediationScripts
         }
 
         function Get-Winget {
+            if (-not $env:ProgramFiles) { return $null }
             $found = Resolve-Path -Path (Join-Path $env:ProgramFiles 'WindowsApps\Microsoft.DesktopAppInstaller_*_x64__8wekyb3d8bbwe\winget.exe') -ErrorAction SilentlyContinue | Select-Object -Last 1
             if ($found) { return $found.Path }
             return $null

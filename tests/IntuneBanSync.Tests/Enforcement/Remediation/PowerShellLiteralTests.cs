@@ -21,6 +21,8 @@ public sealed class PowerShellLiteralTests
         "<# not a block #>",
         "\"double\" quotes",
         "emoji 🎵 and accents é",
+        "抖音",
+        "\u2019) + (Invoke-Expression 'calc') + ('",
     ];
 
     [Theory]
@@ -29,15 +31,32 @@ public sealed class PowerShellLiteralTests
     {
         var quoted = PowerShellLiteral.Quote(value, "apps.displayNames");
 
-        Assert.Equal(value, PowerShellReader.Literal(quoted));
+        Assert.Equal(value, PowerShellReader.Value(quoted));
     }
 
     [Fact]
-    public void Every_single_quote_is_doubled_including_the_typographic_ones()
+    public void Every_single_quote_is_doubled()
     {
-        var quoted = PowerShellLiteral.Quote("it's \u2018a\u2019 \u201Ab\u201B", "apps.displayNames");
+        var quoted = PowerShellLiteral.Quote("O'Brien's '' app", "apps.displayNames");
 
-        Assert.Equal("'it''s \u2018\u2018a\u2019\u2019 \u201A\u201Ab\u201B\u201B'", quoted);
+        Assert.Equal("'O''Brien''s '''' app'", quoted);
+    }
+
+    [Fact]
+    public void Characters_beyond_ascii_typographic_quotes_included_are_written_as_their_codes()
+    {
+        var quoted = PowerShellLiteral.Quote("\u2018Tik\u2019 抖音", "apps.displayNames");
+
+        Assert.Equal("('' + [char]0x2018 + 'Tik' + [char]0x2019 + ' ' + [char]0x6296 + [char]0x97F3)", quoted);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    public void A_quoted_value_is_plain_ascii(string value)
+    {
+        var quoted = PowerShellLiteral.Quote(value, "apps.displayNames");
+
+        Assert.All(quoted, c => Assert.InRange(c, ' ', '~'));
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class RemediationScriptsTests
         "`$env:TEMP`; whoami",
         "\u2019); Invoke-Expression ('evil",
         "# IntuneBanSync-Targets: {\"displayNames\":[\"everything\"]}",
+        "抖音",
     ];
 
     private static readonly string[] HostileIdentifiers = ["9NH2GPH4JZS4", "Bytedance'; exit 0; '", "$(iex x)"];
@@ -88,6 +89,7 @@ public sealed class RemediationScriptsTests
         Assert.Contains("Remove-AppxPackage -Package $package.PackageFullName -AllUsers", scripts.Remediation, StringComparison.Ordinal);
         Assert.Contains("Remove-AppxProvisionedPackage -Online -PackageName $package.PackageName -AllUsers", scripts.Remediation, StringComparison.Ordinal);
         Assert.DoesNotContain('\r', scripts.Detection + scripts.Remediation);
+        Assert.All(scripts.Detection + scripts.Remediation, c => Assert.True(c == '\n' || c is >= ' ' and <= '~', $"U+{(int)c:X4} is not plain ASCII"));
         Assert.False(scripts.Detection.StartsWith('\uFEFF'));
     }
 
