@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -148,7 +149,7 @@ public sealed class WindowsRemediation(GraphPolicies policies, PolicyScope scope
         {
             var result = WriteResult.Unknown;
             if (intent.Action == CreateScript)
-                result = (await policies.FindByNameAsync(Collection, "displayName", intent.Target, ct)).Count > 0 ? WriteResult.Done : WriteResult.NotApplied;
+                result = (await policies.FindByNameAsync(Collection, "displayName", intent.Target, ct)).Any(s => MadeBy(s, intent)) ? WriteResult.Done : WriteResult.NotApplied;
             else if (intent.Action == DeleteScript && ScriptOf(intent.Target) is { } id)
                 result = await policies.GetAsync(Collection, id, ct) is null ? WriteResult.Done : WriteResult.NotApplied;
             // An update or an assignment is re-read and rewritten by the apply that follows; an on-demand run leaves no trace to read.
@@ -162,8 +163,8 @@ public sealed class WindowsRemediation(GraphPolicies policies, PolicyScope scope
     public async Task<MechanismResult> WindDownAsync(MechanismContext context, CancellationToken ct)
     {
         var ours = context.Resources.Live(Id, Script).ToList();
-        if (ours.Count == 0 && context.Ban is { } ban && CreatedSinceLastDelete(context.Audit)
-            && await policies.FindByNameAsync(Collection, "displayName", ScriptName(ban), ct) is [var only])
+        if (ours.Count == 0 && context.Ban is { } ban && LastCreate(context.Audit) is { } create
+            && (await policies.FindByNameAsync(Collection, "displayName", ScriptName(ban), ct)).Where(s => MadeBy(s, create)).ToList() is [var only])
         {
             var adopted = new CreatedResource(Script, IdOf(only), Id, context.Time.GetUtcNow(), ScriptName(ban));
             await context.Resources.RecordAsync(adopted, ct);
@@ -215,19 +216,16 @@ public sealed class WindowsRemediation(GraphPolicies policies, PolicyScope scope
             await context.Resources.RetireAsync(recorded, context.Time.GetUtcNow(), ct);
         }
 
-        var createdByUs = CreatedSinceLastDelete(context.Audit);
-        if (!due && !createdByUs)
+        var create = LastCreate(context.Audit);
+        if (!due && create is null)
             return FoundScript.None;
         var name = ScriptName(ban);
-        var named = await policies.FindByNameAsync(Collection, "displayName", name, ct);
+        var all = await policies.FindByNameAsync(Collection, "displayName", name, ct);
+        var named = create is null ? [] : all.Where(s => MadeBy(s, create)).ToList();
+        if (all.Count > named.Count)
+            notes.Add($"a remediation named '{name}' that IntuneBanSync did not create exists ({string.Join(", ", all.Except(named).Select(IdOf))}); it is left untouched");
         if (named.Count == 0)
             return FoundScript.None;
-        if (!createdByUs)
-        {
-            notes.Add($"a remediation named '{name}' that IntuneBanSync did not create exists ({string.Join(", ", named.Select(IdOf))}); it is left untouched");
-            return FoundScript.None;
-        }
-
         if (named.Count > 1)
             return new FoundScript(null, null,
                 $"{named.Count} remediations are named '{name}' and the journal cannot tell which one IntuneBanSync created; delete or rename the others, then sweep again");
@@ -399,13 +397,21 @@ public sealed class WindowsRemediation(GraphPolicies policies, PolicyScope scope
         return runs;
     }
 
-    /// <summary>True when our last create of a remediation came after our last delete: a remediation of ours may stand in the tenant.</summary>
-    private static bool CreatedSinceLastDelete(AuditView audit)
+    /// <summary>Our last create of a remediation, when no delete of ours came after it: a remediation of ours may stand in the tenant.</summary>
+    private static WriteIntent? LastCreate(AuditView audit)
     {
         var created = audit.Entries.LastOrDefault(e => e.Intent.Action == CreateScript && e.Outcome?.Result is not (WriteResult.Failed or WriteResult.NotApplied));
         var deleted = audit.Entries.LastOrDefault(e => e.Intent.Action == DeleteScript && e.Outcome?.Result is WriteResult.Done or WriteResult.AlreadyDone);
-        return created is not null && (deleted is null || string.CompareOrdinal(created.Intent.WriteId, deleted.Intent.WriteId) > 0);
+        return created is not null && (deleted is null || string.CompareOrdinal(created.Intent.WriteId, deleted.Intent.WriteId) > 0) ? created.Intent : null;
     }
+
+    /// <summary>Graph stamps createdDateTime when it creates: a remediation older than our create request (minus clock skew) is someone else's.</summary>
+    private static bool MadeBy(JsonElement script, WriteIntent create) =>
+        Text(script, "createdDateTime") is not { } at
+        || !DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created)
+        || created >= create.At - ClockSkew;
+
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     private static bool NewlyOffending(DeviceBanState? earlier) =>
         earlier is null || earlier.State == LifecycleState.Resolved

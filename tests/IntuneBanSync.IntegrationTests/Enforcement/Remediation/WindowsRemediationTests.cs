@@ -292,6 +292,31 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
         Assert.Equal(WriteResult.Done, Assert.Single(audit, e => e.Intent.Action == WindowsRemediation.CreateScript).Outcome?.Result);
     }
 
+    [Fact]
+    public async Task After_a_crash_before_the_create_reached_graph_a_look_alike_made_earlier_is_not_mistaken_for_ours()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var lookAlike = await CreateLookAlikeAsync(harness);
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+        var crash = new CrashAfter(request => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith($"/deviceManagement/{Scripts}", StringComparison.Ordinal))
+        {
+            BeforeSending = true,
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.EnforceAsync(harness.EnforceBan(), crash));
+        crash.Armed = false;
+        await harness.EnforceAsync(harness.EnforceBan(), crash);
+
+        var still = harness.Tenant.State.Policies.Of(Scripts).Single(p => p.Id == lookAlike.Id);
+        Assert.Equal(lookAlike.Body.ToJsonString(), still.Body.ToJsonString());
+        Assert.Empty(still.Assignments);
+        Assert.NotEmpty(Ours(harness).Assignments);
+        var audit = await harness.Journal.GetAuditAsync("contoso", "tiktok", CancellationToken.None);
+        Assert.Equal(
+            [WriteResult.Done, WriteResult.NotApplied],
+            audit.Where(e => e.Intent.Action == WindowsRemediation.CreateScript).Select(e => e.Outcome!.Result).Order());
+    }
+
     private static PolicyEntity Ours(SweepHarness harness) =>
         harness.Tenant.State.Policies.Of(Scripts).Single(p => p.Text("displayName") == ScriptName && p.Text("publisher") == "IntuneBanSync");
 
@@ -375,12 +400,17 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     {
         public bool Armed { get; set; } = true;
 
+        /// <summary>Die before the request leaves, rather than after its answer.</summary>
+        public bool BeforeSending { get; init; }
+
         public int Matched { get; private set; }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (BeforeSending && Armed && matches(request))
+                throw new OperationCanceledException("crash injected before the remediation was created");
             var response = await base.SendAsync(request, cancellationToken);
-            if (matches(request))
+            if (!BeforeSending && matches(request))
             {
                 Matched++;
                 if (Armed)
