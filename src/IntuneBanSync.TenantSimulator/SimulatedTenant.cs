@@ -41,7 +41,9 @@ public sealed class SimulatedTenant : IAsyncDisposable
         new ComplianceRoutes(state, options, NewId).Register(router);
         policies.Register(router, ConfigurationPolicyRoutes.Collection);
         policies.Register(router, DeviceConfigurationRoutes.Collection);
-        ICheckInEffect[] effects = [new ComplianceCheckIn(state), new LaunchBlockCheckIn(state), new PersonalProfileCheckIn(state)];
+        Remediations = new RemediationRuns(state);
+        new RemediationRoutes(state, options, Remediations, NewId).Register(router, policies);
+        ICheckInEffect[] effects = [new ComplianceCheckIn(state), new LaunchBlockCheckIn(state), new PersonalProfileCheckIn(state), Remediations];
         pipeline = new GraphPipeline(router, new ThrottleGate(options), Faults, Requests, options);
         batch = new BatchRoute(pipeline, Requests, options);
         checkIn = new DeviceCheckIn(state, options.TimeProvider, effects);
@@ -59,6 +61,9 @@ public sealed class SimulatedTenant : IAsyncDisposable
     public RequestLog Requests { get; }
 
     public FaultOptions Faults { get; }
+
+    /// <summary>The remediations' runs on devices (deviceRunStates), and a way to make one fail.</summary>
+    public RemediationRuns Remediations { get; }
 
     /// <summary>Starts Kestrel on a free loopback port and returns once it listens.</summary>
     public static async Task<SimulatedTenant> StartAsync(TenantSeed seed, SimulatorOptions? options = null, CancellationToken ct = default)

@@ -39,6 +39,10 @@ public sealed record BanEnforcementResult(
     /// <summary>Every device some mechanism reached this sweep for the first time.</summary>
     public int NewlyReachedDevices => Mechanisms.SelectMany(m => m.Devices.Where(d => d.Value.Newly && d.Value.Reach is Reach.Assigned or Reach.LaunchBlocked or Reach.InstallBlocked or Reach.Noncompliant or Reach.Removed))
         .Select(d => d.Key).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+
+    /// <summary>Every device some mechanism took out of what it applied this sweep.</summary>
+    public int ReleasedDevices => Mechanisms.SelectMany(m => m.Devices.Where(d => d.Value.Reach == Reach.Released))
+        .Select(d => d.Key).Distinct(StringComparer.OrdinalIgnoreCase).Count();
 }
 
 /// <summary>Options of one sweep's enforcement.</summary>

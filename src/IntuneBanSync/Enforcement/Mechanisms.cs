@@ -1,6 +1,7 @@
 using IntuneBanSync.Enforcement.Compliance;
 using IntuneBanSync.Enforcement.LaunchBlock;
 using IntuneBanSync.Enforcement.PersonalProfile;
+using IntuneBanSync.Enforcement.Remediation;
 using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.Graph;
 using Microsoft.Graph;
@@ -13,6 +14,7 @@ public static class Mechanisms
     private static readonly Registration[] Registered =
     [
         new(UninstallAssignment.Required, (client, options) => new UninstallAssignment(new GraphUninstall(client, options))),
+        new(WindowsRemediation.Required, WindowsRemediation.Over),
         new(ComplianceMechanism.Required, ComplianceMechanism.Over),
         new(IosLaunchBlock.Required, IosLaunchBlock.Over),
         new(PersonalProfileBlock.Required, PersonalProfileBlock.Over),

@@ -16,7 +16,6 @@ public static class EnforcementReport
             var sweep = bans.First(s => s.Ban.Id == b.BanId);
             var result = enforced.GetValueOrDefault(b.BanId);
             var mine = Current(sweep, changed);
-            var reaches = result?.AllReaches.ToList() ?? [];
             return b with
             {
                 ByClass = WithReaches(b.ByClass, mine),
@@ -26,7 +25,7 @@ public static class EnforcementReport
                     result?.WoundDown ?? false,
                     DaysPastDeadline: Math.Max(0, (int)Math.Floor((asOf - sweep.Ban.UninstallBy).TotalDays)),
                     NewlyEnforced: result?.NewlyReachedDevices ?? 0,
-                    Removed: reaches.Count(r => r.Reach == Reach.Released),
+                    Removed: result?.ReleasedDevices ?? 0,
                     Enforcing: mine.Count(s => s.State == LifecycleState.Enforcing),
                     Resolved: mine.Count(s => s.State == LifecycleState.Resolved),
                     Failed: mine.Count(s => s.State == LifecycleState.Failed),

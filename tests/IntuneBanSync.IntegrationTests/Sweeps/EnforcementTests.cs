@@ -24,6 +24,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         Assert.Equal(SweepStatus.Completed, report.Status);
         Assert.NotEmpty(expected);
         Assert.Equal(expected.OrderBy(x => x), Members(harness.Tenant.State).OrderBy(x => x));
+        Assert.Equal(expected.Count, report.Writes.Count(w => w.Action == UninstallAssignment.AddMember.Name));
         Assert.Equal(expected.Count, report.Enforcement.NewlyEnforced);
     }
 
@@ -185,10 +186,11 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
         Assert.Empty(Members(harness.Tenant.State));
 
+        var offenders = EnforceableOffenders(harness.Tenant.State);
         var lifted = await harness.EnforceAsync(capped, overrideBlastRadius: true);
 
         Assert.Equal(SweepStatus.Completed, lifted.Status);
-        Assert.Equal(EnforceableOffenders(harness.Tenant.State).Count, Members(harness.Tenant.State).Count);
+        Assert.Equal(offenders.Count, Members(harness.Tenant.State).Count);
     }
 
     [Fact]
@@ -227,6 +229,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         var report = await harness.EnforceAsync(BanListParser.Parse(json.ToJsonString()).Document!);
 
         Assert.DoesNotContain(device, Members(harness.Tenant.State));
+        Assert.Single(report.Writes, w => w.Action == UninstallAssignment.RemoveMember.Name);
         Assert.Equal(1, report.Bans.Single().Enforcement!.Removed);
         var state = (await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None))[device];
         Assert.Equal(LifecycleState.Exempt, state.State);
