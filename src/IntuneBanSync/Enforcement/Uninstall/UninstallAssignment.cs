@@ -542,7 +542,7 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         new(Id, Reach.Pending, $"uninstall ({route.Name})", Reason: reason);
 
     private static string NotBound(ManagedPlayBinding binding) =>
-        $"managed Google Play is not bound to this tenant (bindStatus {WireName.Of(binding)}), so no managed Google Play app can be approved or " +
+        $"managed Google Play is not bound to this tenant (bindStatus {System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(binding.ToString())}), so no managed Google Play app can be approved or " +
         "uninstalled: bind it in the Intune admin center (Tenant administration > Connectors and tokens > Managed Google Play), then sweep again";
 
     /// <summary>The catalog apps of a route matching the ban's identifiers: the first for a route whose app we create; one per package for managed Google Play.</summary>
