@@ -145,7 +145,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Apps_managed_Google_Play_syncs_after_the_wait_leave_the_devices_pending_and_the_next_sweep_assigns_them_without_asking_again()
+    public async Task Apps_managed_Google_Play_syncs_after_the_wait_leave_the_devices_pending_and_a_later_sweep_assigns_them_without_asking_again()
     {
         await using var harness = await SweepHarness.StartAsync(azurite, simulator: o => o with { ManagedPlaySync = TimeSpan.FromHours(10) });
         var enterprise = EnterpriseOffenders(harness.Tenant.State);
@@ -153,12 +153,16 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
         await EnforceAsync(harness, clock);
         var pending = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
         var waited = clock.Waited;
-        harness.Clock.Advance(TimeSpan.FromHours(1));
         harness.Tenant.Requests.Reset();
+        var stillSyncing = await EnforceAsync(harness, clock);
+        var waitedAgain = clock.Waited - waited;
+        harness.Clock.Advance(TimeSpan.FromHours(1));
 
         await EnforceAsync(harness, clock);
 
         Assert.Equal(UninstallAssignment.DefaultPatience, waited);
+        Assert.Equal(TimeSpan.Zero, waitedAgain);
+        Assert.Empty(stillSyncing.Writes);
         Assert.NotEmpty(enterprise);
         Assert.All(enterprise, d =>
         {
