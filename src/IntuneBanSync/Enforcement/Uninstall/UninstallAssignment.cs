@@ -91,22 +91,9 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         foreach (var (observation, route) in uninstall.Unroutable)
             devices[observation.Device.Id] = Unreachable(route, route.Unenforceable!);
 
-        // Reads first: what the catalog holds for each route, and whether managed Google Play can approve anything at all.
+        // Reads first: a route that cannot be had (managed Google Play not bound) needs no group and no write.
         var routed = uninstall.Routed.ToList();
-        var routes = new Dictionary<string, RouteApps>();
-        ManagedPlaySettings? play = null;
-        foreach (var route in routed.Select(r => r.Route).DistinctBy(r => r.Name))
-        {
-            if (route.Supply == AppSupply.ManagedGooglePlay && (play ??= await graph.ManagedPlayAsync(ct)) is { IsBound: false })
-            {
-                foreach (var (observation, _) in routed.Where(r => r.Route.Name == route.Name))
-                    devices[observation.Device.Id] = Unreachable(route, NotBound(play.Binding));
-                continue;
-            }
-
-            routes[route.Name] = new RouteApps(route, Matching(route, await graph.CatalogAppsAsync(route.Kind!.Value, ct)));
-        }
-
+        var (routes, play) = await ReadRoutesAsync(routed, devices, ct);
         routed.RemoveAll(r => devices.ContainsKey(r.Observation.Device.Id));
         var existingGroup = await graph.FindGroupByNameAsync(GroupName(ban), ct);
         if (routed.Count == 0 && existingGroup is null)
@@ -142,30 +129,13 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         foreach (var routeGroup in routed.GroupBy(r => r.Route.Name))
         {
             var apps = routes[routeGroup.Key];
-            var route = apps.Route;
-            AssignmentProblem? problem;
-            if (!apps.Ready.Any())
-            {
-                problem = new AssignmentProblem(apps.Problem ?? apps.Waiting(), StopsTheBan: false, Pending: apps.Problem is null);
-            }
-            else
-            {
-                try
-                {
-                    problem = await EnsureAssignmentsAsync(ban, apps, groupId, context, ct);
-                }
-                catch (GraphWriteException e)
-                {
-                    problem = new AssignmentProblem(e.Message, StopsTheBan: false);
-                }
-            }
-
+            var problem = await AssignRouteAsync(ban, apps, groupId, context, ct);
             if (problem is { StopsTheBan: true })
                 return MechanismResult.Stopped(Id, StopReason.ForeignObject, problem.Detail, devices);
             if (problem is null && apps.Route.Supply == AppSupply.ManagedGooglePlay && apps.Missing.Count > 0)
                 notes.Add($"managed Google Play has not yet synced {string.Join(", ", apps.Missing)} into the Intune catalog: " +
                     "the uninstall assignment of each follows when it appears");
-            foreach (var (observation, _) in routeGroup)
+            foreach (var (observation, route) in routeGroup)
             {
                 if (problem is not null)
                 {
@@ -187,6 +157,51 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         await SyncAsync(ban, devices, audit, context, ct);
         await ReleaseAsync(ban, groupId, uninstall.Released, sweep, members, audit, devices, context, ct);
         return new MechanismResult(Id, devices, Notes: notes.Count > 0 ? notes : null);
+    }
+
+    /// <summary>
+    /// Each route's matching catalog apps; the managed Google Play binding, read once, when a route needs it. Devices of a route
+    /// managed Google Play cannot serve (not bound) are unreachable, with the reason.
+    /// </summary>
+    private async Task<(Dictionary<string, RouteApps> Routes, ManagedPlaySettings? Play)> ReadRoutesAsync(
+        IReadOnlyList<(BanObservation Observation, UninstallRoute Route)> routed, Dictionary<string, DeviceReach> devices, CancellationToken ct)
+    {
+        var routes = new Dictionary<string, RouteApps>();
+        ManagedPlaySettings? play = null;
+        foreach (var route in routed.Select(r => r.Route).DistinctBy(r => r.Name))
+        {
+            if (route.Supply == AppSupply.ManagedGooglePlay && (play ??= await graph.ManagedPlayAsync(ct)) is { IsBound: false })
+            {
+                foreach (var (observation, _) in routed.Where(r => r.Route.Name == route.Name))
+                    devices[observation.Device.Id] = Unreachable(route, NotBound(play.Binding));
+                continue;
+            }
+
+            routes[route.Name] = new RouteApps(route, Matching(route, await graph.CatalogAppsAsync(route.Kind!.Value, ct)));
+        }
+
+        return (routes, play);
+    }
+
+    /// <summary>The uninstall assignments of a route's published apps; why there are none yet, or what stands in the way.</summary>
+    private async Task<AssignmentProblem?> AssignRouteAsync(Ban ban, RouteApps apps, string groupId, MechanismContext context, CancellationToken ct)
+    {
+        if (!apps.Ready.Any())
+            return new AssignmentProblem(apps.Problem ?? apps.Waiting(), StopsTheBan: false, Pending: apps.Problem is null);
+        try
+        {
+            foreach (var app in apps.Ready)
+            {
+                if (await EnsureAssignmentAsync(ban, apps.Route, app, groupId, context, ct) is { } problem)
+                    return problem;
+            }
+
+            return null;
+        }
+        catch (GraphWriteException e)
+        {
+            return new AssignmentProblem(e.Message, StopsTheBan: false);
+        }
     }
 
     public async Task<IReadOnlyList<ReconciledWrite>> ReconcileAsync(IReadOnlyList<WriteIntent> open, MechanismContext context, CancellationToken ct)
@@ -338,16 +353,16 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
     {
         var now = context.Time.GetUtcNow();
         var missing = apps.Missing;
-        var toApprove = missing.Where(p => audit.ApprovalOf(p) is not { } approved
-            || (play.LastAppSync >= approved.At && now - approved.At > AskManagedPlayAgainAfter)).ToList();
-        var approved = false;
+        var toApprove = missing.Where(p => audit.ApprovalOf(p) is not { } earlier
+            || (play.LastAppSync >= earlier.At && now - earlier.At > AskManagedPlayAgainAfter)).ToList();
+        var approvedNow = false;
         foreach (var package in toApprove)
         {
             var intent = context.Log.Plan(Id, ban.Id, null, ApproveApp, UninstallAudit.ApprovalTarget(package));
             try
             {
                 await context.Log.SendAsync(intent, async () => { await graph.ApproveManagedPlayAppAsync(package, ct); return true; }, _ => (WriteResult.Done, null), ct);
-                approved = true;
+                approvedNow = true;
             }
             catch (GraphWriteException e)
             {
@@ -356,7 +371,7 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         }
 
         var unsynced = missing.Any(p => audit.ApprovalOf(p) is { } earlier && !(play.LastAppSync >= earlier.At));
-        if (!approved && !unsynced)
+        if (!approvedNow && !unsynced)
             return;
         var sync = context.Log.Plan(Id, ban.Id, null, SyncManagedPlay, UninstallAudit.SyncTarget);
         try
@@ -391,18 +406,7 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         }
     }
 
-    /// <summary>The uninstall assignment of each published app of a route to our group.</summary>
-    private async Task<AssignmentProblem?> EnsureAssignmentsAsync(Ban ban, RouteApps apps, string groupId, MechanismContext context, CancellationToken ct)
-    {
-        foreach (var app in apps.Ready)
-        {
-            if (await EnsureAssignmentAsync(ban, apps.Route, app, groupId, context, ct) is { } problem)
-                return problem;
-        }
-
-        return null;
-    }
-
+    /// <summary>The uninstall assignment of one app to our group, unless the group already carries another intent for it.</summary>
     private async Task<AssignmentProblem?> EnsureAssignmentAsync(
         Ban ban, UninstallRoute route, CatalogApp app, string groupId, MechanismContext context, CancellationToken ct)
     {
