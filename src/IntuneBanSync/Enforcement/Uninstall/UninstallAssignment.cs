@@ -118,7 +118,7 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
 
         await KeepGroupAsync(ban, groupId, context, ct);
         foreach (var apps in routes.Values.Where(a => a.Route.Supply == AppSupply.Create))
-            await CreateAppAsync(ban, apps, context, ct);
+            await CreateAppsAsync(ban, apps, context, ct);
         await SettleAsync(routes.Values, context.Time, ct);
 
         var members = existingGroup is null
@@ -317,29 +317,30 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
             await context.Resources.RecordAsync(new CreatedResource(Group, groupId, Id, context.Time.GetUtcNow(), GroupName(ban)), ct);
     }
 
-    /// <summary>Creates the catalog app of a route Graph lets us create, when the catalog has none; a crash after its creation still leaves it on the ledger.</summary>
-    private async Task CreateAppAsync(Ban ban, RouteApps apps, MechanismContext context, CancellationToken ct)
+    /// <summary>
+    /// Creates, on a route whose apps Graph lets us create, the app of each of the ban's identifiers the catalog lacks (TikTok Lite
+    /// is a package of its own); an app a crash left off the ledger right after its creation goes on it.
+    /// </summary>
+    private async Task CreateAppsAsync(Ban ban, RouteApps apps, MechanismContext context, CancellationToken ct)
     {
         var (route, kind, now) = (apps.Route, apps.Route.Kind!.Value, context.Time.GetUtcNow());
-        if (apps.Apps.Count > 0)
-        {
-            if (route.Identifiers.Any(i => context.Audit.Created(CreateApp, AppTarget(kind, i))))
-                await context.Resources.RecordAsync(new CreatedResource(CatalogApp, apps.Apps[0].Id, Id, now, route.Name), ct);
-            return;
-        }
-
-        var identifier = route.Identifiers[0];
-        var intent = context.Log.Plan(Id, ban.Id, null, CreateApp, AppTarget(kind, identifier));
-        try
-        {
-            var app = await context.Log.SendAsync(intent, () => graph.CreateCatalogAppAsync(kind, PlainText.Strip(ban.Name), identifier, ct), a => (WriteResult.Done, a.Id), ct);
+        foreach (var app in apps.Apps.Where(a => a.Identifier is { } identifier && context.Audit.Created(CreateApp, AppTarget(kind, identifier))))
             await context.Resources.RecordAsync(new CreatedResource(CatalogApp, app.Id, Id, now, route.Name), ct);
-            apps.Apps = [app];
-            apps.Requested = true;
-        }
-        catch (GraphWriteException e)
+
+        foreach (var identifier in apps.Missing)
         {
-            apps.Problem = e.Message;
+            var intent = context.Log.Plan(Id, ban.Id, null, CreateApp, AppTarget(kind, identifier));
+            try
+            {
+                var app = await context.Log.SendAsync(intent, () => graph.CreateCatalogAppAsync(kind, PlainText.Strip(ban.Name), identifier, ct), a => (WriteResult.Done, a.Id), ct);
+                await context.Resources.RecordAsync(new CreatedResource(CatalogApp, app.Id, Id, now, route.Name), ct);
+                apps.Apps.Add(app);
+                apps.Requested = true;
+            }
+            catch (GraphWriteException e)
+            {
+                apps.Problem ??= e.Message;
+            }
         }
     }
 
@@ -549,14 +550,10 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         $"managed Google Play is not bound to this tenant (bindStatus {System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(binding.ToString())}), so no managed Google Play app can be approved or " +
         "uninstalled: bind it in the Intune admin center (Tenant administration > Connectors and tokens > Managed Google Play), then sweep again";
 
-    /// <summary>The catalog apps of a route matching the ban's identifiers: the first for a route whose app we create; one per package for managed Google Play.</summary>
-    private static List<CatalogApp> Matching(UninstallRoute route, IReadOnlyList<CatalogApp> catalog)
-    {
-        var matches = catalog.Where(a => route.Identifiers.Any(i => string.Equals(i, a.Identifier, StringComparison.OrdinalIgnoreCase)));
-        return route.Supply == AppSupply.Create
-            ? [.. matches.Take(1)]
-            : [.. matches.DistinctBy(a => a.Identifier, StringComparer.OrdinalIgnoreCase)];
-    }
+    /// <summary>The catalog apps of a route matching the ban's identifiers, one per identifier.</summary>
+    private static List<CatalogApp> Matching(UninstallRoute route, IReadOnlyList<CatalogApp> catalog) =>
+        [.. catalog.Where(a => route.Identifiers.Any(i => string.Equals(i, a.Identifier, StringComparison.OrdinalIgnoreCase)))
+            .DistinctBy(a => a.Identifier, StringComparer.OrdinalIgnoreCase)];
 
     private static (WriteResult, string?) Describe(MemberChange change) => change.Outcome switch
     {
@@ -588,17 +585,14 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
 
         public IEnumerable<CatalogApp> Ready => Apps.Where(a => a.Published);
 
-        /// <summary>The ban's packages managed Google Play has not brought into the catalog yet.</summary>
-        public IReadOnlyList<string> Missing => Route.Supply == AppSupply.ManagedGooglePlay
-            ? [.. Route.Identifiers.Where(i => !Apps.Any(a => string.Equals(a.Identifier, i, StringComparison.OrdinalIgnoreCase)))]
-            : Apps.Count == 0 ? [Route.Identifiers[0]] : [];
+        /// <summary>The ban's identifiers the catalog has no app for (yet).</summary>
+        public IReadOnlyList<string> Missing =>
+            [.. Route.Identifiers.Where(i => !Apps.Any(a => string.Equals(a.Identifier, i, StringComparison.OrdinalIgnoreCase)))
+                .Distinct(StringComparer.OrdinalIgnoreCase)];
 
         public bool Settled => Missing.Count == 0 && Apps.All(a => a.Published);
 
-        public void Refresh(IReadOnlyList<CatalogApp> catalog) =>
-            Apps = Route.Supply == AppSupply.ManagedGooglePlay
-                ? Matching(Route, catalog)
-                : [.. Apps.Select(a => catalog.FirstOrDefault(c => c.Id == a.Id) ?? a)];
+        public void Refresh(IReadOnlyList<CatalogApp> catalog) => Apps = Matching(Route, catalog);
 
         public string Waiting() => Route.Supply == AppSupply.ManagedGooglePlay && Apps.Count == 0
             ? $"managed Google Play has not yet synced {string.Join(", ", Missing)} into the Intune catalog (IntuneBanSync approved it); " +
