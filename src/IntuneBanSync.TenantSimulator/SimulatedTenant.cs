@@ -33,6 +33,7 @@ public sealed class SimulatedTenant : IAsyncDisposable
         var router = new GraphRouter();
         new DeviceRoutes(state, options).Register(router);
         new MobileAppRoutes(state, options, NewId).Register(router);
+        new ManagedGooglePlayRoutes(state, options, NewId).Register(router);
         new DirectoryRoutes(state, options, NewId).Register(router);
         var policies = new PolicyRoutes(state.Policies, options, NewId);
         policies.Register(router, AssignmentFilterRoutes.Collection);

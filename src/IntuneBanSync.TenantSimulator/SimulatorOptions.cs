@@ -32,7 +32,39 @@ public sealed record SimulatorOptions
     /// <summary>Further wall time per item a response returns (a page of 1,000 devices takes longer than one of 10).</summary>
     public TimeSpan LatencyPerItem { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long a new winGetApp stays publishingState "processing", refusing assignments, before it is "published": a real tenant
+    /// takes seconds to minutes (CIPP #2475, IntuneManagement #323). Scaled by TimeFactor, on the tenant's clock; zero publishes at once.
+    /// </summary>
+    public TimeSpan WinGetPublishing { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How long after syncApps an approved managed Google Play app appears in the catalog as an androidManagedStoreApp. Scaled by
+    /// TimeFactor, on the tenant's clock; zero lists it at once.
+    /// </summary>
+    public TimeSpan ManagedPlaySync { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How long a group created a moment ago answers 404 to GET, PATCH and members/$ref while Entra replicates it
+    /// (msgraph-sdk-java #2575, terraform-provider-azuread #283). Scaled by TimeFactor, on the tenant's clock; zero replicates at once.
+    /// </summary>
+    public TimeSpan GroupReplication { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The tenant's managed Google Play binding, as androidManagedStoreAccountEnterpriseSettings.bindStatus reports it.</summary>
+    public ManagedPlayBinding ManagedPlayBinding { get; init; } = ManagedPlayBinding.Bound;
+
     internal TimeSpan ThrottleWindow => TimeSpan.FromSeconds(20 * TimeFactor);
+
+    internal TimeSpan Scaled(TimeSpan duration) => TimeSpan.FromTicks((long)(duration.Ticks * TimeFactor));
+}
+
+/// <summary>androidManagedStoreAccountBindStatus: only a bound tenant can approve and sync managed Google Play apps.</summary>
+public enum ManagedPlayBinding
+{
+    NotBound,
+    Bound,
+    BoundAndValidated,
+    Unbinding,
 }
 
 /// <summary>Requests, and writes among them, allowed per throttling window.</summary>

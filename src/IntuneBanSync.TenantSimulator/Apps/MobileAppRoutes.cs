@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace IntuneBanSync.TenantSimulator;
 
-/// <summary>deviceAppManagement/mobileApps: the catalog and its group assignments.</summary>
+/// <summary>
+/// deviceAppManagement/mobileApps: the catalog and its group assignments. A new winGetApp is "processing" for a while and takes no
+/// assignment until it is "published"; an androidManagedStoreApp cannot be created, only approved and synced from managed Google Play.
+/// </summary>
 internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions options, Func<string> newId)
 {
     private static readonly string[] Intents = ["available", "required", "uninstall", "availableWithoutEnrollment"];
@@ -25,7 +28,7 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
         router.Write("POST", "deviceAppManagement/mobileApps/{id}/assign", apps, AppsWrite, ReplaceAssignments);
     }
 
-    private static JsonObject Shape(MobileApp app)
+    private JsonObject Shape(MobileApp app)
     {
         var shape = new JsonObject
         {
@@ -36,7 +39,7 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
             ["createdDateTime"] = GraphJson.Date(app.CreatedDateTime),
             ["lastModifiedDateTime"] = GraphJson.Date(app.CreatedDateTime),
             ["isFeatured"] = false,
-            ["publishingState"] = "published",
+            ["publishingState"] = app.IsPublishedAt(Now) ? "published" : "processing",
         };
         switch (app.ODataType)
         {
@@ -45,9 +48,17 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
                 shape["appStoreUrl"] = app.AppStoreUrl;
                 shape["applicableDeviceType"] = new JsonObject { ["iPad"] = true, ["iPhoneAndIPod"] = true };
                 break;
-            case "androidStoreApp" or "androidManagedStoreApp":
+            case "androidStoreApp":
                 shape["packageId"] = app.PackageId;
                 shape["appStoreUrl"] = app.AppStoreUrl;
+                break;
+            case "androidManagedStoreApp":
+                shape["packageId"] = app.PackageId;
+                shape["appIdentifier"] = app.PackageId;
+                shape["appStoreUrl"] = app.AppStoreUrl;
+                shape["isPrivate"] = false;
+                shape["isSystemApp"] = false;
+                shape["supportsOemConfig"] = false;
                 break;
             case "winGetApp":
                 shape["packageIdentifier"] = app.PackageIdentifier;
@@ -74,6 +85,7 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
+            state.ManagedGooglePlay.ArriveUnlocked(state, Now, newId);
             IReadOnlyList<MobileApp> apps = state.MobileAppsUnlocked;
             if (request.QueryValue("$filter") is { } filter)
             {
@@ -93,8 +105,9 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
+            state.ManagedGooglePlay.ArriveUnlocked(state, Now, newId);
             return state.FindMobileApp(args["id"]) is { } app
-                ? GraphResponse.Ok(GraphJson.Entity(request, "deviceAppManagement/mobileApps", Shape(app)))
+                ? GraphResponse.Ok(GraphJson.Entity(request, "deviceAppManagement/mobileApps", (JsonObject)Paging.Select(request, Shape(app))))
                 : AppNotFound(args["id"]);
         }
     }
@@ -141,10 +154,13 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
                     return GraphJson.BadRequest("A winGetApp needs a packageIdentifier.", Now);
                 }
 
-                app = new MobileApp(newId(), type, displayName, publisher, null, null, packageIdentifier, null, Now, []);
+                var processing = options.Scaled(options.WinGetPublishing);
+                app = new MobileApp(newId(), type, displayName, publisher, null, null, packageIdentifier, null, Now, [],
+                    processing > TimeSpan.Zero ? Now + processing : null);
                 break;
             case "androidManagedStoreApp":
-                return GraphJson.BadRequest("androidManagedStoreApp objects are synced from managed Google Play and cannot be created.", Now);
+                // Graph answers its generic app-service error (microsoft-graph-docs-contrib #5499, #3603): these apps come from managed Google Play.
+                return IntuneAppErrors.BadRequest("An error has occurred", "deviceAppManagement/mobileApps", Now);
             default:
                 return GraphJson.BadRequest($"Cannot create a mobileApp of type '{odataType}' in {request.Version}.", Now);
         }
@@ -179,6 +195,11 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
             if (state.FindMobileApp(args["id"]) is not { } app)
             {
                 return AppNotFound(args["id"]);
+            }
+
+            if (!app.IsPublishedAt(Now))
+            {
+                return NotPublished(app, "assignments");
             }
 
             if (app.Assignments.Any(a => string.Equals(a.GroupId, parsed.GroupId, StringComparison.OrdinalIgnoreCase)))
@@ -242,6 +263,11 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
                 return AppNotFound(args["id"]);
             }
 
+            if (!app.IsPublishedAt(Now))
+            {
+                return NotPublished(app, "microsoft.management.services.api.assign");
+            }
+
             state.ReplaceMobileApp(app with { Assignments = assignments });
             return GraphResponse.NoContent();
         }
@@ -271,4 +297,8 @@ internal sealed class MobileAppRoutes(TenantState state, SimulatorOptions option
         body[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private GraphResponse AppNotFound(string id) => GraphJson.NotFound($"Mobile app '{id}' not found.", Now);
+
+    // andrew-s-taylor/public #20 (POST …/assign on a WinGet app just created) and Micke-K/IntuneManagement #323.
+    private GraphResponse NotPublished(MobileApp app, string action) =>
+        IntuneAppErrors.BadRequest("Invalid operation: app's PublishingState is not 'Published'.", $"deviceAppManagement/mobileApps('{app.Id}')/{action}", Now);
 }

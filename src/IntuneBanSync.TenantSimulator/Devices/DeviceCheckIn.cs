@@ -11,8 +11,8 @@ internal interface ICheckInEffect
 }
 
 /// <summary>
-/// What a device does when it checks in: Intune uninstalls the managed apps an "uninstall" assignment targets
-/// at the device or its user; apps the user installed stay. Then every registered policy effect applies.
+/// What a device does when it checks in: Intune uninstalls the apps an "uninstall" assignment targets at the device or its user
+/// (<see cref="Uninstalls"/>), then every registered policy effect applies.
 /// </summary>
 internal sealed class DeviceCheckIn(TenantState state, TimeProvider time, IReadOnlyList<ICheckInEffect> effects)
 {
@@ -58,13 +58,12 @@ internal sealed class DeviceCheckIn(TenantState state, TimeProvider time, IReadO
     {
         var platform = AppCatalog.PlatformOf(device.OperatingSystem);
         var principals = new[] { device.UserId, entraObjectIds.GetValueOrDefault(device.AzureAdDeviceId) }.OfType<string>().ToList();
-        var uninstallIdentifiers = state.MobileAppsUnlocked
+        var uninstalled = state.MobileAppsUnlocked
             .Where(app => app.Identifier is not null && AppCatalog.CatalogTypeServes(app.ODataType, platform))
             .Where(app => app.Assignments.Any(a => a.Intent == "uninstall" && !a.Excluded && principals.Any(membersOf(a.GroupId).Contains)))
-            .Select(app => app.Identifier!)
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            .ToList();
         var removed = device.InstalledApps
-            .Where(app => app.Source == AppSource.Managed && app.Identifier is not null && uninstallIdentifiers.Contains(app.Identifier))
+            .Where(installed => uninstalled.Any(app => Uninstalls(app, device, installed)))
             .ToList();
         var now = time.GetUtcNow();
         var after = device with { InstalledApps = [.. device.InstalledApps.Except(removed)], LastSyncDateTime = now };
@@ -77,5 +76,29 @@ internal sealed class DeviceCheckIn(TenantState state, TimeProvider time, IReadO
 
         state.ReplaceManagedDevice(after);
         return new CheckInResult(device.Id, removed);
+    }
+
+    /// <summary>
+    /// Whether an uninstall of this catalog app removes this copy. An uninstall removes only what Intune installed (apps-deploy.md),
+    /// except a managed Google Play app, which Android Enterprise removes from the managed profile whoever installed it: on a fully
+    /// managed or dedicated device that is every copy; on a work profile only the work profile's (the simulator keeps what the user
+    /// installed there in the personal profile, where Intune sees nothing and reaches nothing). Device administrator devices take no
+    /// managed Google Play app.
+    /// </summary>
+    internal static bool Uninstalls(MobileApp app, ManagedDevice device, InstalledApp installed)
+    {
+        if (installed.Identifier is null || !string.Equals(installed.Identifier, app.Identifier, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return app.ODataType == "androidManagedStoreApp"
+            ? device.AndroidMode switch
+            {
+                AndroidMode.FullyManaged or AndroidMode.Dedicated => true,
+                AndroidMode.DeviceAdministrator => false,
+                _ => installed.Source == AppSource.Managed,
+            }
+            : installed.Source == AppSource.Managed;
     }
 }

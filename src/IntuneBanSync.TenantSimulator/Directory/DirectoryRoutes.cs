@@ -2,10 +2,16 @@ using System.Text.Json.Nodes;
 
 namespace IntuneBanSync.TenantSimulator;
 
-/// <summary>Entra ID: groups and their members, users, device objects, checkMemberGroups.</summary>
+/// <summary>
+/// Entra ID: groups and their members, users, device objects, checkMemberGroups. A group created a moment ago answers 404 to GET,
+/// PATCH and members/$ref until it has replicated (<see cref="SimulatorOptions.GroupReplication"/>).
+/// </summary>
 internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions options, Func<string> newId)
 {
     private const int MaxBindsPerPatch = 20;
+
+    // "Up to 20 groups may be specified" (directoryobject-checkmembergroups.md, groupIds).
+    private const int MaxCheckMemberGroups = 20;
     private const string AlreadyMember = "One or more added object references already exist for the following modified properties: 'members'.";
 
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
@@ -97,8 +103,8 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            return state.FindGroup(args["id"]) is { } group
-                ? GraphResponse.Ok(GraphJson.Entity(request, "groups", Shape(group)))
+            return FindReplicatedGroup(args["id"]) is { } group
+                ? GraphResponse.Ok(GraphJson.Entity(request, "groups", (JsonObject)Paging.Select(request, Shape(group))))
                 : ObjectNotFound(args["id"]);
         }
     }
@@ -118,7 +124,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
                 return error;
             }
 
-            var group = new Group(newId(), displayName, members);
+            var group = new Group(newId(), displayName, members, Now);
             state.AddGroup(group);
             return GraphResponse.Created(GraphJson.Entity(request, "groups", Shape(group)));
         }
@@ -133,7 +139,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
 
         lock (state.Gate)
         {
-            if (state.FindGroup(args["id"]) is not { } group)
+            if (FindReplicatedGroup(args["id"]) is not { } group)
             {
                 return ObjectNotFound(args["id"]);
             }
@@ -183,7 +189,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            if (state.FindGroup(groupId) is not { } group)
+            if (FindReplicatedGroup(groupId) is not { } group)
             {
                 return ObjectNotFound(groupId);
             }
@@ -219,7 +225,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
         var id = ObjectIdFrom(request.Body?["@odata.id"]?.GetValue<string>());
         lock (state.Gate)
         {
-            if (state.FindGroup(args["id"]) is not { } group)
+            if (FindReplicatedGroup(args["id"]) is not { } group)
             {
                 return ObjectNotFound(args["id"]);
             }
@@ -243,7 +249,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            if (state.FindGroup(args["id"]) is not { } group)
+            if (FindReplicatedGroup(args["id"]) is not { } group)
             {
                 return ObjectNotFound(args["id"]);
             }
@@ -293,7 +299,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
         lock (state.Gate)
         {
             return state.FindEntraDevice(args["id"]) is { } device
-                ? GraphResponse.Ok(GraphJson.Entity(request, "devices", Shape(device)))
+                ? GraphResponse.Ok(GraphJson.Entity(request, "devices", (JsonObject)Paging.Select(request, Shape(device))))
                 : ObjectNotFound(args["id"]);
         }
     }
@@ -303,6 +309,11 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
         if (request.Body?["groupIds"] is not JsonArray groupIds)
         {
             return DirectoryBadRequest("groupIds is required.");
+        }
+
+        if (groupIds.Count > MaxCheckMemberGroups)
+        {
+            return DirectoryBadRequest($"groupIds holds {groupIds.Count} groups; at most {MaxCheckMemberGroups} can be checked in one request.");
         }
 
         lock (state.Gate)
@@ -327,6 +338,12 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
             });
         }
     }
+
+    /// <summary>The group, unless Entra is still replicating it since its creation.</summary>
+    private Group? FindReplicatedGroup(string id) =>
+        state.FindGroup(id) is { } group && !(group.CreatedDateTime is { } created && Now < created + options.Scaled(options.GroupReplication))
+            ? group
+            : null;
 
     private static string? ObjectIdFrom(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Segments.Length > 0

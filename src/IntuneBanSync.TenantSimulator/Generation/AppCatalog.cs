@@ -108,6 +108,11 @@ internal static class AppCatalog
                 "https://apps.apple.com/us/app/microsoft-teams/id1113153706", created, []),
             new(newId(), "winGetApp", "Company Portal", "Microsoft Corporation", null, null, "9WZDNCRFJ3PZ",
                 null, created, []),
+
+            // Approved in managed Google Play long ago; TikTok is not: enforcement must approve it.
+            new(newId(), "androidManagedStoreApp", "Microsoft Outlook", "Microsoft Corporation", null, "com.microsoft.office.outlook", null,
+                "https://play.google.com/store/apps/details?id=com.microsoft.office.outlook", created,
+                [new AppAssignment(newId(), "required", allStaffGroupId)]),
         ];
     }
 }

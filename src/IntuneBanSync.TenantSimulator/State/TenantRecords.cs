@@ -2,8 +2,11 @@ namespace IntuneBanSync.TenantSimulator;
 
 public sealed record User(string Id, string UserPrincipalName, string DisplayName, string? Department = null, string? PreferredLanguage = null);
 
-/// <summary>A security group; <see cref="MemberIds"/> holds direct members: users, Entra devices and groups.</summary>
-public sealed record Group(string Id, string DisplayName, IReadOnlyList<string> MemberIds);
+/// <summary>
+/// A security group; <see cref="MemberIds"/> holds direct members: users, Entra devices and groups. <see cref="CreatedDateTime"/> is
+/// set for groups created through Graph (Entra replicates those for a while; seeded groups are long replicated).
+/// </summary>
+public sealed record Group(string Id, string DisplayName, IReadOnlyList<string> MemberIds, DateTimeOffset? CreatedDateTime = null);
 
 /// <summary>An Entra device object: <see cref="Id"/> is the object id, <see cref="DeviceId"/> the azureADDeviceId.</summary>
 public sealed record EntraDevice(string Id, string DeviceId, string DisplayName);
@@ -47,7 +50,10 @@ public enum AndroidMode
     DeviceAdministrator,
 }
 
-/// <summary>A catalog app. <see cref="ODataType"/> is e.g. "iosStoreApp", "androidStoreApp", "winGetApp".</summary>
+/// <summary>
+/// A catalog app. <see cref="ODataType"/> is e.g. "iosStoreApp", "androidStoreApp", "winGetApp". Until <see cref="ProcessingUntil"/>
+/// its publishingState is "processing" and it takes no assignment.
+/// </summary>
 public sealed record MobileApp(
     string Id,
     string ODataType,
@@ -58,8 +64,11 @@ public sealed record MobileApp(
     string? PackageIdentifier,
     string? AppStoreUrl,
     DateTimeOffset CreatedDateTime,
-    IReadOnlyList<AppAssignment> Assignments)
+    IReadOnlyList<AppAssignment> Assignments,
+    DateTimeOffset? ProcessingUntil = null)
 {
+    public bool IsPublishedAt(DateTimeOffset now) => ProcessingUntil is not { } until || now >= until;
+
     /// <summary>The identifier that ties this catalog app to installed apps on its platform.</summary>
     public string? Identifier => BundleId ?? PackageId ?? PackageIdentifier;
 }

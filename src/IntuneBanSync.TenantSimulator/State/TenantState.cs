@@ -26,6 +26,7 @@ public sealed class TenantState
         IEnumerable<MobileApp> mobileApps)
     {
         Policies = new PolicyStore(Gate);
+        ManagedGooglePlay = new ManagedGooglePlay(Gate);
         foreach (var user in users)
         {
             this.users.Add(user);
@@ -64,6 +65,9 @@ public sealed class TenantState
 
     /// <summary>Intune policies (compliance, configurations, remediations, filters) by collection.</summary>
     public PolicyStore Policies { get; }
+
+    /// <summary>The packages approved in managed Google Play and those a sync is bringing into the catalog.</summary>
+    public ManagedGooglePlay ManagedGooglePlay { get; }
 
     /// <summary>Bumped whenever a device's apps change, so derived inventory can be cached.</summary>
     internal int InventoryVersion { get; private set; }

@@ -10,8 +10,11 @@ public readonly record struct GraphPermission(string Name)
     public override string ToString() => Name;
 }
 
-/// <summary>One permission and why IntuneBanSync needs it.</summary>
-public sealed record PermissionUse(GraphPermission Permission, string Why, string NeededBy);
+/// <summary>
+/// One permission and why IntuneBanSync needs it. An optional one serves part of a mechanism only: without it the mechanism
+/// still runs and reports the devices that part would reach as unreachable, naming the permission.
+/// </summary>
+public sealed record PermissionUse(GraphPermission Permission, string Why, string NeededBy, bool Optional = false);
 
 /// <summary>
 /// The application permissions Graph documents for each call we make, least privileged first
@@ -48,7 +51,8 @@ public static class GraphPermissions
         [.. Report.Concat(mechanisms.SelectMany(m => m)).GroupBy(p => p.Permission).Select(uses => new PermissionUse(
             uses.Key,
             string.Join("; ", uses.Select(u => u.Why).Distinct(StringComparer.Ordinal)),
-            string.Join(", ", uses.Select(u => u.NeededBy).Distinct(StringComparer.Ordinal))))];
+            string.Join(", ", uses.Select(u => u.NeededBy).Distinct(StringComparer.Ordinal)),
+            uses.All(u => u.Optional)))];
 }
 
 /// <summary>
@@ -61,8 +65,9 @@ public sealed record PermissionCheck(IReadOnlySet<string>? Granted, IReadOnlyLis
 
     public bool Lacks(IEnumerable<PermissionUse> needed) => Granted is not null && needed.Any(n => !Granted.Contains(n.Permission.Name));
 
+    /// <summary>The required permissions of <paramref name="needed"/> the token lacks (optional ones never keep a mechanism from starting).</summary>
     public IReadOnlyList<GraphPermission> MissingOf(IEnumerable<PermissionUse> needed) =>
-        Granted is null ? [] : [.. needed.Select(n => n.Permission).Where(p => !Granted.Contains(p.Name)).Distinct()];
+        Granted is null ? [] : [.. needed.Where(n => !n.Optional).Select(n => n.Permission).Where(p => !Granted.Contains(p.Name)).Distinct()];
 
     /// <summary>Asks the credential for a Graph token and reads its "roles" claim.</summary>
     public static async Task<PermissionCheck> OfAsync(TokenCredential credential, Uri graphBaseUrl, IReadOnlyList<PermissionUse> manifest, CancellationToken ct)

@@ -103,7 +103,8 @@ public sealed class MobileAppTests
             new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.DoesNotContain(tenant.State.MobileApps, a => a.ODataType == "androidManagedStoreApp");
+        Assert.Contains("\\\"_version\\\": 3", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(tenant.State.MobileApps, a => a.ODataType == "androidManagedStoreApp" && a.PackageId == "com.zhiliaoapp.musically");
     }
 
     [Fact]

@@ -57,15 +57,23 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         Assert.All(before, b => Assert.Contains(b, after));
     }
 
+    // Until issue #8, Android Enterprise devices were unenforceable ("managed Google Play apps must be approved in the admin center"):
+    // the sweep now approves the ban's packages itself and assigns the uninstall of the synced app.
     [Fact]
-    public async Task Android_enterprise_devices_without_an_approved_managed_play_app_are_unenforceable_with_the_reason()
+    public async Task Android_enterprise_devices_are_enforced_through_the_managed_Google_Play_app_the_sweep_approves()
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
+        var enterprise = ExpectedReport.OffendingDevices(harness.Tenant.State).Where(d => d.AndroidMode is not (null or AndroidMode.DeviceAdministrator)).ToList();
 
         var report = await harness.EnforceAsync(harness.EnforceBan());
 
-        var ban = report.Bans.Single().Enforcement!;
-        Assert.Contains(ban.UnenforceableReasons, r => r.Key.Contains("managed Google Play", StringComparison.Ordinal) && r.Value > 0);
+        var state = harness.Tenant.State;
+        var group = state.GroupByName(UninstallGroup).Id;
+        Assert.NotEmpty(enterprise);
+        Assert.All(enterprise, d => Assert.Contains(d.Id, Members(state)));
+        Assert.Contains(state.MobileApps, a => a.ODataType == "androidManagedStoreApp" && a.PackageId == "com.zhiliaoapp.musically"
+            && a.Assignments.Any(x => x.GroupId == group && x.Intent == "uninstall"));
+        Assert.DoesNotContain(report.Bans.Single().Enforcement!.UnenforceableReasons, r => r.Key.Contains("managed Google Play", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -88,9 +96,12 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         await using var harness = await SweepHarness.StartAsync(azurite);
         await harness.EnforceAsync(harness.EnforceBan());
         var enforced = EnforcedDevices(harness.Tenant.State);
-        var userCopies = enforced.Count(d => d.InstalledApps.Any(a => IsTikTok(a) && a.Source == AppSource.User));
+        // The managed Google Play uninstall removes every copy on a fully managed or dedicated device, whoever installed it.
+        bool UserCopy(ManagedDevice d) => d.InstalledApps.Any(a => IsTikTok(a) && a.Source == AppSource.User)
+            && d.AndroidMode is not (AndroidMode.FullyManaged or AndroidMode.Dedicated);
+        var userCopies = enforced.Count(UserCopy);
         // A supervised iPhone's user copy is launch-blocked after check-in: not removable, but blocked.
-        var launchBlocked = enforced.Count(d => d.IsSupervised && d.InstalledApps.Any(a => IsTikTok(a) && a.Source == AppSource.User));
+        var launchBlocked = enforced.Count(d => d.IsSupervised && UserCopy(d));
         harness.Clock.Advance(TimeSpan.FromHours(1));
         harness.Tenant.CheckInAll();
         harness.Clock.Advance(TimeSpan.FromHours(1));
@@ -102,7 +113,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         Assert.Equal(enforced.Count - userCopies, ban.Resolved);
         var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
         // A user-installed copy another route reached (noncompliant, or launch-blocked on a supervised iPhone) is not merely "not removable by uninstall".
-        var reachedOtherwise = enforced.Where(d => d.InstalledApps.Any(a => IsTikTok(a) && a.Source == AppSource.User)).Select(d => states[d.Id])
+        var reachedOtherwise = enforced.Where(UserCopy).Select(d => states[d.Id])
             .Count(s => s.Reaches?.Any(r => r.Reach is Reach.Noncompliant or Reach.LaunchBlocked) == true);
         Assert.True(launchBlocked > 0, "the seed must hold a supervised iPhone with a user copy");
         Assert.Equal(userCopies, ban.NotRemovableByUninstall + reachedOtherwise);
@@ -303,9 +314,12 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
 
     private static bool IsTikTok(InstalledApp app) => app.DisplayName.Trim().ToLowerInvariant() is "tiktok" or "tiktok lite";
 
-    /// <summary>Offending devices the uninstall can reach: iOS (the catalog has the app) and Windows (WinGet, created on beta).</summary>
+    /// <summary>
+    /// Offending devices the uninstall can reach: iOS (the catalog has the app), Windows (WinGet, created on beta), Android device
+    /// administrator (an Android store app we create) and Android Enterprise (the managed Google Play app the sweep approves). Not macOS.
+    /// </summary>
     private static HashSet<string> EnforceableOffenders(TenantState state) =>
-        ExpectedReport.OffendingDevices(state).Where(d => d.OperatingSystem is "iOS" or "iPadOS" or "Windows").Select(d => d.Id).ToHashSet();
+        ExpectedReport.OffendingDevices(state).Where(d => d.OperatingSystem is "iOS" or "iPadOS" or "Windows" or "Android").Select(d => d.Id).ToHashSet();
 
     private static List<ManagedDevice> EnforcedDevices(TenantState state)
     {

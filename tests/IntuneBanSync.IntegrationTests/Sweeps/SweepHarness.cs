@@ -25,11 +25,14 @@ internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurit
 
     public GraphOptions GraphOptions => new() { BaseUrl = Tenant.GraphUrl, RetryDelaySeconds = 0, MaxRetry = 10 };
 
-    public static async Task<SweepHarness> StartAsync(AzuriteFixture azurite, TenantSeed? seed = null, TimeSpan? latency = null)
+    /// <param name="simulator">Changes to the simulated tenant's options (its lags, its managed Google Play binding, …).</param>
+    public static async Task<SweepHarness> StartAsync(
+        AzuriteFixture azurite, TenantSeed? seed = null, TimeSpan? latency = null, Func<SimulatorOptions, SimulatorOptions>? simulator = null)
     {
         var tenantSeed = seed ?? TenantSeed.Small;
         var clock = new FakeTimeProvider(tenantSeed.Now);
-        var tenant = await SimulatedTenant.StartAsync(tenantSeed, new SimulatorOptions { TimeFactor = 0.01, TimeProvider = clock, Latency = latency ?? TimeSpan.Zero });
+        var options = new SimulatorOptions { TimeFactor = 0.01, TimeProvider = clock, Latency = latency ?? TimeSpan.Zero };
+        var tenant = await SimulatedTenant.StartAsync(tenantSeed, simulator?.Invoke(options) ?? options);
         return new SweepHarness(tenant, azurite, tenantSeed, clock);
     }
 

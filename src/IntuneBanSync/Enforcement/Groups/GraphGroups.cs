@@ -69,7 +69,12 @@ public sealed class GraphGroups(GraphServiceClient client, GraphOptions options)
         foreach (var chunk in objectIds.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(MaxBindsPerPatch))
         {
             var outcome = await BindMembersAsync(groupId, chunk, ct);
-            if (outcome is { Status: 400 or 404 })
+            if (outcome is { Status: 404 } && await GroupIsMissingAsync(groupId, ct) is { } missing)
+            {
+                foreach (var objectId in chunk)
+                    results[objectId] = missing;
+            }
+            else if (outcome is { Status: 400 or 404 })
             {
                 // One bad entry makes Graph add none of the chunk: add each alone to learn which one it was.
                 foreach (var objectId in chunk)
@@ -113,6 +118,25 @@ public sealed class GraphGroups(GraphServiceClient client, GraphOptions options)
                 ct),
             ct);
         return page?.Value?.Select(d => d.Id).FirstOrDefault(id => !string.IsNullOrEmpty(id));
+    }
+
+    /// <summary>
+    /// A PATCH answers 404 both for a missing member and for a missing group: the group is asked for itself. Null when it is there
+    /// (so a member is missing); otherwise why the group was not found.
+    /// </summary>
+    private async Task<MemberChange?> GroupIsMissingAsync(string groupId, CancellationToken ct)
+    {
+        try
+        {
+            await client.Groups[groupId].GetAsync(r => r.QueryParameters.Select = ["id"], ct);
+            return null;
+        }
+        catch (Exception e) when (GraphCalls.IsFailure(e, ct))
+        {
+            return GraphCalls.StatusOf(e) == 404
+                ? new MemberChange(MemberOutcome.GroupNotFound, GraphCalls.Detail(e))
+                : new MemberChange(MemberOutcome.Failed, GraphCalls.Detail(e));
+        }
     }
 
     /// <summary>Null when Graph added the whole chunk; otherwise the refusal.</summary>

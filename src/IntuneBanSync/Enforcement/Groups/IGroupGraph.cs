@@ -17,7 +17,9 @@ public interface IGroupGraph
 
     /// <summary>
     /// Adds directory objects in PATCH requests of ≤ 20 (members@odata.bind). When Graph refuses a PATCH (one bad entry adds none),
-    /// each of its objects is added alone with $ref. "Already a member" counts as done. One result per object id.
+    /// each of its objects is added alone with $ref. "Already a member" counts as done. A 404 from a group that is itself not found
+    /// (one created a moment ago, not yet replicated) is <see cref="MemberOutcome.GroupNotFound"/> for every object, never a missing
+    /// member. One result per object id.
     /// </summary>
     Task<IReadOnlyDictionary<string, MemberChange>> AddMembersAsync(string groupId, IReadOnlyList<string> objectIds, CancellationToken ct);
 
@@ -28,7 +30,8 @@ public interface IGroupGraph
     Task<string?> EntraDeviceObjectIdAsync(string azureAdDeviceId, CancellationToken ct);
 }
 
-public enum MemberOutcome { Done, AlreadyDone, NotFound, Failed }
+/// <summary><see cref="NotFound"/>: the member object does not exist; <see cref="GroupNotFound"/>: the group does not (yet) answer.</summary>
+public enum MemberOutcome { Done, AlreadyDone, NotFound, Failed, GroupNotFound }
 
 public sealed record MemberChange(MemberOutcome Outcome, string? Detail = null)
 {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Graph;
@@ -14,6 +16,8 @@ namespace IntuneBanSync.Enforcement.Uninstall;
 public sealed class GraphUninstall(GraphServiceClient client, GraphOptions options) : IUninstallGraph
 {
     private readonly GraphGroups _groups = new(client, options);
+
+    private readonly GraphJson _json = new(client, options);
 
     private const string Publisher = "IntuneBanSync";
 
@@ -57,7 +61,7 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
             CatalogAppKind.IosStoreApp => await GraphCalls.WriteAsync(what, () => client.DeviceAppManagement.MobileApps.PostAsync(IosApp(displayName, identifier), cancellationToken: ct), ct),
             CatalogAppKind.AndroidStoreApp => await GraphCalls.WriteAsync(what, () => client.DeviceAppManagement.MobileApps.PostAsync(AndroidApp(displayName, identifier), cancellationToken: ct), ct),
             CatalogAppKind.WinGetApp => await GraphCalls.WriteAsync(what, () => SendBetaAppAsync(WinGetAppRequest(displayName, identifier), ct), ct),
-            CatalogAppKind.AndroidManagedStoreApp => throw new NotSupportedException("managed Google Play apps must be approved in the Intune admin center first"),
+            CatalogAppKind.AndroidManagedStoreApp => throw new NotSupportedException("managed Google Play apps are approved and synced (ApproveManagedPlayAppAsync, SyncManagedPlayAppsAsync), never created"),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
 
@@ -138,6 +142,58 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
             },
             ct);
 
+    public async Task<ManagedPlaySettings> ManagedPlayAsync(CancellationToken ct)
+    {
+        JsonElement? settings;
+        try
+        {
+            settings = await _json.GetAsync("the managed Google Play binding", $"{_json.Beta}/{ManagedPlaySettingsPath}", ct);
+        }
+        catch (GraphReadException e) when (e.Forbidden)
+        {
+            return new ManagedPlaySettings(ManagedPlayBinding.Forbidden, null);
+        }
+
+        if (settings is not { ValueKind: JsonValueKind.Object } found)
+            return new ManagedPlaySettings(ManagedPlayBinding.NotBound, null);
+
+        // The reference's sample wraps the entity in "value"; the service answers the entity itself. Either is read.
+        var entity = found.TryGetProperty("value", out var wrapped) && wrapped.ValueKind == JsonValueKind.Object ? wrapped : found;
+        var binding = entity.TryGetProperty("bindStatus", out var status) && status.ValueKind == JsonValueKind.String
+            ? status.GetString() switch
+            {
+                "notBound" => ManagedPlayBinding.NotBound,
+                "bound" => ManagedPlayBinding.Bound,
+                "boundAndValidated" => ManagedPlayBinding.BoundAndValidated,
+                "unbinding" => ManagedPlayBinding.Unbinding,
+                _ => ManagedPlayBinding.Unknown,
+            }
+            : ManagedPlayBinding.Unknown;
+        DateTimeOffset? lastSync = entity.TryGetProperty("lastAppSyncDateTime", out var synced) && synced.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(synced.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && at.Year > 1
+                ? at
+                : null;
+        return new ManagedPlaySettings(binding, lastSync);
+    }
+
+    // approveAllPermissions: an update asking new permissions would otherwise revoke the approval, and with it the catalog app our
+    // uninstall assignment hangs on (support.google.com/work/android/answer/6137917). Approval alone makes nothing installable.
+    public async Task ApproveManagedPlayAppAsync(string packageId, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(packageId);
+
+        var body = new JsonObject { ["packageIds"] = new JsonArray(ManagedPlayProductId(packageId)), ["approveAllPermissions"] = true };
+        await _json.WriteAsync($"approve {packageId} in managed Google Play", Method.POST, $"{_json.Beta}/{ManagedPlaySettingsPath}/approveApps", body, ct);
+    }
+
+    public async Task SyncManagedPlayAppsAsync(CancellationToken ct) =>
+        await _json.WriteAsync("sync the managed Google Play apps into the catalog", Method.POST, $"{_json.Beta}/{ManagedPlaySettingsPath}/syncApps", null, ct);
+
+    /// <summary>Google's product id of an app: "app:" and its package name (Play EMM API, products: "app:com.google.android.gm").</summary>
+    public static string ManagedPlayProductId(string packageId) => $"app:{packageId}";
+
+    private const string ManagedPlaySettingsPath = "deviceManagement/androidManagedStoreAccountEnterpriseSettings";
+
     private static IosStoreApp IosApp(string displayName, string bundleId) => new()
     {
         DisplayName = displayName,
@@ -206,7 +262,9 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
             AndroidStoreApp android => android.PackageId,
             _ => Text(app.AdditionalData, kind is CatalogAppKind.WinGetApp ? "packageIdentifier" : "packageId"),
         };
-        return new CatalogApp(app.Id ?? "", kind, app.DisplayName ?? "", string.IsNullOrWhiteSpace(identifier) ? null : identifier);
+        return new CatalogApp(
+            app.Id ?? "", kind, app.DisplayName ?? "", string.IsNullOrWhiteSpace(identifier) ? null : identifier,
+            Published: app.PublishingState is null or MobileAppPublishingState.Published);
     }
 
     private static string? Text(IDictionary<string, object>? data, string key) =>

@@ -25,11 +25,31 @@ public interface IUninstallGraph : IGroupGraph
 
     /// <summary>Asks the device to check in (POST syncDevice).</summary>
     Task SyncDeviceAsync(string managedDeviceId, CancellationToken ct);
+
+    /// <summary>The tenant's managed Google Play binding and its last app sync (beta androidManagedStoreAccountEnterpriseSettings).</summary>
+    Task<ManagedPlaySettings> ManagedPlayAsync(CancellationToken ct);
+
+    /// <summary>Approves one package in managed Google Play (approveApps). Approval assigns nothing: the app is installable by no one.</summary>
+    Task ApproveManagedPlayAppAsync(string packageId, CancellationToken ct);
+
+    /// <summary>Asks Intune to bring the approved managed Google Play apps into its catalog (syncApps); they appear a while later.</summary>
+    Task SyncManagedPlayAppsAsync(CancellationToken ct);
 }
 
 public enum CatalogAppKind { IosStoreApp, AndroidStoreApp, AndroidManagedStoreApp, WinGetApp }
 
-public sealed record CatalogApp(string Id, CatalogAppKind Kind, string DisplayName, string? Identifier);
+/// <param name="Published">False while Intune still processes a new app (publishingState "processing"): it takes no assignment yet.</param>
+public sealed record CatalogApp(string Id, CatalogAppKind Kind, string DisplayName, string? Identifier, bool Published = true);
+
+/// <summary>androidManagedStoreAccountBindStatus; <see cref="Unknown"/> for a value newer than this code.</summary>
+/// <summary>The binding's state; Forbidden when Graph refused to read it (the optional permission is not granted).</summary>
+public enum ManagedPlayBinding { NotBound, Bound, BoundAndValidated, Unbinding, Unknown, Forbidden }
+
+/// <param name="LastAppSync">When Intune last synced the approved apps, if ever.</param>
+public sealed record ManagedPlaySettings(ManagedPlayBinding Binding, DateTimeOffset? LastAppSync)
+{
+    public bool IsBound => Binding is ManagedPlayBinding.Bound or ManagedPlayBinding.BoundAndValidated;
+}
 
 /// <summary>
 /// An app assignment. <paramref name="GroupId"/> is null for targets that are not a group (all devices, all users);

@@ -9,11 +9,24 @@ namespace IntuneBanSync.Enforcement.Uninstall;
 
 /// <summary>
 /// The uninstall assignment: offending devices past the deadline go into our uninstall group, whose catalog app carries an
-/// uninstall assignment to it; exempt or out-of-scope devices come out of it. Every write is planned from a fresh read, so a
-/// second sweep with nothing changed sends none, and a sweep after a crash does not repeat what the crash left done.
+/// uninstall assignment to it; exempt or out-of-scope devices come out of it. The catalog app is created where Graph allows (iOS,
+/// Android device administrator, WinGet) and, for Android Enterprise, approved in managed Google Play and synced into the catalog.
+/// Every write is planned from a fresh read, so a second sweep with nothing changed sends none, and a sweep after a crash does not
+/// repeat what the crash left done. What Graph has not settled yet (an app still processing or syncing, a group not yet replicated)
+/// is waited for within <paramref name="patience"/>, then left to the next sweep.
 /// </summary>
-public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMechanism
+/// <param name="patience">How long one sweep waits at most for Graph to settle what it just asked for; two minutes unless given.</param>
+public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patience = null) : IEnforcementMechanism
 {
+    public static readonly TimeSpan DefaultPatience = TimeSpan.FromMinutes(2);
+
+    /// <summary>A package approved and synced this long ago that is still not in the catalog is approved and synced again.</summary>
+    public static readonly TimeSpan AskManagedPlayAgainAfter = TimeSpan.FromDays(1);
+
+    private static readonly TimeSpan CatalogPoll = TimeSpan.FromSeconds(10);
+
+    private readonly TimeSpan _patience = patience ?? DefaultPatience;
+
     public static readonly MechanismName Id = new("uninstall-assignment");
 
     public static readonly ResourceKind Group = new("group");
@@ -27,6 +40,10 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
     public static readonly WriteAction AddMember = new("add-member");
     public static readonly WriteAction RemoveMember = new("remove-member");
     public static readonly WriteAction SyncDevice = new("sync-device");
+    public static readonly WriteAction ApproveApp = new("approve-managed-play-app");
+    public static readonly WriteAction SyncManagedPlay = new("sync-managed-play");
+
+    public const string NotReplicated = "the new group has not replicated yet; retried next sweep";
 
     private const int MembersPerPatch = 20;
 
@@ -37,6 +54,9 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
         new(GraphPermissions.GroupMemberReadWrite, "add and remove the uninstall group's device members", Id.Name),
         new(GraphPermissions.DeviceReadWrite, "add Entra device objects to a group (Graph asks for it beside GroupMember.ReadWrite.All)", Id.Name),
         new(GraphPermissions.ManagedDevicesPrivileged, "ask an enforced device to check in (syncDevice)", Id.Name),
+        new(GraphPermissions.ConfigurationReadWrite,
+            "read the managed Google Play binding, approve the ban's Android packages and sync them into the catalog (androidManagedStoreAccountEnterpriseSettings); without it Android Enterprise devices are reported unreachable", Id.Name,
+            Optional: true),
     ];
 
     public MechanismName Name => Id;
@@ -72,32 +92,23 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
         foreach (var (observation, route) in uninstall.Unroutable)
             devices[observation.Device.Id] = Unreachable(route, route.Unenforceable!);
 
-        // Reads first: a route whose app is missing and cannot be created needs no group and no write.
+        // Reads first: a route that cannot be had (managed Google Play not bound) needs no group and no write.
         var routed = uninstall.Routed.ToList();
-        var catalog = new Dictionary<string, CatalogApp?>();
-        foreach (var route in routed.Select(r => r.Route).DistinctBy(r => r.Name))
-        {
-            var kind = route.Kind!.Value;
-            catalog[route.Name] = (await graph.CatalogAppsAsync(kind, ct))
-                .FirstOrDefault(a => route.Identifiers.Any(i => string.Equals(i, a.Identifier, StringComparison.OrdinalIgnoreCase)));
-            if (catalog[route.Name] is null && !route.Creatable)
-            {
-                var reason = $"the {kind} for {string.Join(", ", route.Identifiers)} is not in the Intune catalog and Graph cannot add it: " +
-                    "managed Google Play apps must be approved in the Intune admin center first";
-                foreach (var (observation, _) in routed.Where(r => r.Route.Name == route.Name))
-                    devices[observation.Device.Id] = Unreachable(route, reason);
-            }
-        }
-
+        var (routes, play) = await ReadRoutesAsync(routed, devices, ct);
         routed.RemoveAll(r => devices.ContainsKey(r.Observation.Device.Id));
         var existingGroup = await graph.FindGroupByNameAsync(GroupName(ban), ct);
         if (routed.Count == 0 && existingGroup is null)
             return new MechanismResult(Id, devices);
 
+        var audit = new UninstallAudit(context.Audit);
+        foreach (var apps in routes.Values.Where(a => a.Route.Supply == AppSupply.ManagedGooglePlay))
+            await RequestFromManagedPlayAsync(ban, apps, play!, audit, context, ct);
+
+        var replication = new GroupReplication(context.Time, _patience < GroupReplication.DefaultPatience ? _patience : GroupReplication.DefaultPatience);
         string groupId;
         try
         {
-            groupId = existingGroup ?? await CreateGroupAsync(ban, context, ct);
+            groupId = existingGroup ?? await CreateGroupAsync(ban, replication, context, ct);
         }
         catch (GraphWriteException e)
         {
@@ -107,30 +118,29 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
         }
 
         await KeepGroupAsync(ban, groupId, context, ct);
+        foreach (var apps in routes.Values.Where(a => a.Route.Supply == AppSupply.Create))
+            await CreateAppsAsync(ban, apps, context, ct);
+        await SettleAsync(routes.Values, context.Time, ct);
+
         var members = existingGroup is null
             ? new HashSet<string>(StringComparer.OrdinalIgnoreCase)
             : new HashSet<string>(await graph.DirectMemberIdsAsync(groupId, ct), StringComparer.OrdinalIgnoreCase);
         var ready = new List<(BanObservation Observation, UninstallRoute Route, string ObjectId)>();
+        var notes = new List<string>();
         foreach (var routeGroup in routed.GroupBy(r => r.Route.Name))
         {
-            var route = routeGroup.First().Route;
-            AssignmentProblem? problem;
-            try
-            {
-                problem = await EnsureAssignmentAsync(ban, route, catalog[route.Name], groupId, context, ct);
-            }
-            catch (GraphWriteException e)
-            {
-                problem = new AssignmentProblem(e.Message, StopsTheBan: false);
-            }
-
+            var apps = routes[routeGroup.Key];
+            var problem = await AssignRouteAsync(ban, apps, groupId, context, ct);
             if (problem is { StopsTheBan: true })
                 return MechanismResult.Stopped(Id, StopReason.ForeignObject, problem.Detail, devices);
-            foreach (var (observation, _) in routeGroup)
+            if (problem is null && apps.Route.Supply == AppSupply.ManagedGooglePlay && apps.Missing.Count > 0)
+                notes.Add($"managed Google Play has not yet synced {string.Join(", ", apps.Missing)} into the Intune catalog: " +
+                    "the uninstall assignment of each follows when it appears");
+            foreach (var (observation, route) in routeGroup)
             {
                 if (problem is not null)
                 {
-                    devices[observation.Device.Id] = Failed(route, problem.Detail);
+                    devices[observation.Device.Id] = problem.Pending ? Pending(route, problem.Detail) : Failed(route, problem.Detail);
                     continue;
                 }
 
@@ -144,11 +154,55 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
             }
         }
 
-        var audit = new UninstallAudit(context.Audit);
-        await AddMembersAsync(ban, groupId, ready, devices, members, context, ct);
+        await AddMembersAsync(ban, groupId, ready, devices, members, replication, context, ct);
         await SyncAsync(ban, devices, audit, context, ct);
         await ReleaseAsync(ban, groupId, uninstall.Released, sweep, members, audit, devices, context, ct);
-        return new MechanismResult(Id, devices);
+        return new MechanismResult(Id, devices, Notes: notes.Count > 0 ? notes : null);
+    }
+
+    /// <summary>
+    /// Each route's matching catalog apps; the managed Google Play binding, read once, when a route needs it. Devices of a route
+    /// managed Google Play cannot serve (not bound) are unreachable, with the reason.
+    /// </summary>
+    private async Task<(Dictionary<string, RouteApps> Routes, ManagedPlaySettings? Play)> ReadRoutesAsync(
+        IReadOnlyList<(BanObservation Observation, UninstallRoute Route)> routed, Dictionary<string, DeviceReach> devices, CancellationToken ct)
+    {
+        var routes = new Dictionary<string, RouteApps>();
+        ManagedPlaySettings? play = null;
+        foreach (var route in routed.Select(r => r.Route).DistinctBy(r => r.Name))
+        {
+            if (route.Supply == AppSupply.ManagedGooglePlay && (play ??= await graph.ManagedPlayAsync(ct)) is { IsBound: false })
+            {
+                foreach (var (observation, _) in routed.Where(r => r.Route.Name == route.Name))
+                    devices[observation.Device.Id] = Unreachable(route, NotBound(play.Binding));
+                continue;
+            }
+
+            routes[route.Name] = new RouteApps(route, Matching(route, await graph.CatalogAppsAsync(route.Kind!.Value, ct)));
+        }
+
+        return (routes, play);
+    }
+
+    /// <summary>The uninstall assignments of a route's published apps; why there are none yet, or what stands in the way.</summary>
+    private async Task<AssignmentProblem?> AssignRouteAsync(Ban ban, RouteApps apps, string groupId, MechanismContext context, CancellationToken ct)
+    {
+        if (!apps.Ready.Any())
+            return new AssignmentProblem(apps.Problem ?? apps.Waiting(), StopsTheBan: false, Pending: apps.Problem is null);
+        try
+        {
+            foreach (var app in apps.Ready)
+            {
+                if (await EnsureAssignmentAsync(ban, apps.Route, app, groupId, context, ct) is { } problem)
+                    return problem;
+            }
+
+            return null;
+        }
+        catch (GraphWriteException e)
+        {
+            return new AssignmentProblem(e.Message, StopsTheBan: false);
+        }
     }
 
     public async Task<IReadOnlyList<ReconciledWrite>> ReconcileAsync(IReadOnlyList<WriteIntent> open, MechanismContext context, CancellationToken ct)
@@ -157,6 +211,10 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
         var members = groupId is null
             ? new HashSet<string>()
             : new HashSet<string>(await graph.DirectMemberIdsAsync(groupId, ct), StringComparer.OrdinalIgnoreCase);
+        var listed = open.Any(i => i.Action == ApproveApp)
+            ? (await graph.CatalogAppsAsync(CatalogAppKind.AndroidManagedStoreApp, ct)).Select(a => a.Identifier).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : [];
+        var play = open.Any(i => i.Action == SyncManagedPlay) ? await graph.ManagedPlayAsync(ct) : null;
         const string Detail = "reconciled: the sweep that sent this write was interrupted before journaling its outcome";
         return [.. open.Select(intent =>
         {
@@ -166,6 +224,9 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
                 var a when a == AddMember && member is not null => members.Contains(member) ? WriteResult.Done : WriteResult.NotApplied,
                 var a when a == RemoveMember && member is not null => members.Contains(member) ? WriteResult.NotApplied : WriteResult.Done,
                 var a when a == CreateGroup => WriteResult.Done,
+                // An approval shows only once synced: an app in the catalog proves it; otherwise it may or may not have happened.
+                var a when a == ApproveApp => UninstallAudit.PackageOf(intent.Target) is { } package && listed.Contains(package) ? WriteResult.Done : WriteResult.Unknown,
+                var a when a == SyncManagedPlay => play?.LastAppSync >= intent.At ? WriteResult.Done : WriteResult.NotApplied,
                 _ => WriteResult.Unknown,
             };
             return new ReconciledWrite(intent, result, Detail);
@@ -236,7 +297,7 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
         return routes.FirstOrDefault(r => r.CanEnforce) ?? routes.FirstOrDefault() ?? UninstallRoute.For(ban, null);
     }
 
-    private async Task<string> CreateGroupAsync(Ban ban, MechanismContext context, CancellationToken ct)
+    private async Task<string> CreateGroupAsync(Ban ban, GroupReplication replication, MechanismContext context, CancellationToken ct)
     {
         var intent = context.Log.Plan(Id, ban.Id, null, CreateGroup, GroupName(ban));
         var groupId = await context.Log.SendAsync(
@@ -245,6 +306,7 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
                 GroupName(ban), $"Devices from which IntuneBanSync uninstalls {PlainText.Strip(ban.Name)} (ban '{ban.Id}'). Managed by IntuneBanSync.", ct),
             id => (WriteResult.Done, id),
             ct);
+        replication.Created(groupId);
         await context.Resources.RecordAsync(new CreatedResource(Group, groupId, Id, context.Time.GetUtcNow(), GroupName(ban)), ct);
         return groupId;
     }
@@ -256,24 +318,101 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
             await context.Resources.RecordAsync(new CreatedResource(Group, groupId, Id, context.Time.GetUtcNow(), GroupName(ban)), ct);
     }
 
-    /// <summary>Finds or creates the catalog app of a route and its uninstall assignment to our group.</summary>
-    private async Task<AssignmentProblem?> EnsureAssignmentAsync(
-        Ban ban, UninstallRoute route, CatalogApp? app, string groupId, MechanismContext context, CancellationToken ct)
+    /// <summary>
+    /// Creates, on a route whose apps Graph lets us create, the app of each of the ban's identifiers the catalog lacks (TikTok Lite
+    /// is a package of its own); an app a crash left off the ledger right after its creation goes on it.
+    /// </summary>
+    private async Task CreateAppsAsync(Ban ban, RouteApps apps, MechanismContext context, CancellationToken ct)
     {
-        var kind = route.Kind!.Value;
-        var now = context.Time.GetUtcNow();
-        if (app is null)
+        var (route, kind, now) = (apps.Route, apps.Route.Kind!.Value, context.Time.GetUtcNow());
+        foreach (var app in apps.Apps.Where(a => a.Identifier is { } identifier && context.Audit.Created(CreateApp, AppTarget(kind, identifier))))
+            await context.Resources.RecordAsync(new CreatedResource(CatalogApp, app.Id, Id, now, route.Name), ct);
+
+        foreach (var identifier in apps.Missing)
         {
-            var identifier = route.Identifiers[0];
             var intent = context.Log.Plan(Id, ban.Id, null, CreateApp, AppTarget(kind, identifier));
-            app = await context.Log.SendAsync(intent, () => graph.CreateCatalogAppAsync(kind, PlainText.Strip(ban.Name), identifier, ct), a => (WriteResult.Done, a.Id), ct);
-            await context.Resources.RecordAsync(new CreatedResource(CatalogApp, app.Id, Id, now, route.Name), ct);
+            try
+            {
+                var app = await context.Log.SendAsync(intent, () => graph.CreateCatalogAppAsync(kind, PlainText.Strip(ban.Name), identifier, ct), a => (WriteResult.Done, a.Id), ct);
+                await context.Resources.RecordAsync(new CreatedResource(CatalogApp, app.Id, Id, now, route.Name), ct);
+                apps.Apps.Add(app);
+                apps.Requested = true;
+            }
+            catch (GraphWriteException e)
+            {
+                apps.Problem ??= e.Message;
+            }
         }
-        else if (route.Identifiers.Any(i => context.Audit.Created(CreateApp, AppTarget(kind, i))))
+    }
+
+    /// <summary>
+    /// Approves in managed Google Play the ban's packages the catalog lacks (once: again only if one is still missing a day after it
+    /// was approved and synced), then has Intune sync them unless it did since they were approved. Approval is not an object of
+    /// ours: nothing goes on the ledger; the audit keeps each approval and sync.
+    /// </summary>
+    private async Task RequestFromManagedPlayAsync(
+        Ban ban, RouteApps apps, ManagedPlaySettings play, UninstallAudit audit, MechanismContext context, CancellationToken ct)
+    {
+        var now = context.Time.GetUtcNow();
+        var missing = apps.Missing;
+        var toApprove = missing.Where(p => audit.ApprovalOf(p) is not { } earlier
+            || (play.LastAppSync >= earlier.At && now - earlier.At > AskManagedPlayAgainAfter)).ToList();
+        var approvedNow = false;
+        foreach (var package in toApprove)
         {
-            await context.Resources.RecordAsync(new CreatedResource(CatalogApp, app.Id, Id, now, route.Name), ct);
+            var intent = context.Log.Plan(Id, ban.Id, null, ApproveApp, UninstallAudit.ApprovalTarget(package));
+            try
+            {
+                await context.Log.SendAsync(intent, async () => { await graph.ApproveManagedPlayAppAsync(package, ct); return true; }, _ => (WriteResult.Done, null), ct);
+                approvedNow = true;
+            }
+            catch (GraphWriteException e)
+            {
+                apps.Problem ??= $"managed Google Play refused to approve {package}: {e.Message}";
+            }
         }
 
+        var unsynced = missing.Any(p => audit.ApprovalOf(p) is { } earlier && !(play.LastAppSync >= earlier.At));
+        if (!approvedNow && !unsynced)
+            return;
+        var sync = context.Log.Plan(Id, ban.Id, null, SyncManagedPlay, UninstallAudit.SyncTarget);
+        try
+        {
+            await context.Log.SendAsync(sync, async () => { await graph.SyncManagedPlayAppsAsync(ct); return true; }, _ => (WriteResult.Done, null), ct);
+            apps.Requested = true;
+        }
+        catch (GraphWriteException e)
+        {
+            apps.Problem ??= $"Intune refused to sync the approved managed Google Play apps: {e.Message}";
+        }
+    }
+
+    /// <summary>
+    /// Waits, within patience, for what this sweep asked of Intune to settle: an app it created to be published, the packages it
+    /// approved to be synced into the catalog. The catalog is read again every few seconds of the sweep's clock.
+    /// </summary>
+    private async Task SettleAsync(IEnumerable<RouteApps> routes, TimeProvider time, CancellationToken ct)
+    {
+        var waiting = routes.Where(r => r.Requested && !r.Settled).ToList();
+        var waited = TimeSpan.Zero;
+        while (waiting.Count > 0)
+        {
+            foreach (var apps in waiting)
+                apps.Refresh(await graph.CatalogAppsAsync(apps.Route.Kind!.Value, ct));
+            waiting.RemoveAll(r => r.Settled);
+            if (waiting.Count == 0 || waited >= _patience)
+                return;
+            var wait = CatalogPoll < _patience - waited ? CatalogPoll : _patience - waited;
+            await Task.Delay(wait, time, ct);
+            waited += wait;
+        }
+    }
+
+    /// <summary>The uninstall assignment of one app to our group, unless the group already carries another intent for it.</summary>
+    private async Task<AssignmentProblem?> EnsureAssignmentAsync(
+        Ban ban, UninstallRoute route, CatalogApp app, string groupId, MechanismContext context, CancellationToken ct)
+    {
+        var now = context.Time.GetUtcNow();
         var assignments = await graph.AssignmentsAsync(app.Id, ct);
         var ours = assignments.FirstOrDefault(a => string.Equals(a.GroupId, groupId, StringComparison.OrdinalIgnoreCase));
         if (ours is { Excludes: true })
@@ -307,25 +446,12 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
 
     private async Task AddMembersAsync(
         Ban ban, string groupId, List<(BanObservation Observation, UninstallRoute Route, string ObjectId)> ready,
-        Dictionary<string, DeviceReach> devices, HashSet<string> members, MechanismContext context, CancellationToken ct)
+        Dictionary<string, DeviceReach> devices, HashSet<string> members, GroupReplication replication, MechanismContext context, CancellationToken ct)
     {
         foreach (var chunk in ready.Chunk(MembersPerPatch))
         {
-            var intents = chunk.Select(r => context.Log.Plan(Id, ban.Id, r.Observation.Device.Id, AddMember, UninstallAudit.MemberTarget(groupId, r.ObjectId))).ToList();
-            IReadOnlyDictionary<string, MemberChange> changes;
-            try
-            {
-                changes = await context.Log.SendManyAsync(
-                    intents,
-                    () => graph.AddMembersAsync(groupId, [.. chunk.Select(r => r.ObjectId)], ct),
-                    (answer, intent) => Describe(answer.GetValueOrDefault(UninstallAudit.MemberOf(intent.Target, groupId)!) ?? NoAnswer),
-                    ct);
-            }
-            catch (GraphWriteException e)
-            {
-                changes = chunk.ToDictionary(r => r.ObjectId, _ => new MemberChange(MemberOutcome.Failed, e.Message));
-            }
-
+            var changes = await replication.UntilReplicatedAsync(
+                groupId, () => SendMembersAsync(ban, groupId, chunk, context, ct), answer => answer.Values.Any(c => c.Outcome == MemberOutcome.GroupNotFound), ct);
             foreach (var (observation, route, objectId) in chunk)
             {
                 var change = changes.GetValueOrDefault(objectId) ?? NoAnswer;
@@ -334,11 +460,31 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
                     MemberOutcome.Done => Assigned(route, newly: true, objectId),
                     MemberOutcome.AlreadyDone => Assigned(route, newly: false, objectId),
                     MemberOutcome.NotFound => Failed(route, "Entra has no such device object", objectId),
+                    MemberOutcome.GroupNotFound when replication.JustCreated(groupId) => Failed(route, NotReplicated, objectId),
+                    MemberOutcome.GroupNotFound => Failed(route, $"the uninstall group {groupId} was not found; retried next sweep", objectId),
                     _ => Failed(route, change.Detail ?? "the group refused the member", objectId),
                 };
                 if (change.Outcome is MemberOutcome.Done or MemberOutcome.AlreadyDone)
                     members.Add(objectId);
             }
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, MemberChange>> SendMembersAsync(
+        Ban ban, string groupId, (BanObservation Observation, UninstallRoute Route, string ObjectId)[] chunk, MechanismContext context, CancellationToken ct)
+    {
+        var intents = chunk.Select(r => context.Log.Plan(Id, ban.Id, r.Observation.Device.Id, AddMember, UninstallAudit.MemberTarget(groupId, r.ObjectId))).ToList();
+        try
+        {
+            return await context.Log.SendManyAsync(
+                intents,
+                () => graph.AddMembersAsync(groupId, [.. chunk.Select(r => r.ObjectId)], ct),
+                (answer, intent) => Describe(answer.GetValueOrDefault(UninstallAudit.MemberOf(intent.Target, groupId)!) ?? NoAnswer),
+                ct);
+        }
+        catch (GraphWriteException e)
+        {
+            return chunk.ToDictionary(r => r.ObjectId, _ => new MemberChange(MemberOutcome.Failed, e.Message));
         }
     }
 
@@ -398,6 +544,20 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
     private static DeviceReach Unreachable(UninstallRoute route, string reason) =>
         new(Id, Reach.Unreachable, $"none ({route.Name})", Reason: reason);
 
+    private static DeviceReach Pending(UninstallRoute route, string reason) =>
+        new(Id, Reach.Pending, $"uninstall ({route.Name})", Reason: reason);
+
+    private static string NotBound(ManagedPlayBinding binding) => binding == ManagedPlayBinding.Forbidden
+        ? $"Graph refused to read the managed Google Play binding (403): the app needs {GraphPermissions.ConfigurationReadWrite} to approve and " +
+          "uninstall managed Google Play apps; grant it (`ibs permissions`) and sweep again"
+        : $"managed Google Play is not bound to this tenant (bindStatus {System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(binding.ToString())}), so no managed Google Play app can be approved or " +
+        "uninstalled: bind it in the Intune admin center (Tenant administration > Connectors and tokens > Managed Google Play), then sweep again";
+
+    /// <summary>The catalog apps of a route matching the ban's identifiers, one per identifier.</summary>
+    private static List<CatalogApp> Matching(UninstallRoute route, IReadOnlyList<CatalogApp> catalog) =>
+        [.. catalog.Where(a => route.Identifiers.Any(i => string.Equals(i, a.Identifier, StringComparison.OrdinalIgnoreCase)))
+            .DistinctBy(a => a.Identifier, StringComparer.OrdinalIgnoreCase)];
+
     private static (WriteResult, string?) Describe(MemberChange change) => change.Outcome switch
     {
         MemberOutcome.Done => (WriteResult.Done, null),
@@ -410,7 +570,46 @@ public sealed class UninstallAssignment(IUninstallGraph graph) : IEnforcementMec
 
     public static string AppTarget(CatalogAppKind kind, string identifier) => $"mobileApps/{kind}/{identifier.ToLowerInvariant()}";
 
-    private sealed record AssignmentProblem(string Detail, bool StopsTheBan);
+    /// <param name="Pending">Nothing was refused: Intune has not finished what was asked of it, and the next sweep goes on.</param>
+    private sealed record AssignmentProblem(string Detail, bool StopsTheBan, bool Pending = false);
+
+    /// <summary>A route's catalog apps through one sweep: found, created or approved, and settled or not.</summary>
+    private sealed class RouteApps(UninstallRoute route, List<CatalogApp> apps)
+    {
+        public UninstallRoute Route { get; } = route;
+
+        public List<CatalogApp> Apps { get; set; } = apps;
+
+        /// <summary>This sweep created, approved or synced something for the route: worth waiting for.</summary>
+        public bool Requested { get; set; }
+
+        /// <summary>Why the route's app could not be had (a refused create, approval or sync).</summary>
+        public string? Problem { get; set; }
+
+        public IEnumerable<CatalogApp> Ready => Apps.Where(a => a.Published);
+
+        /// <summary>The ban's identifiers the catalog has no app for (yet).</summary>
+        public IReadOnlyList<string> Missing =>
+            [.. Route.Identifiers.Where(i => !Apps.Any(a => string.Equals(a.Identifier, i, StringComparison.OrdinalIgnoreCase)))
+                .Distinct(StringComparer.OrdinalIgnoreCase)];
+
+        public bool Settled => Missing.Count == 0 && Apps.All(a => a.Published);
+
+        public void Refresh(IReadOnlyList<CatalogApp> catalog) => Apps = Matching(Route, catalog);
+
+        public string Waiting() => Route.Supply == AppSupply.ManagedGooglePlay && Apps.Count == 0
+            ? $"managed Google Play has not yet synced {string.Join(", ", Missing)} into the Intune catalog (IntuneBanSync approved it); " +
+              "the uninstall assignment follows when it appears"
+            : $"the {KindName(Route.Kind!.Value)} is still processing in Intune; the assignment follows when it is published";
+
+        private static string KindName(CatalogAppKind kind) => kind switch
+        {
+            CatalogAppKind.WinGetApp => "WinGet app",
+            CatalogAppKind.IosStoreApp => "iOS store app",
+            CatalogAppKind.AndroidStoreApp => "Android store app",
+            _ => "managed Google Play app",
+        };
+    }
 
     private sealed record UninstallPlan(
         IReadOnlySet<string> Targets,

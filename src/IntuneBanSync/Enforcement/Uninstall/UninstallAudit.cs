@@ -46,6 +46,24 @@ public sealed class UninstallAudit(AuditView audit)
             (lastAdd is null || string.CompareOrdinal(e.Intent.WriteId, lastAdd) > 0));
     }
 
+    /// <summary>Our last approval of a package in managed Google Play that was not refused, if any.</summary>
+    public WriteIntent? ApprovalOf(string packageId) =>
+        Entries.LastOrDefault(e => e.Intent.Action == UninstallAssignment.ApproveApp && Sent(e)
+            && string.Equals(e.Intent.Target, ApprovalTarget(packageId), StringComparison.OrdinalIgnoreCase))?.Intent;
+
+    public static string ApprovalTarget(string packageId) => $"androidManagedStoreAccountEnterpriseSettings/approveApps/{packageId}";
+
+    public static string? PackageOf(string approvalTarget)
+    {
+        const string Prefix = "androidManagedStoreAccountEnterpriseSettings/approveApps/";
+        return approvalTarget.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? approvalTarget[Prefix.Length..] : null;
+    }
+
+    public const string SyncTarget = "androidManagedStoreAccountEnterpriseSettings/syncApps";
+
+    // Open, or reconciled as unknown, counts as sent: approving again would repeat a write the tenant may already have.
+    private static bool Sent(AuditEntry entry) => entry.Outcome?.Result is not (WriteResult.Failed or WriteResult.NotApplied);
+
     public static string MemberTarget(string groupId, string objectId) => $"groups/{groupId}/members/{objectId}";
 
     public static string? MemberOf(string target, string groupId)

@@ -160,7 +160,7 @@ public sealed class GraphUninstallTests
         var error = await Assert.ThrowsAsync<NotSupportedException>(
             () => graph.CreateCatalogAppAsync(CatalogAppKind.AndroidManagedStoreApp, "TikTok", TikTokBundleId, default));
 
-        Assert.Contains("admin center", error.Message, StringComparison.Ordinal);
+        Assert.Contains("approved and synced", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, tenant.Requests.Writes);
     }
 

@@ -223,4 +223,30 @@ public sealed class UninstallAuditTests
 
         Assert.Equal([open], entries);
     }
+
+    [Theory]
+    [InlineData(WriteResult.Done, true)]
+    [InlineData(WriteResult.Unknown, true)]
+    [InlineData(null, true)]
+    [InlineData(WriteResult.Failed, false)]
+    [InlineData(WriteResult.NotApplied, false)]
+    public void An_approval_counts_unless_it_was_refused_or_never_happened(WriteResult? result, bool counts)
+    {
+        var audit = new UninstallAudit(new AuditView([Write(1, UninstallAssignment.ApproveApp, UninstallAudit.ApprovalTarget("com.zhiliaoapp.musically"), result, deviceId: null)]));
+
+        var approval = audit.ApprovalOf("com.zhiliaoapp.musically");
+
+        Assert.Equal(counts, approval is not null);
+    }
+
+    [Fact]
+    public void An_approval_is_of_its_package_only()
+    {
+        var audit = new UninstallAudit(new AuditView([Write(1, UninstallAssignment.ApproveApp, UninstallAudit.ApprovalTarget("com.zhiliaoapp.musically"), deviceId: null)]));
+
+        var lite = audit.ApprovalOf("com.zhiliaoapp.musically.go");
+
+        Assert.Null(lite);
+        Assert.Equal("com.zhiliaoapp.musically", UninstallAudit.PackageOf(UninstallAudit.ApprovalTarget("com.zhiliaoapp.musically")));
+    }
 }

@@ -23,7 +23,7 @@ public sealed class UninstallRouteTests
         var route = UninstallRoute.For(TikTok, platform);
 
         Assert.True(route.CanEnforce);
-        Assert.Equal(("ios", CatalogAppKind.IosStoreApp, true), (route.Name, route.Kind, route.Creatable));
+        Assert.Equal(("ios", CatalogAppKind.IosStoreApp, AppSupply.Create), (route.Name, route.Kind, route.Supply));
         Assert.Equal(["com.zhiliaoapp.musically"], route.Identifiers);
     }
 
@@ -35,7 +35,7 @@ public sealed class UninstallRouteTests
         var route = UninstallRoute.For(TikTok, platform);
 
         Assert.True(route.CanEnforce);
-        Assert.Equal(("windows", CatalogAppKind.WinGetApp, true), (route.Name, route.Kind, route.Creatable));
+        Assert.Equal(("windows", CatalogAppKind.WinGetApp, AppSupply.Create), (route.Name, route.Kind, route.Supply));
         Assert.Equal(["9NH2GPH4JZS4"], route.Identifiers);
     }
 
@@ -47,21 +47,30 @@ public sealed class UninstallRouteTests
         var route = UninstallRoute.For(TikTok, platform);
 
         Assert.True(route.CanEnforce);
-        Assert.Equal(("android-admin", CatalogAppKind.AndroidStoreApp, true), (route.Name, route.Kind, route.Creatable));
+        Assert.Equal(("android-admin", CatalogAppKind.AndroidStoreApp, AppSupply.Create), (route.Name, route.Kind, route.Supply));
         Assert.Equal(["com.zhiliaoapp.musically", "com.ss.android.ugc.trill"], route.Identifiers);
     }
 
     [Theory]
     [InlineData("AndroidWorkProfile")]
     [InlineData("androidDedicatedAndFullyManaged")]
-    [InlineData("androidOSP")]
-    public void Android_Enterprise_app_needs_a_managed_Google_Play_app_we_cannot_create(string platform)
+    public void Android_Enterprise_app_is_uninstalled_through_a_managed_Google_Play_app_we_approve_for_every_package(string platform)
     {
         var route = UninstallRoute.For(TikTok, platform);
 
         Assert.True(route.CanEnforce);
-        Assert.Equal(("android-enterprise", CatalogAppKind.AndroidManagedStoreApp, false), (route.Name, route.Kind, route.Creatable));
+        Assert.Equal(("android-enterprise", CatalogAppKind.AndroidManagedStoreApp, AppSupply.ManagedGooglePlay), (route.Name, route.Kind, route.Supply));
         Assert.Equal(["com.zhiliaoapp.musically", "com.ss.android.ugc.trill"], route.Identifiers);
+    }
+
+    [Fact]
+    public void AOSP_app_has_no_uninstall_route_as_it_takes_no_managed_Google_Play_app()
+    {
+        var route = UninstallRoute.For(TikTok, "androidOSP");
+
+        Assert.False(route.CanEnforce);
+        Assert.Null(route.Kind);
+        Assert.Equal(UninstallRoute.AospUnreachable, route.Unenforceable);
     }
 
     [Theory]
