@@ -22,7 +22,7 @@ public sealed class StorageSetupTests(AzuriteFixture azurite, TenantFixture fixt
         await foreach (var table in new TableServiceClient(azurite.ConnectionString).QueryAsync(t => t.Name.CompareTo(host.TablePrefix) >= 0))
             if (table.Name.StartsWith(host.TablePrefix, StringComparison.Ordinal))
                 tables.Add(table.Name[host.TablePrefix.Length..]);
-        Assert.Equal(["Audit", "BanListAudit", "BanLists", "BanResources", "DeviceStates", "Findings", "Locks", "Runs"], tables.Order());
+        Assert.Equal(["Attestations", "Audit", "BanListAudit", "BanLists", "BanResources", "DeviceStates", "Findings", "Locks", "Runs"], tables.Order());
         Assert.True((await host.SweepQueue().ExistsAsync()).Value);
     }
 
