@@ -55,7 +55,9 @@ public sealed class StorageSetupTests(AzuriteFixture azurite, TenantFixture fixt
         var shown = await HttpCalls.ExecuteAsync(await host.Create<AttestationPage>().ShowAttestations(page, CancellationToken.None), page);
         var form = HttpCalls.FormPost(new Dictionary<string, string>
         {
-            ["device"] = attestable, ["ban"] = "tiktok", ["token"] = SelfAttestation.Attesters.TokenFor(shown.Text, attestable),
+            ["device"] = attestable,
+            ["ban"] = "tiktok",
+            ["token"] = SelfAttestation.Attesters.TokenFor(shown.Text, attestable),
         }).AsUser(user.Id, user.UserPrincipalName);
         answers.Add(shown.Status);
         answers.Add(await CallAsync(form, r => host.Create<AttestationPage>().RecordAttestation(r, CancellationToken.None)));

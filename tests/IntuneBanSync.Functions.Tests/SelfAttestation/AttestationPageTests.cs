@@ -29,6 +29,38 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     }
 
     [Fact]
+    public async Task Page_lists_only_the_devices_whose_platform_and_ownership_the_ban_covers()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var user = Tenant.State.Users.OrderBy(u => u.Id, StringComparer.Ordinal).First(u =>
+            CoveredDevicesOf(Tenant, u.Id).Any(IsAndroid) && CoveredDevicesOf(Tenant, u.Id).Any(d => !IsAndroid(d)));
+        await ChangeBanAsync(host, ban => ban["scope"]!["platforms"] = new JsonArray("android"));
+
+        var page = await GetAsync(host, HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName));
+
+        Assert.Equal(CoveredDevicesOf(Tenant, user.Id).Where(IsAndroid).Select(d => d.Id).Order(), DevicesOffered(page.Text).Order());
+    }
+
+    [Fact]
+    public async Task Ban_no_longer_in_force_covers_no_device()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var user = WithCoveredDevices(Tenant, 1);
+        await ChangeBanAsync(host, ban =>
+        {
+            ban["effectiveFrom"] = "2025-12-01T00:00:00Z";
+            ban["uninstallBy"] = "2026-01-01T00:00:00Z";
+            ban["expiresOn"] = "2026-06-01T00:00:00Z";
+        });
+
+        var page = await GetAsync(host, HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName));
+
+        Assert.Equal(StatusCodes.Status200OK, page.Status);
+        Assert.Empty(DevicesOffered(page.Text));
+        Assert.Contains("No ban applies to any of your enrolled devices.", page.Text);
+    }
+
+    [Fact]
     public async Task Page_without_a_principal_asks_to_sign_in()
     {
         await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
@@ -202,10 +234,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     public async Task Page_falls_back_to_the_bans_default_language()
     {
         await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-        var stored = await host.ImportBanListAsync();
-        var banList = JsonNode.Parse(stored.Json)!.AsObject();
-        banList["bans"]![0]!["notifications"] = new JsonObject { ["defaultLanguage"] = "nl" };
-        await host.BanLists.PutAsync(FunctionHost.Tenant, banList.ToJsonString(), stored.ETag, "test", CancellationToken.None);
+        await ChangeBanAsync(host, ban => ban["notifications"] = new JsonObject { ["defaultLanguage"] = "nl" });
         var user = WithCoveredDevices(Tenant, 1);
         var request = HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName);
         request.Headers.AcceptLanguage = "es-ES";
@@ -228,6 +257,17 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
         Assert.Contains("frame-ancestors 'none'", policy);
         Assert.DoesNotContain("<script", page.Text);
         Assert.Equal("no-store", page.Headers.CacheControl.ToString());
+    }
+
+    private static bool IsAndroid(ManagedDevice device) => device.OperatingSystem.StartsWith("Android", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Replaces the stored ban list with the sample one, its TikTok ban changed.</summary>
+    private static async Task ChangeBanAsync(SweepHost host, Action<JsonObject> change)
+    {
+        var stored = await host.ImportBanListAsync();
+        var banList = JsonNode.Parse(stored.Json)!.AsObject();
+        change(banList["bans"]![0]!.AsObject());
+        await host.BanLists.PutAsync(FunctionHost.Tenant, banList.ToJsonString(), stored.ETag, "test", CancellationToken.None);
     }
 
     private static HttpRequest Form(string deviceId, string? token, string ban = "tiktok")
