@@ -126,6 +126,22 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     }
 
     [Fact]
+    public async Task Tenant_is_named_in_any_case_and_journaled_under_its_canonical_name()
+    {
+        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        var user = WithCoveredDevices(Tenant, 1);
+        var device = CoveredDevicesOf(Tenant, user.Id)[0];
+        var page = await GetAsync(host, HttpCalls.Get("?tenant=CONTOSO").AsUser(user.Id, user.UserPrincipalName));
+        var form = Form(device.Id, TokenFor(page.Text, device.Id)).WithQuery("?tenant=CONTOSO").AsUser(user.Id, user.UserPrincipalName);
+
+        var answer = await PostAsync(host, form);
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.Single(await host.Attestations.ListAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None));
+        Assert.Contains("href=\"/api/attest?tenant=CONTOSO\"", answer.Text);
+    }
+
+    [Fact]
     public async Task Attested_device_shows_the_date_of_its_confirmation()
     {
         await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
