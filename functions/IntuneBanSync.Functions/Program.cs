@@ -29,6 +29,9 @@ builder.Services.AddSweepQueue();
 // The same sweep engine the CLI runs, and the ban list it reads.
 builder.Services.AddSweeps();
 
+// The self-attestation page: any signed-in user confirms removing a banned app from their own device.
+builder.Services.AddAttestation();
+
 // Tables and the sweep queue are created once, when the host starts, not on every request.
 builder.Services.AddStorageSetup();
 

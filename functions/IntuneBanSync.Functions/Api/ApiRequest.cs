@@ -24,6 +24,22 @@ public sealed class ApiRequest(CallerAuthorization authorization, TenantSweeps t
         return allowed.Allowed ? new ApiCheck(caller.Caller, scope, null) : ApiCheck.Deny(allowed.Denied!);
     }
 
+    /// <summary>
+    /// Any principal App Service Authentication signed in, with no app role (the self-attestation page, where each user sees and
+    /// confirms only their own devices), and the tenant asked for; or why not: not signed in (401) or not a tenant of ours (400).
+    /// </summary>
+    public SignedInCheck SignedIn(HttpRequest request)
+    {
+        var identified = authorization.Identify(request);
+        if (!identified.Allowed)
+            return new SignedInCheck(null, null, SignedInFailure.NotSignedIn);
+
+        var asked = request.Query["tenant"].FirstOrDefault() ?? tenants.Default;
+        return tenants.Find(asked) is { } tenant
+            ? new SignedInCheck(identified.Caller, tenant, null)
+            : new SignedInCheck(identified.Caller, null, SignedInFailure.UnknownTenant);
+    }
+
     /// <summary>A further role a request turns out to need (an enforcing sweep asks for Admin), on the tenant already checked.</summary>
     public static ApiCheck Require(ApiCheck check, string role)
     {
@@ -46,3 +62,8 @@ public sealed record ApiCheck(Caller? Caller, TenantScope? Scope, IResult? Denie
 
     internal static ApiCheck Deny(IResult answer) => new(null, null, answer);
 }
+
+public enum SignedInFailure { NotSignedIn, UnknownTenant }
+
+/// <summary>The signed-in caller and the tenant (canonical name), or why the request cannot go on.</summary>
+public sealed record SignedInCheck(Caller? Caller, string? Tenant, SignedInFailure? Failure);

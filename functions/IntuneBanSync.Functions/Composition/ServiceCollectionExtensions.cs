@@ -5,6 +5,7 @@ using IntuneBanSync.BanList;
 using Azure.Identity;
 using IntuneBanSync.Enforcement;
 using IntuneBanSync.Graph;
+using IntuneBanSync.Functions.SelfAttestation;
 using IntuneBanSync.Functions.Sweeps;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
@@ -56,6 +57,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BanListStore(
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AttestationStore(
+            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix));
         return services;
     }
 
@@ -84,6 +87,15 @@ public static class ServiceCollectionExtensions
 
     public static IServiceCollection AddPermissionSelfCheck(this IServiceCollection services) =>
         services.AddHostedService<PermissionSelfCheck>();
+
+    /// <summary>The self-attestation page: its validated settings, its antiforgery tokens, and the engine side it calls.</summary>
+    public static IServiceCollection AddAttestation(this IServiceCollection services)
+    {
+        services.AddOptions<AttestationOptions>().BindConfiguration(AttestationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AttestationTokens>();
+        services.AddSingleton<Attestations>();
+        return services;
+    }
 
     public static IServiceCollection AddSweeps(this IServiceCollection services)
     {

@@ -21,6 +21,7 @@ public sealed class TenantSweeps(
 {
     private static readonly string[] TokenExchange = ["api://AzureADTokenExchange/.default"];
     private readonly ConcurrentDictionary<string, LockedSweeps> _sweeps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Microsoft.Graph.GraphServiceClient> _clients = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Names => [.. options.Value.AllTenants.Select(t => TenantName.Canonical(t.Name))];
 
@@ -38,6 +39,13 @@ public sealed class TenantSweeps(
 
     public LockedSweeps For(string name) => _sweeps.GetOrAdd(Find(name) ?? throw new ArgumentException($"'{name}' is not a tenant of this deployment.", nameof(name)), Create);
 
+    /// <summary>What the engine asks the tenant's Graph, over the same client its sweeps use: the attestation page reads a user's devices with it.</summary>
+    public IIntuneGraph GraphFor(string name)
+    {
+        var tenant = Find(name) ?? throw new ArgumentException($"'{name}' is not a tenant of this deployment.", nameof(name));
+        return new GraphIntune(Client(tenant), GraphOptionsFor(tenant));
+    }
+
     /// <summary>The shared Graph options, with the tenant's own base URL where it has one: copied whole, so no option is lost.</summary>
     internal GraphOptions GraphOptionsFor(string name)
     {
@@ -54,12 +62,19 @@ public sealed class TenantSweeps(
         return new PermissionProbe(GraphClientBuilder.CredentialFor(url, CredentialFor(Tenant(name)!)), url, Mechanisms.Permissions).CheckAsync(ct);
     }
 
+    private Microsoft.Graph.GraphServiceClient Client(string name) =>
+        _clients.GetOrAdd(name, tenant =>
+        {
+            var graphOptions = GraphOptionsFor(tenant);
+            return GraphClientBuilder.Create(graphOptions, GraphClientBuilder.CredentialFor(new Uri(graphOptions.BaseUrl), CredentialFor(Tenant(tenant)!)));
+        });
+
     private LockedSweeps Create(string name)
     {
         var graphOptions = GraphOptionsFor(name);
         var baseUrl = new Uri(graphOptions.BaseUrl);
         var token = GraphClientBuilder.CredentialFor(baseUrl, CredentialFor(Tenant(name)!));
-        var client = GraphClientBuilder.Create(graphOptions, token);
+        var client = Client(name);
         var engine = new SweepEngine(
             new GraphIntune(client, graphOptions), Mechanisms.Over(client, graphOptions), journal, time, settings, loggers.CreateLogger<SweepEngine>(),
             new PermissionProbe(token, baseUrl, Mechanisms.Permissions));

@@ -7,9 +7,15 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace IntuneBanSync.Functions.Devices;
 
-/// <summary>GET /api/devices/{id}: what the journal knows of one managed device — each ban's state, reason and route, and the writes made for it.</summary>
-public sealed class GetDevice(ApiRequest api, JournalStore journal)
+/// <summary>
+/// GET /api/devices/{id}: what the journal knows of one managed device — each ban's state, reason and route, the writes made for it,
+/// the notifications sent to it and its user's attestations.
+/// </summary>
+public sealed class GetDevice(ApiRequest api, JournalStore journal, AttestationStore attestations)
 {
+    /// <summary>The write a notification mechanism journals for each Company Portal notification it sends.</summary>
+    public static readonly WriteAction SendNotification = new("send-notification");
+
     [Function(nameof(GetDevice))]
     public async Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "devices/{id}")] HttpRequest request, string id, CancellationToken ct)
@@ -23,23 +29,26 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal)
         id = deviceId.ToString("D");
 
         var states = await journal.GetDeviceStatesForDeviceAsync(check.Tenant!, id, ct).ToListAsync(ct);
-        if (states.Count == 0)
-            return TypedResults.NotFound(new { error = $"The journal knows nothing of device {id}: no banned app was ever seen on it." });
+        var attested = await attestations.ForDeviceAsync(check.Tenant!, id, ct);
+        if (states.Count == 0 && attested.Count == 0)
+            return TypedResults.NotFound(new { error = $"The journal knows nothing of device {id}: no banned app was ever seen on it, and its user attested nothing." });
 
-        var history = new List<object>();
-        foreach (var banId in states.Select(s => s.BanId).Distinct())
+        var writes = new List<AuditEntry>();
+        foreach (var banId in states.Select(s => s.BanId).Concat(attested.Select(a => a.BanId)).Distinct(StringComparer.Ordinal))
         {
             var audit = await journal.GetAuditAsync(check.Tenant!, banId, ct);
-            history.AddRange(audit.Where(a => string.Equals(a.Intent.DeviceId, id, StringComparison.OrdinalIgnoreCase)).Select(a => new
-            {
-                a.Intent.BanId,
-                Action = a.Intent.Action.Name,
-                a.Intent.Target,
-                At = a.Intent.At,
-                Result = a.Outcome is { } outcome ? WireName.Of(outcome.Result) : "no outcome yet",
-                a.Outcome?.Detail,
-            }));
+            writes.AddRange(audit.Where(a => string.Equals(a.Intent.DeviceId, id, StringComparison.OrdinalIgnoreCase)));
         }
+
+        var history = writes.Select(a => new
+        {
+            a.Intent.BanId,
+            Action = a.Intent.Action.Name,
+            a.Intent.Target,
+            At = a.Intent.At,
+            Result = a.Outcome is { } outcome ? WireName.Of(outcome.Result) : "no outcome yet",
+            a.Outcome?.Detail,
+        }).ToList();
 
         return TypedResults.Json(
             new
@@ -60,6 +69,8 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal)
                     s.UserId,
                 }),
                 History = history,
+                Notifications = history.Where((_, i) => writes[i].Intent.Action == SendNotification),
+                Attestations = attested.Select(a => new { a.BanId, a.UserId, a.UserPrincipalName, a.At, a.DeviceName }),
             },
             ReportJson.Options);
     }

@@ -3,6 +3,9 @@ namespace IntuneBanSync.BanList;
 /// <summary>A validated ban list (format version 1). Built only by <see cref="BanListParser"/>.</summary>
 public sealed record BanListDocument(int Version, IReadOnlyList<Ban> Bans, IReadOnlyList<Exemption> Exemptions)
 {
+    /// <summary>Who users ask and where they confirm a removal: the values of the notification placeholders {helpdesk} and {attestationLink}.</summary>
+    public BanListContact Contact { get; init; } = BanListContact.None;
+
     public Ban? FindBan(string id) => Bans.FirstOrDefault(b => b.Id == id);
 }
 
@@ -21,6 +24,9 @@ public sealed record Ban(
 {
     /// <summary>The cap on new enforcements per sweep; the defaults when the ban list gives none.</summary>
     public BlastRadius Limits => BlastRadius ?? BlastRadius.Default;
+
+    /// <summary>Reminder offsets, default language and the ban's own notification templates; the built-in ones apply where it has none.</summary>
+    public BanNotifications Notifications { get; init; } = BanNotifications.Default;
 
     public bool IsActiveAt(DateTimeOffset now) => EffectiveFrom <= now && now < ExpiresOn;
 }
@@ -50,7 +56,11 @@ public sealed record BanScope(
     IReadOnlyList<string> IncludeGroups,
     IReadOnlyList<string> ExcludeGroups,
     IReadOnlySet<DeviceOwnership> Ownership,
-    IReadOnlySet<DevicePlatform> Platforms);
+    IReadOnlySet<DevicePlatform> Platforms)
+{
+    /// <summary>Groups whose members' devices are advised (evaluated, reported, reminded with the advisory text), never enforced.</summary>
+    public IReadOnlyList<string> AdvisoryGroups { get; init; } = [];
+}
 
 public sealed record Exemption(
     string Id,

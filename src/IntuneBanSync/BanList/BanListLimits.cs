@@ -44,8 +44,29 @@ public static class BanListLimits
     /// <summary>A bundle id, package name or Store id.</summary>
     public const int MaxIdentifierLength = 256;
 
-    /// <summary>Each of <c>includeGroups</c> and <c>excludeGroups</c>; every group's members are read in each sweep.</summary>
+    /// <summary>Each of <c>includeGroups</c>, <c>excludeGroups</c> and <c>advisoryGroups</c>; every group's members are read in each sweep.</summary>
     public const int MaxGroupsPerList = 100;
+
+    /// <summary>A Company Portal notification's title, rendered at its longest (sendCustomNotificationToCompanyPortal: DESIGN.md §1).</summary>
+    public const int MaxNotificationTitleLength = 50;
+
+    /// <summary>A Company Portal notification's body, rendered at its longest.</summary>
+    public const int MaxNotificationBodyLength = 500;
+
+    /// <summary><c>reminderDaysBefore</c>: whole days from 1 to this many before <c>uninstallBy</c>.</summary>
+    public const int MaxReminderDaysBefore = 90;
+
+    /// <summary>Languages of one kind of template; each must also fit the limits above.</summary>
+    public const int MaxTemplateLanguages = 30;
+
+    /// <summary>The languages every kind of template a ban gives must be written in.</summary>
+    public static IReadOnlyList<string> RequiredTemplateLanguages { get; } = ["en", "fr", "nl", "de"];
+
+    /// <summary><c>contact.helpdesk</c>: {helpdesk} goes into notifications of at most 500 characters.</summary>
+    public const int MaxHelpdeskLength = 100;
+
+    /// <summary><c>contact.attestationUrl</c>, an absolute https URL: {attestationLink}.</summary>
+    public const int MaxAttestationUrlLength = 200;
 
     /// <summary>A rejected file reports at most this many errors, then how many more there were.</summary>
     public const int MaxReportedErrors = 100;

@@ -12,12 +12,12 @@ public static partial class BanListParser
 {
     private const int SupportedVersion = 1;
 
-    private static readonly string[] DocumentProperties = ["version", "bans", "exemptions"];
+    private static readonly string[] DocumentProperties = ["version", "bans", "exemptions", "contact"];
     private static readonly string[] BanProperties =
-        ["id", "name", "reason", "reference", "apps", "scope", "effectiveFrom", "uninstallBy", "expiresOn", "enforcement", "blastRadius"];
+        ["id", "name", "reason", "reference", "apps", "scope", "effectiveFrom", "uninstallBy", "expiresOn", "enforcement", "blastRadius", "notifications"];
     private static readonly string[] BlastRadiusProperties = ["maxDevices", "maxPercent"];
     private static readonly string[] AppsProperties = ["displayNames", "ios", "android", "windows", "macos"];
-    private static readonly string[] ScopeProperties = ["includeGroups", "excludeGroups", "ownership", "platforms"];
+    private static readonly string[] ScopeProperties = ["includeGroups", "excludeGroups", "advisoryGroups", "ownership", "platforms"];
     private static readonly string[] ExemptionProperties =
         ["id", "ban", "group", "user", "device", "justification", "approvedBy", "expiresOn"];
 
@@ -206,11 +206,12 @@ public static partial class BanListParser
         }
 
         var versionOk = ReadVersion(document);
-        var bans = ReadBans(document);
+        var contact = ReadContact(document);
+        var bans = ReadBans(document, contact);
         var exemptions = ReadExemptions(document, bans.DeclaredIds);
 
-        return versionOk && bans.Bans is { } validBans && exemptions is not null
-            ? new BanListDocument(SupportedVersion, validBans, exemptions)
+        return versionOk && contact is not null && bans.Bans is { } validBans && exemptions is not null
+            ? new BanListDocument(SupportedVersion, validBans, exemptions) { Contact = contact }
             : null;
     }
 
@@ -240,7 +241,7 @@ public static partial class BanListParser
     /// The bans when all are valid, and every id the file declares (valid or not) so exemptions are checked against them;
     /// no ids when the bans could not be listed, so that exemptions are not all called unknown.
     /// </returns>
-    private static (IReadOnlyList<Ban>? Bans, IReadOnlySet<string>? DeclaredIds) ReadBans(JsonObjectReader document)
+    private static (IReadOnlyList<Ban>? Bans, IReadOnlySet<string>? DeclaredIds) ReadBans(JsonObjectReader document, BanListContact? contact)
     {
         var firstPathOfId = new Dictionary<string, string>(StringComparer.Ordinal);
         if (document.RequiredNonEmptyArray("bans", BanListLimits.MaxBans) is not { } items)
@@ -248,11 +249,12 @@ public static partial class BanListParser
             return (null, null);
         }
 
-        var bans = items.Select(item => ReadBan(item.Element, item.Path, document, firstPathOfId)).ToList();
+        var bans = items.Select(item => ReadBan(item.Element, item.Path, document, firstPathOfId, contact)).ToList();
         return (bans.Contains(null) ? null : bans.OfType<Ban>().ToList(), firstPathOfId.Keys.ToHashSet(StringComparer.Ordinal));
     }
 
-    private static Ban? ReadBan(JsonElement element, string path, JsonObjectReader document, Dictionary<string, string> firstPathOfId)
+    private static Ban? ReadBan(
+        JsonElement element, string path, JsonObjectReader document, Dictionary<string, string> firstPathOfId, BanListContact? contact)
     {
         if (document.OpenChild(element, path, BanProperties) is not { } ban)
         {
@@ -270,6 +272,7 @@ public static partial class BanListParser
         var expiresOn = ban.RequiredDate("expiresOn");
         var enforcement = ban.Has("enforcement") ? ReadChoice(ban, "enforcement", EnforcementModes) : EnforcementMode.Report;
         var blastRadius = ban.Has("blastRadius") ? ReadBlastRadius(ban) : BlastRadius.Default;
+        var notifications = ban.Has("notifications") ? ReadNotifications(ban) : BanNotifications.Default;
 
         if (uninstallBy is { } by && effectiveFrom is { } from && by < from)
         {
@@ -282,10 +285,19 @@ public static partial class BanListParser
         }
 
         // A null optional value is either absent or already reported; the document is only built without errors.
-        return id is not null && name is not null && apps is not null && scope is not null
-            && effectiveFrom is not null && uninstallBy is not null && expiresOn is not null && enforcement is not null && blastRadius is not null
-            ? new Ban(id, name, reason, reference, apps, scope, effectiveFrom.Value, uninstallBy.Value, expiresOn.Value, enforcement.Value, blastRadius)
-            : null;
+        if (id is null || name is null || apps is null || scope is null || effectiveFrom is null || uninstallBy is null || expiresOn is null
+            || enforcement is null || blastRadius is null || notifications is null)
+        {
+            return null;
+        }
+
+        var read = new Ban(id, name, reason, reference, apps, scope, effectiveFrom.Value, uninstallBy.Value, expiresOn.Value, enforcement.Value, blastRadius)
+        {
+            Notifications = notifications,
+        };
+
+        // The texts are measured as users will read them, which takes the whole ban (its names, deadline, reason) and the contact.
+        return contact is null || CheckNotificationTexts(ban, read, contact) ? read : null;
     }
 
     private static string Show(DateTimeOffset date) => date.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
@@ -339,11 +351,12 @@ public static partial class BanListParser
     {
         var includeGroups = scope.OptionalGuids("includeGroups", BanListLimits.MaxGroupsPerList);
         var excludeGroups = scope.OptionalGuids("excludeGroups", BanListLimits.MaxGroupsPerList);
+        var advisoryGroups = scope.OptionalGuids("advisoryGroups", BanListLimits.MaxGroupsPerList);
         var ownership = ReadChoices(scope, "ownership", Ownerships);
         var platforms = ReadChoices(scope, "platforms", Platforms);
 
-        return includeGroups is not null && excludeGroups is not null && ownership is not null && platforms is not null
-            ? new BanScope(includeGroups, excludeGroups, ownership, platforms)
+        return includeGroups is not null && excludeGroups is not null && advisoryGroups is not null && ownership is not null && platforms is not null
+            ? new BanScope(includeGroups, excludeGroups, ownership, platforms) { AdvisoryGroups = advisoryGroups }
             : null;
     }
 

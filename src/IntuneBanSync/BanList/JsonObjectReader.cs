@@ -23,6 +23,9 @@ internal sealed partial class JsonObjectReader
 
     public string Path { get; }
 
+    /// <summary>Errors recorded so far in the whole document: a check that added none passed.</summary>
+    public int ErrorCount => errors.Count;
+
     /// <summary>Opens an object, reporting a wrong type, unknown properties (typos) and repeated properties.</summary>
     public static JsonObjectReader? Open(JsonElement element, string path, List<BanListError> errors, IReadOnlyList<string> allowed)
     {
@@ -51,6 +54,41 @@ internal sealed partial class JsonObjectReader
 
     public JsonObjectReader? OpenChild(JsonElement element, string path, IReadOnlyList<string> allowed) =>
         Open(element, path, errors, allowed);
+
+    /// <summary>
+    /// An object whose property names are data (language tags): each property with its path, in order; a repeated name, a wrong
+    /// type or more than <paramref name="maxCount"/> properties reported.
+    /// </summary>
+    public IReadOnlyList<(string Name, JsonElement Element, string Path)>? Map(JsonElement element, string path, int maxCount)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new(path, $"expected an object, found {Describe(element)}"));
+            return null;
+        }
+
+        var entries = new List<(string Name, JsonElement Element, string Path)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            var propertyPath = JsonPaths.Property(path, property.Name);
+            if (!seen.Add(property.Name))
+            {
+                errors.Add(new(propertyPath, $"property '{JsonPaths.Quoted(property.Name)}' appears more than once"));
+                continue;
+            }
+
+            entries.Add((property.Name, property.Value, propertyPath));
+        }
+
+        if (entries.Count > maxCount)
+        {
+            errors.Add(new(path, $"lists {Count(entries.Count)} entries; at most {Count(maxCount)} are allowed"));
+            return null;
+        }
+
+        return entries;
+    }
 
     public bool Has(string name) => properties.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null;
 

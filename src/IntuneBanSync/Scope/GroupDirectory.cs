@@ -27,7 +27,7 @@ public sealed class GroupDirectory(IEnumerable<GroupMembers> groups, IReadOnlyDi
 
     /// <summary>Every group whose members a sweep of this ban list needs.</summary>
     public static IReadOnlySet<string> GroupsNamedBy(BanListDocument banList) =>
-        banList.Bans.SelectMany(b => b.Scope.IncludeGroups.Concat(b.Scope.ExcludeGroups))
+        banList.Bans.SelectMany(b => b.Scope.IncludeGroups.Concat(b.Scope.ExcludeGroups).Concat(b.Scope.AdvisoryGroups))
             .Concat(banList.Exemptions.Where(e => e.Subject.Kind == ExemptionSubjectKind.Group).Select(e => e.Subject.Id))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
 }

@@ -71,6 +71,20 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
         Assert.Contains("TableServiceUri", error.Message);
     }
 
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("c2hvcnQ=")]
+    public async Task Host_does_not_start_with_an_attestation_token_key_that_is_not_32_bytes_of_base64(string key)
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings["IntuneBanSync:Attestation:TokenKey"] = key;
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains("AttestationOptions", error.Message);
+        Assert.Contains("TokenKey", error.Message);
+    }
+
     [Fact]
     public async Task Host_does_not_start_with_a_graph_base_url_that_is_not_a_url()
     {

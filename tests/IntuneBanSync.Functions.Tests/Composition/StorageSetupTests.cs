@@ -4,6 +4,7 @@ using IntuneBanSync.Functions.Admin;
 using IntuneBanSync.Functions.Devices;
 using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Functions.Sweeps;
+using IntuneBanSync.Functions.SelfAttestation;
 using IntuneBanSync.Functions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
@@ -22,7 +23,7 @@ public sealed class StorageSetupTests(AzuriteFixture azurite, TenantFixture fixt
         await foreach (var table in new TableServiceClient(azurite.ConnectionString).QueryAsync(t => t.Name.CompareTo(host.TablePrefix) >= 0))
             if (table.Name.StartsWith(host.TablePrefix, StringComparison.Ordinal))
                 tables.Add(table.Name[host.TablePrefix.Length..]);
-        Assert.Equal(["Audit", "BanListAudit", "BanLists", "BanResources", "DeviceStates", "Findings", "Locks", "Runs"], tables.Order());
+        Assert.Equal(["Attestations", "Audit", "BanListAudit", "BanLists", "BanResources", "DeviceStates", "Findings", "Locks", "Runs"], tables.Order());
         Assert.True((await host.SweepQueue().ExistsAsync()).Value);
     }
 
@@ -48,10 +49,22 @@ public sealed class StorageSetupTests(AzuriteFixture azurite, TenantFixture fixt
             await CallAsync(HttpCalls.Get().As(AppRoles.Helpdesk), r => host.Create<GetSweep>().Run(r, run.RunId, CancellationToken.None)),
             await CallAsync(HttpCalls.Get().As(AppRoles.Helpdesk), r => host.Create<GetDevice>().Run(r, device, CancellationToken.None)),
         };
+        var user = SelfAttestation.Attesters.WithCoveredDevices(fixture.Tenant, 1);
+        var attestable = SelfAttestation.Attesters.CoveredDevicesOf(fixture.Tenant, user.Id)[0].Id;
+        var page = HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName);
+        var shown = await HttpCalls.ExecuteAsync(await host.Create<AttestationPage>().ShowAttestations(page, CancellationToken.None), page);
+        var form = HttpCalls.FormPost(new Dictionary<string, string>
+        {
+            ["device"] = attestable,
+            ["ban"] = "tiktok",
+            ["token"] = SelfAttestation.Attesters.TokenFor(shown.Text, attestable),
+        }).AsUser(user.Id, user.UserPrincipalName);
+        answers.Add(shown.Status);
+        answers.Add(await CallAsync(form, r => host.Create<AttestationPage>().RecordAttestation(r, CancellationToken.None)));
         var queue = HttpCalls.JsonPost("{}").As(AppRoles.Helpdesk);
         var queued = await HttpCalls.ExecuteAsync(await host.Create<SweepNow>().Run(queue, CancellationToken.None), queue);
 
-        Assert.Equal([200, 200, 201, 204, 200, 200], answers);
+        Assert.Equal([200, 200, 201, 204, 200, 200, 200, 200], answers);
         Assert.Equal(StatusCodes.Status202Accepted, queued.Status);
         Assert.NotEmpty(requests.All);
         Assert.Empty(requests.Creations);

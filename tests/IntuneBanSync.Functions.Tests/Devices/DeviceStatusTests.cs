@@ -26,6 +26,65 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
         Assert.Equal(WireName.Of(state.LastDecision), ban.GetProperty("lastDecision").GetString());
         Assert.Equal(run.StartedAt, ban.GetProperty("lastSeen").GetDateTimeOffset());
         Assert.Empty(answer.Body.GetProperty("history").EnumerateArray());
+        Assert.Empty(answer.Body.GetProperty("notifications").EnumerateArray());
+        Assert.Empty(answer.Body.GetProperty("attestations").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Device_view_lists_the_attestations_of_its_user()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await host.RunReportSweepAsync();
+        var deviceId = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).Keys.First();
+        var attested = new Attestation("tiktok", deviceId, "a0000000-0000-4000-8000-000000000001", "alex@contoso.example", TenantFixture.Seed.Now, "iPhone of Alex");
+        await host.Attestations.RecordAsync(FunctionHost.Tenant, attested, CancellationToken.None);
+
+        var answer = await GetAsync(host, deviceId);
+
+        var attestation = Assert.Single(answer.Body.GetProperty("attestations").EnumerateArray());
+        Assert.Equal("tiktok", attestation.GetProperty("banId").GetString());
+        Assert.Equal("a0000000-0000-4000-8000-000000000001", attestation.GetProperty("userId").GetString());
+        Assert.Equal("alex@contoso.example", attestation.GetProperty("userPrincipalName").GetString());
+        Assert.Equal(TenantFixture.Seed.Now, attestation.GetProperty("at").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Device_known_only_by_an_attestation_is_found()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var deviceId = Guid.NewGuid().ToString();
+        await host.Attestations.RecordAsync(
+            FunctionHost.Tenant, new Attestation("tiktok", deviceId, "a0000000-0000-4000-8000-000000000001", "alex@contoso.example", TenantFixture.Seed.Now), CancellationToken.None);
+
+        var answer = await GetAsync(host, deviceId);
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        Assert.Single(answer.Body.GetProperty("attestations").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Device_view_lists_the_notifications_sent_to_it_apart_from_its_other_writes()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await host.RunReportSweepAsync();
+        var deviceId = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).Keys.First();
+        var at = TenantFixture.Seed.Now;
+        WriteIntent[] intents =
+        [
+            new("w-0001", "tiktok", deviceId, new WriteAction("add-member"), "group", "run-1", at),
+            new("w-0002", "tiktok", deviceId, GetDevice.SendNotification, "reminder-14", "run-1", at.AddMinutes(1)),
+            new("w-0003", "tiktok", Guid.NewGuid().ToString(), GetDevice.SendNotification, "reminder-14", "run-1", at.AddMinutes(2)),
+        ];
+        await host.Journal.RecordIntentsAsync(FunctionHost.Tenant, intents, CancellationToken.None);
+        await host.Journal.RecordOutcomesAsync(FunctionHost.Tenant, [new("w-0002", "tiktok", WriteResult.Done, null, at.AddMinutes(1))], CancellationToken.None);
+
+        var answer = await GetAsync(host, deviceId);
+
+        Assert.Equal(2, answer.Body.GetProperty("history").GetArrayLength());
+        var notification = Assert.Single(answer.Body.GetProperty("notifications").EnumerateArray());
+        Assert.Equal("send-notification", notification.GetProperty("action").GetString());
+        Assert.Equal("reminder-14", notification.GetProperty("target").GetString());
+        Assert.Equal("done", notification.GetProperty("result").GetString());
     }
 
     [Fact]

@@ -38,6 +38,7 @@ internal static class FunctionHost
         builder.Services.AddJournal();
         builder.Services.AddSweepQueue();
         builder.Services.AddSweeps();
+        builder.Services.AddAttestation();
         builder.Services.AddStorageSetup();
         return builder;
     }

@@ -49,6 +49,40 @@ internal static class HttpCalls
         return request;
     }
 
+    /// <summary>The request as App Service Authentication forwards it for a signed-in Entra user without any app role.</summary>
+    public static HttpRequest AsUser(this HttpRequest request, string objectId, string userPrincipalName)
+    {
+        request.Headers[CallerAuthorization.PrincipalHeader] = UserPrincipal(objectId, userPrincipalName);
+        return request;
+    }
+
+    /// <summary>A signed-in user's X-MS-CLIENT-PRINCIPAL: object id and UPN as Entra sends them, no roles.</summary>
+    public static string UserPrincipal(string objectId, string userPrincipalName)
+    {
+        object[] claims =
+        [
+            new { typ = "http://schemas.microsoft.com/identity/claims/objectidentifier", val = objectId },
+            new { typ = "preferred_username", val = userPrincipalName },
+            new { typ = "name", val = userPrincipalName },
+        ];
+        var json = JsonSerializer.Serialize(new { auth_typ = "aad", name_typ = "name", role_typ = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role", claims });
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>A form POST as a browser sends it.</summary>
+    public static HttpRequest FormPost(IReadOnlyDictionary<string, string> fields, string? query = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = HttpMethods.Post;
+        if (query is not null)
+            context.Request.QueryString = new QueryString(query);
+        var bytes = Encoding.UTF8.GetBytes(string.Join("&", fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}")));
+        context.Request.ContentType = "application/x-www-form-urlencoded";
+        context.Request.ContentLength = bytes.Length;
+        context.Request.Body = new MemoryStream(bytes);
+        return context.Request;
+    }
+
     public static HttpRequest WithQuery(this HttpRequest request, string query)
     {
         request.QueryString = new QueryString(query);
@@ -75,7 +109,8 @@ internal static class HttpCalls
         await result.ExecuteAsync(context);
 
         var text = Encoding.UTF8.GetString(body.ToArray());
-        var json = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        var isJson = context.Response.ContentType is not { } type || type.Contains("json", StringComparison.OrdinalIgnoreCase);
+        var json = text.Length == 0 || !isJson ? default : JsonDocument.Parse(text).RootElement.Clone();
         return new HttpAnswer(context.Response.StatusCode, json, text, context.Response.Headers);
     }
 }

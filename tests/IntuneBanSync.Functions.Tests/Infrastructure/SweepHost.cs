@@ -39,6 +39,11 @@ internal sealed class SweepHost : IAsyncDisposable
 
     public BanListStore BanLists => _host.Services.GetRequiredService<BanListStore>();
 
+    public AttestationStore Attestations => _host.Services.GetRequiredService<AttestationStore>();
+
+    /// <summary>The key the host signs the attestation page's tokens with (32 bytes, base64).</summary>
+    public const string TokenKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
     public T Create<T>() => ActivatorUtilities.CreateInstance<T>(_host.Services);
 
     /// <summary>
@@ -61,6 +66,7 @@ internal sealed class SweepHost : IAsyncDisposable
         settings["IntuneBanSync:Storage:TablePrefix"] = AzuriteFixture.NewTablePrefix();
         settings["AzureWebJobsStorage"] = azurite.ConnectionString;
         settings[PlatformAuthOptions.Setting] = "True";
+        settings["IntuneBanSync:Attestation:TokenKey"] = TokenKey;
         configure?.Invoke(settings);
         var builder = FunctionHost.CreateBuilder(settings);
         builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(seed.Now));

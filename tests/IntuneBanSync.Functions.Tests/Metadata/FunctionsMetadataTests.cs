@@ -19,6 +19,13 @@ public sealed class FunctionsMetadataTests
         { "DeleteExemption", "delete", "exemptions/{id}", "IntuneBanSync.Functions.Admin.BanListApi.DeleteExemption" },
     };
 
+    /// <summary>The self-attestation page: end users follow a link and have no function key; App Service Authentication signs them in.</summary>
+    public static TheoryData<string, string, string, string> AnonymousHttpFunctions => new()
+    {
+        { "ShowAttestations", "get", "attest", "IntuneBanSync.Functions.SelfAttestation.AttestationPage.ShowAttestations" },
+        { "RecordAttestation", "post", "attest", "IntuneBanSync.Functions.SelfAttestation.AttestationPage.RecordAttestation" },
+    };
+
     public static TheoryData<string, string, string> QueueFunctions => new()
     {
         { "RunQueuedSweep", "ibs-sweeps", "IntuneBanSync.Functions.Sweeps.QueuedSweeps.RunQueuedSweep" },
@@ -33,13 +40,22 @@ public sealed class FunctionsMetadataTests
             .Select(f => f.GetProperty("name").GetString()!),
     ];
 
+    /// <summary>The names of the HTTP functions that need a function key (every one but the attestation page).</summary>
+    public static IReadOnlyList<string> FunctionKeyHttpFunctionNames() =>
+    [
+        .. Functions.Value.EnumerateArray()
+            .Where(f => f.GetProperty("bindings").EnumerateArray()
+                .Any(b => b.GetProperty("type").GetString() == "httpTrigger" && b.GetProperty("authLevel").GetString() == "Function"))
+            .Select(f => f.GetProperty("name").GetString()!),
+    ];
+
     [Fact]
     public void Metadata_lists_exactly_the_timer_the_queue_triggers_and_the_http_api()
     {
         var names = Functions.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order();
 
         Assert.Equal(
-            ["AddExemption", "DeleteExemption", "FailPoisonedSweep", "GetBanList", "GetDevice", "GetSweep", "PutBanList", "RunQueuedSweep", "ScheduledSweep", "SweepNow"],
+            ["AddExemption", "DeleteExemption", "FailPoisonedSweep", "GetBanList", "GetDevice", "GetSweep", "PutBanList", "RecordAttestation", "RunQueuedSweep", "ScheduledSweep", "ShowAttestations", "SweepNow"],
             names);
     }
 
@@ -85,6 +101,21 @@ public sealed class FunctionsMetadataTests
     }
 
     [Theory]
+    [MemberData(nameof(AnonymousHttpFunctions))]
+    public void Attestation_page_is_an_anonymous_trigger_on_its_route_and_method(string name, string method, string route, string entryPoint)
+    {
+        var function = Function(name);
+
+        var trigger = Binding(function, "httpTrigger");
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(entryPoint, function.GetProperty("entryPoint").GetString());
+    }
+
+    [Theory]
+    [InlineData("ShowAttestations")]
+    [InlineData("RecordAttestation")]
     [InlineData("SweepNow")]
     [InlineData("GetSweep")]
     [InlineData("GetDevice")]

@@ -91,6 +91,17 @@ public sealed class GroupDirectoryTests
     }
 
     [Fact]
+    public void Ban_list_names_its_advisory_groups_so_their_members_are_read()
+    {
+        var advisory = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+        var banList = BanListParser.Parse(BanListJson.With(d => d.Scope()["advisoryGroups"] = new System.Text.Json.Nodes.JsonArray(advisory))).Document!;
+
+        var named = GroupDirectory.GroupsNamedBy(banList);
+
+        Assert.Contains(advisory, named);
+    }
+
+    [Fact]
     public void User_and_device_exemptions_name_no_group()
     {
         var banList = new BanListDocument(

@@ -1,0 +1,203 @@
+using IntuneBanSync.BanList;
+
+namespace IntuneBanSync.Functions.SelfAttestation;
+
+/// <summary>Every text of the attestation page, in each language it is written in. "{name}" marks where a value goes.</summary>
+public sealed record AttestationStrings(
+    string Language,
+    string PageTitle,
+    string SkipLink,
+    string SignedInAs,
+    string Intro,
+    string NoDevices,
+    string UnnamedDevice,
+    string Personal,
+    string Company,
+    string Deadline,
+    string Reason,
+    string Reference,
+    string Attested,
+    string Button,
+    string Helpdesk,
+    string ThanksTitle,
+    string ThanksText,
+    string ThanksNote,
+    string Back,
+    string SignInTitle,
+    string SignInText,
+    string SignIn,
+    string ForbiddenTitle,
+    string ForbiddenText,
+    string ExpiredTitle,
+    string ExpiredText,
+    string NotFoundTitle,
+    string NotFoundText,
+    string BadRequestTitle,
+    string BadRequestText,
+    string UnavailableTitle,
+    string UnavailableText,
+    string OffText)
+{
+    /// <summary>The page's languages; a user whose browser asks for none of them reads the ban list's default language, else English.</summary>
+    public static IReadOnlyList<string> Languages => [.. All.Keys];
+
+    public static AttestationStrings For(string language) => All.TryGetValue(language, out var strings) ? strings : All["en"];
+
+    /// <summary>
+    /// The first language of the Accept-Language header (by quality, then order) the page is written in; else
+    /// <paramref name="fallback"/> when it is; else English.
+    /// </summary>
+    public static string Choose(IEnumerable<string> acceptLanguages, string? fallback)
+    {
+        foreach (var tag in acceptLanguages)
+        {
+            if (NotificationText.PrimaryLanguage(tag) is { } primary && All.ContainsKey(primary))
+                return primary;
+        }
+
+        return fallback is not null && All.ContainsKey(fallback) ? fallback : "en";
+    }
+
+    public static string Fill(string text, params (string Name, string Value)[] values) =>
+        values.Aggregate(text, (filled, value) => filled.Replace($"{{{value.Name}}}", value.Value, StringComparison.Ordinal));
+
+    private static readonly Dictionary<string, AttestationStrings> All = new(StringComparer.Ordinal)
+    {
+        ["en"] = new(
+            Language: "en",
+            PageTitle: "Banned apps on your devices",
+            SkipLink: "Skip to main content",
+            SignedInAs: "Signed in as {name}",
+            Intro: "These are your enrolled devices that an app ban applies to. If you have removed the app from a device, please confirm it below. Your confirmation is recorded with your name and the time.",
+            NoDevices: "No ban applies to any of your enrolled devices. There is nothing to confirm.",
+            UnnamedDevice: "Unnamed device",
+            Personal: "personal",
+            Company: "company-owned",
+            Deadline: "Remove by",
+            Reason: "Reason",
+            Reference: "Reference",
+            Attested: "You confirmed the removal on {date}.",
+            Button: "I have removed it",
+            Helpdesk: "Questions: {helpdesk}",
+            ThanksTitle: "Thank you",
+            ThanksText: "We have recorded that you removed {app} from {device} on {date}.",
+            ThanksNote: "This is your own statement: if the app is detected on the device again, it will be reported.",
+            Back: "Back to your devices",
+            SignInTitle: "Please sign in",
+            SignInText: "Sign in with your work account to see your devices.",
+            SignIn: "Sign in",
+            ForbiddenTitle: "You cannot confirm this",
+            ForbiddenText: "Only the user of a device can confirm that an app was removed from it.",
+            ExpiredTitle: "This page has expired",
+            ExpiredText: "Please go back to your devices, reload the page and try again.",
+            NotFoundTitle: "Not found",
+            NotFoundText: "This device or this ban is no longer listed for you. Please go back to your devices and reload the page.",
+            BadRequestTitle: "The request is not valid",
+            BadRequestText: "Please go back to your devices and use the buttons on the page.",
+            UnavailableTitle: "Not available right now",
+            UnavailableText: "Please try again later. If the problem persists, contact your helpdesk.",
+            OffText: "Confirming the removal of an app is not enabled here."),
+        ["fr"] = new(
+            Language: "fr",
+            PageTitle: "Applications interdites sur vos appareils",
+            SkipLink: "Aller au contenu principal",
+            SignedInAs: "Connecté en tant que {name}",
+            Intro: "Voici vos appareils inscrits auxquels s'applique l'interdiction d'une application. Si vous avez supprimé l'application d'un appareil, veuillez le confirmer ci-dessous. Votre confirmation est enregistrée avec votre nom et l'heure.",
+            NoDevices: "Aucune interdiction ne s'applique à vos appareils inscrits. Vous n'avez rien à confirmer.",
+            UnnamedDevice: "Appareil sans nom",
+            Personal: "personnel",
+            Company: "appartenant à l'organisation",
+            Deadline: "À supprimer d'ici le",
+            Reason: "Motif",
+            Reference: "Référence",
+            Attested: "Vous avez confirmé la suppression le {date}.",
+            Button: "Je l'ai supprimée",
+            Helpdesk: "Questions\u00a0: {helpdesk}",
+            ThanksTitle: "Merci",
+            ThanksText: "Nous avons enregistré que vous avez supprimé {app} de l'appareil {device} le {date}.",
+            ThanksNote: "Il s'agit de votre propre déclaration\u00a0: si l'application est de nouveau détectée sur l'appareil, elle sera signalée.",
+            Back: "Retour à vos appareils",
+            SignInTitle: "Veuillez vous connecter",
+            SignInText: "Connectez-vous avec votre compte professionnel pour voir vos appareils.",
+            SignIn: "Se connecter",
+            ForbiddenTitle: "Vous ne pouvez pas confirmer ceci",
+            ForbiddenText: "Seul l'utilisateur d'un appareil peut confirmer qu'une application en a été supprimée.",
+            ExpiredTitle: "Cette page a expiré",
+            ExpiredText: "Veuillez revenir à vos appareils, recharger la page et réessayer.",
+            NotFoundTitle: "Introuvable",
+            NotFoundText: "Cet appareil ou cette interdiction ne vous concerne plus. Veuillez revenir à vos appareils et recharger la page.",
+            BadRequestTitle: "La demande n'est pas valide",
+            BadRequestText: "Veuillez revenir à vos appareils et utiliser les boutons de la page.",
+            UnavailableTitle: "Service momentanément indisponible",
+            UnavailableText: "Veuillez réessayer plus tard. Si le problème persiste, contactez votre service d'assistance.",
+            OffText: "La confirmation de la suppression d'une application n'est pas activée ici."),
+        ["nl"] = new(
+            Language: "nl",
+            PageTitle: "Verboden apps op uw apparaten",
+            SkipLink: "Naar de hoofdinhoud",
+            SignedInAs: "Aangemeld als {name}",
+            Intro: "Dit zijn uw ingeschreven apparaten waarop een verbod op een app van toepassing is. Hebt u de app van een apparaat verwijderd? Bevestig dat dan hieronder. Uw bevestiging wordt geregistreerd met uw naam en het tijdstip.",
+            NoDevices: "Op geen van uw ingeschreven apparaten is een verbod van toepassing. U hoeft niets te bevestigen.",
+            UnnamedDevice: "Naamloos apparaat",
+            Personal: "persoonlijk",
+            Company: "van de organisatie",
+            Deadline: "Verwijderen uiterlijk",
+            Reason: "Reden",
+            Reference: "Referentie",
+            Attested: "U hebt de verwijdering bevestigd op {date}.",
+            Button: "Ik heb de app verwijderd",
+            Helpdesk: "Vragen: {helpdesk}",
+            ThanksTitle: "Dank u",
+            ThanksText: "We hebben geregistreerd dat u {app} op {date} van {device} hebt verwijderd.",
+            ThanksNote: "Dit is uw eigen verklaring: als de app opnieuw op het apparaat wordt gedetecteerd, wordt dat gemeld.",
+            Back: "Terug naar uw apparaten",
+            SignInTitle: "Meld u aan",
+            SignInText: "Meld u aan met uw werkaccount om uw apparaten te zien.",
+            SignIn: "Aanmelden",
+            ForbiddenTitle: "U kunt dit niet bevestigen",
+            ForbiddenText: "Alleen de gebruiker van een apparaat kan bevestigen dat een app ervan is verwijderd.",
+            ExpiredTitle: "Deze pagina is verlopen",
+            ExpiredText: "Ga terug naar uw apparaten, laad de pagina opnieuw en probeer het nog eens.",
+            NotFoundTitle: "Niet gevonden",
+            NotFoundText: "Dit apparaat of dit verbod staat niet meer op uw lijst. Ga terug naar uw apparaten en laad de pagina opnieuw.",
+            BadRequestTitle: "De aanvraag is ongeldig",
+            BadRequestText: "Ga terug naar uw apparaten en gebruik de knoppen op de pagina.",
+            UnavailableTitle: "Momenteel niet beschikbaar",
+            UnavailableText: "Probeer het later opnieuw. Neem contact op met uw helpdesk als het probleem aanhoudt.",
+            OffText: "Het bevestigen van de verwijdering van een app is hier niet ingeschakeld."),
+        ["de"] = new(
+            Language: "de",
+            PageTitle: "Verbotene Apps auf Ihren Geräten",
+            SkipLink: "Zum Hauptinhalt springen",
+            SignedInAs: "Angemeldet als {name}",
+            Intro: "Dies sind Ihre registrierten Geräte, für die ein App-Verbot gilt. Wenn Sie die App von einem Gerät entfernt haben, bestätigen Sie dies bitte unten. Ihre Bestätigung wird mit Ihrem Namen und der Uhrzeit gespeichert.",
+            NoDevices: "Für keines Ihrer registrierten Geräte gilt ein Verbot. Sie müssen nichts bestätigen.",
+            UnnamedDevice: "Unbenanntes Gerät",
+            Personal: "privat",
+            Company: "dienstlich",
+            Deadline: "Zu entfernen bis zum",
+            Reason: "Grund",
+            Reference: "Referenz",
+            Attested: "Sie haben die Entfernung am {date} bestätigt.",
+            Button: "Ich habe sie entfernt",
+            Helpdesk: "Fragen: {helpdesk}",
+            ThanksTitle: "Vielen Dank",
+            ThanksText: "Wir haben gespeichert, dass Sie {app} am {date} von {device} entfernt haben.",
+            ThanksNote: "Dies ist Ihre eigene Erklärung: Wird die App erneut auf dem Gerät erkannt, wird das gemeldet.",
+            Back: "Zurück zu Ihren Geräten",
+            SignInTitle: "Bitte melden Sie sich an",
+            SignInText: "Melden Sie sich mit Ihrem Arbeitskonto an, um Ihre Geräte zu sehen.",
+            SignIn: "Anmelden",
+            ForbiddenTitle: "Sie können dies nicht bestätigen",
+            ForbiddenText: "Nur der Benutzer eines Geräts kann bestätigen, dass eine App davon entfernt wurde.",
+            ExpiredTitle: "Diese Seite ist abgelaufen",
+            ExpiredText: "Bitte kehren Sie zu Ihren Geräten zurück, laden Sie die Seite neu und versuchen Sie es noch einmal.",
+            NotFoundTitle: "Nicht gefunden",
+            NotFoundText: "Dieses Gerät oder dieses Verbot wird für Sie nicht mehr aufgeführt. Bitte kehren Sie zu Ihren Geräten zurück und laden Sie die Seite neu.",
+            BadRequestTitle: "Die Anfrage ist ungültig",
+            BadRequestText: "Bitte kehren Sie zu Ihren Geräten zurück und verwenden Sie die Schaltflächen auf der Seite.",
+            UnavailableTitle: "Derzeit nicht verfügbar",
+            UnavailableText: "Bitte versuchen Sie es später erneut. Wenn das Problem weiterhin besteht, wenden Sie sich an Ihren Helpdesk.",
+            OffText: "Das Bestätigen der Entfernung einer App ist hier nicht aktiviert."),
+    };
+}
