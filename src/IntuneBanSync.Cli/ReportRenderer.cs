@@ -42,6 +42,8 @@ internal static class ReportRenderer
         summary.AddRow("In grace (before the uninstall deadline)", report.GraceDevices.ToString("N0"));
         summary.AddRow("Exempt", report.ExemptDevices.ToString("N0"));
         summary.AddRow("[yellow]Unverified[/] (inventory cannot prove absence)", report.UnverifiedDevices.ToString("N0"));
+        summary.AddRow("Attested by their user (self-reported)", report.AttestedDevices.ToString("N0"));
+        summary.AddRow("Advised (advisory groups, never enforced)", report.AdvisedDevices.ToString("N0"));
         summary.AddRow("Clean", report.CleanDevices.ToString("N0"));
         summary.AddRow("Out of scope", report.OutOfScopeDevices.ToString("N0"));
         if (report.BanNotActiveDevices > 0)
@@ -57,6 +59,10 @@ internal static class ReportRenderer
             console.MarkupLine(
                 $"Ban [bold]{Text(ban.Name)}[/] ({Text(ban.BanId)}, {WireName.Of(ban.Mode)}{(ban.Active ? "" : ", not active")}): " +
                 $"{ban.Offending:N0} offending devices, {ban.AffectedPeople:N0} people, {ban.Grace:N0} in grace, {ban.Exempt:N0} exempt, {ban.Unverified:N0} unverified");
+            if (ban.Advisory.Devices > 0)
+                console.MarkupLine(Text($"  advised: {ban.Advisory.Devices:N0} devices, {ban.Advisory.WithApp:N0} with the app, {ban.Advisory.People:N0} people"));
+            if (ban.Attested.Devices > 0)
+                console.MarkupLine(Text($"  attested by their user: {ban.Attested.Devices:N0} devices, {ban.Attested.People:N0} people"));
             if (ban.UnverifiedReasons.Count > 0)
                 console.MarkupLine("  unverified because: " + Text(string.Join(", ", ban.UnverifiedReasons.Select(r => $"{r.Key} {r.Value:N0}"))));
             if (ban.OutOfScopeReasons.Count > 0)

@@ -40,16 +40,20 @@ public sealed class BanSweep(Ban ban, EnforcementMode mode, IReadOnlyDictionary<
 
     public IEnumerable<BanObservation> WithDecision(params DecisionKind[] kinds) => _devices.Values.Where(o => kinds.Contains(o.Decision.Kind));
 
+    /// <summary>Devices the ban does not bind this sweep (exempt, advised, out of scope, ban not in force): what was applied to them is taken back.</summary>
+    public IEnumerable<BanObservation> Unbound() =>
+        WithDecision(DecisionKind.Exempt, DecisionKind.Advised, DecisionKind.OutOfScope, DecisionKind.BanNotActive);
+
     public DeviceBanState? EarlierStateOf(string deviceId) => Earlier.GetValueOrDefault(deviceId);
 
     /// <summary>Keeps the devices that matter: seen with the app, or already known to the journal.</summary>
     public void Observe(DeviceRecord device, Decision decision, IReadOnlyList<DetectedAppRecord> apps)
     {
-        if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Clean)
+        if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Attested or DecisionKind.Clean)
             InScopeDevices++;
         // A route that goes by class (a company-owned device's personal profile) reaches devices no detection names.
         if (apps.Count > 0 || Earlier.ContainsKey(device.Id)
-            || (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Unverified or DecisionKind.Clean
+            || (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Unverified or DecisionKind.Attested or DecisionKind.Clean
                 && RoutePlanner.For(DeviceClasses.Of(device, apps)).Takes(Route.PersonalProfileBlock)))
             _devices[device.Id] = new BanObservation(device, decision, apps);
     }

@@ -46,11 +46,12 @@ public static class DeviceLifecycle
                 return Offending(state, previous, observation, reaches, now);
             case DecisionKind.Exempt:
                 return state with { State = LifecycleState.Exempt, StateReason = decision.Text, Route = null };
-            case DecisionKind.OutOfScope or DecisionKind.BanNotActive:
+            case DecisionKind.OutOfScope or DecisionKind.BanNotActive or DecisionKind.Advised:
                 var released = reaches.Any(r => r.Reach == Reach.Released);
                 return state with
                 {
-                    State = released ? LifecycleState.Released : decision.Kind == DecisionKind.OutOfScope ? LifecycleState.OutOfScope : LifecycleState.BanInactive,
+                    State = released ? LifecycleState.Released
+                        : decision.Kind switch { DecisionKind.OutOfScope => LifecycleState.OutOfScope, DecisionKind.Advised => LifecycleState.Advised, _ => LifecycleState.BanInactive },
                     StateReason = decision.Text,
                 };
             case DecisionKind.Clean:

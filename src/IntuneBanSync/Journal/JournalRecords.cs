@@ -130,8 +130,10 @@ public enum LifecycleState
     /// <summary>A write for it was refused; retried next sweep.</summary>
     Failed,
     OutOfScope,
-    /// <summary>Taken out of what we applied to it (exempt, out of scope, or its ban ended).</summary>
+    /// <summary>Taken out of what we applied to it (exempt, advised, out of scope, or its ban ended).</summary>
     Released,
+    /// <summary>A member of an advisory group: reported and reminded, never enforced.</summary>
+    Advised,
     BanInactive,
 
     /// <summary>No copy seen, but a route reaches where the inventory cannot see (a company-owned device's personal profile).</summary>

@@ -29,8 +29,12 @@ public sealed class JournalStore
         _deviceStates = service.GetTableClient(JournalKeys.DeviceStatesTable(tablePrefix));
         _audit = service.GetTableClient(JournalKeys.AuditTable(tablePrefix));
         _banResources = service.GetTableClient(JournalKeys.BanResourcesTable(tablePrefix));
+        Attestations = new AttestationStore(service, tablePrefix);
         _created = new CreateOnce(CreateTablesAsync);
     }
+
+    /// <summary>The users' attestations, which the planner reads: self-reported removals that stand in for "unverified".</summary>
+    public AttestationStore Attestations { get; }
 
     public string RunsTableName => _runs.Name;
 
@@ -49,6 +53,7 @@ public sealed class JournalStore
     {
         foreach (var table in (TableClient[])[_runs, _findings, _deviceStates, _audit, _banResources])
             await table.CreateIfNotExistsAsync(ct);
+        await Attestations.EnsureCreatedAsync(ct);
     }
 
     /// <summary>Writes the run, replacing what was saved before under the same tenant and run id.</summary>

@@ -2,12 +2,19 @@ using System.Globalization;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
+using IntuneBanSync.Journal;
 using IntuneBanSync.Scope;
 
 namespace IntuneBanSync.Planning;
 
-/// <summary>The pure decision for one (ban, device): no I/O, everything it needs is passed in.</summary>
-public sealed class BanPlanner(BanListDocument banList, GroupDirectory groups, InventoryCoverage coverage, DateTimeOffset now, TimeSpan inventoryMaxAge)
+/// <summary>
+/// The pure decision for one (ban, device): no I/O, everything it needs is passed in. Exclusion beats advisory, exemption beats
+/// both; a detection beats an attestation, which only ever stands in for "unverified".
+/// </summary>
+/// <param name="attestations">Per ban, the latest attestation of each device (managed device id → attestation).</param>
+public sealed class BanPlanner(
+    BanListDocument banList, GroupDirectory groups, InventoryCoverage coverage, DateTimeOffset now, TimeSpan inventoryMaxAge,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, Attestation>>? attestations = null)
 {
     public Decision Decide(Ban ban, DeviceObservation observation)
     {
@@ -31,15 +38,22 @@ public sealed class BanPlanner(BanListDocument banList, GroupDirectory groups, I
         if (!ban.Scope.Ownership.Contains(ownership.Value))
             return Make(DecisionKind.OutOfScope, DecisionReason.Ownership, $"{Name(ownership.Value)} devices are not in the ban's scope");
 
-        if (ban.Scope.IncludeGroups.Count > 0)
+        // An advisory group's member is evaluated whether or not an include group names it: advised, never bound.
+        var advisory = ban.Scope.AdvisoryGroups.Select(g => (Group: g, Membership: groups.Contains(g, device))).ToList();
+        var advisedBy = advisory.FirstOrDefault(m => m.Membership == Membership.Member).Group;
+        var advisoryUnread = advisory.FirstOrDefault(m => m.Membership == Membership.Unknown).Group;
+        if (ban.Scope.IncludeGroups.Count > 0 && advisedBy is null)
         {
             var memberships = ban.Scope.IncludeGroups.Select(g => (Group: g, Membership: groups.Contains(g, device))).ToList();
             if (!memberships.Any(m => m.Membership == Membership.Member))
             {
-                var unknown = memberships.FirstOrDefault(m => m.Membership == Membership.Unknown);
-                return unknown.Group is not null
-                    ? Make(DecisionKind.Unverified, DecisionReason.GroupUnreadable, $"include group {unknown.Group} could not be read")
-                    : Make(DecisionKind.OutOfScope, DecisionReason.NotIncluded, "not in any include group");
+                var unknown = memberships.FirstOrDefault(m => m.Membership == Membership.Unknown).Group;
+                return (unknown, advisoryUnread) switch
+                {
+                    ({ } include, _) => Make(DecisionKind.Unverified, DecisionReason.GroupUnreadable, $"include group {include} could not be read"),
+                    (null, { } advisoryGroup) => Make(DecisionKind.Unverified, DecisionReason.GroupUnreadable, $"advisory group {advisoryGroup} could not be read"),
+                    _ => Make(DecisionKind.OutOfScope, DecisionReason.NotIncluded, "not in any include group"),
+                };
             }
         }
 
@@ -58,25 +72,50 @@ public sealed class BanPlanner(BanListDocument banList, GroupDirectory groups, I
         if (observation.BannedAppsSeen.Count > 0 && exemptions.FirstOrDefault(x => x.Covered == Membership.Unknown).Exemption is { } unreadable)
             return Make(DecisionKind.Unverified, DecisionReason.GroupUnreadable, $"exemption group {unreadable.Subject.Id} could not be read");
 
+        if (advisedBy is not null)
+        {
+            return observation.BannedAppsSeen.Count > 0
+                ? Make(DecisionKind.Advised, DecisionReason.Detected, $"advised (group {advisedBy}): {Seen(observation)} detected; removal advised by {Date(ban.UninstallBy)}")
+                : Make(DecisionKind.Advised, DecisionReason.Advisory, $"advised (group {advisedBy}): no banned app seen");
+        }
+        // Bound or advised cannot be told apart: nothing is enforced on a guess.
+        if (advisoryUnread is not null)
+            return Make(DecisionKind.Unverified, DecisionReason.GroupUnreadable, $"advisory group {advisoryUnread} could not be read");
+
+        var attested = Attested(ban, device);
         if (observation.BannedAppsSeen.Count > 0)
         {
-            var seen = observation.BannedAppsSeen[0];
-            var app = $"'{seen.DisplayName.Trim()}' {seen.Version}".TrimEnd();
+            var app = Seen(observation);
+            var after = attested is null ? ""
+                : device.LastSyncDateTime > attested.At ? $"attested removed {Date(attested.At)}, then detected: "
+                : $"attested removed {Date(attested.At)}, but the inventory of {Date(device.LastSyncDateTime ?? attested.At)} still shows it: ";
             if (now < ban.UninstallBy)
-                return Make(DecisionKind.Grace, DecisionReason.Detected, $"{app} detected; uninstall due by {Date(ban.UninstallBy)}");
+                return Make(DecisionKind.Grace, DecisionReason.Detected, $"{after}{app} detected; uninstall due by {Date(ban.UninstallBy)}");
             var daysLate = (int)Math.Floor((now - ban.UninstallBy).TotalDays);
-            return Make(DecisionKind.Offending, DecisionReason.Detected, $"{app} detected; {daysLate} days past the uninstall deadline");
+            return Make(DecisionKind.Offending, DecisionReason.Detected, $"{after}{app} detected; {daysLate} days past the uninstall deadline");
         }
 
         if (!coverage.CanProveAbsence(ban.Id, platform.Value))
             return Make(DecisionKind.Unverified, DecisionReason.InventoryUnread, $"the {Name(platform.Value)} inventory could not be read completely");
-        if (ownership == DeviceOwnership.Personal)
-            return Make(DecisionKind.Unverified, DecisionReason.Personal, "personal device: Intune does not report user-installed apps");
-        if (device.LastSyncDateTime is not { } lastSync)
-            return Make(DecisionKind.Unverified, DecisionReason.StaleInventory, "device has never synced its inventory");
-        if (now - lastSync > inventoryMaxAge)
-            return Make(DecisionKind.Unverified, DecisionReason.StaleInventory, $"inventory is {(int)(now - lastSync).TotalDays} days old (last sync {Date(lastSync)})");
-        return Make(DecisionKind.Clean, DecisionReason.NotDetected, "not detected");
+        var unverified = ownership == DeviceOwnership.Personal ? "personal device: Intune does not report user-installed apps"
+            : device.LastSyncDateTime is not { } lastSync ? "device has never synced its inventory"
+            : now - lastSync > inventoryMaxAge ? $"inventory is {(int)(now - lastSync).TotalDays} days old (last sync {Date(lastSync)})"
+            : null;
+        if (unverified is null)
+            return Make(DecisionKind.Clean, DecisionReason.NotDetected, "not detected");
+        if (attested is not null)
+            return Make(DecisionKind.Attested, DecisionReason.Attested, $"{attested.UserPrincipalName} attested removing it on {Date(attested.At)} (self-reported; {unverified})");
+        return Make(DecisionKind.Unverified, ownership == DeviceOwnership.Personal ? DecisionReason.Personal : DecisionReason.StaleInventory, unverified);
+    }
+
+    /// <summary>The device's latest attestation for the ban made by the sweep's time (a what-if never sees one from its future).</summary>
+    private Attestation? Attested(Ban ban, DeviceRecord device) =>
+        attestations?.GetValueOrDefault(ban.Id)?.GetValueOrDefault(device.Id) is { } a && a.At <= now ? a : null;
+
+    private static string Seen(DeviceObservation observation)
+    {
+        var seen = observation.BannedAppsSeen[0];
+        return $"'{seen.DisplayName.Trim()}' {seen.Version}".TrimEnd();
     }
 
     private Membership Covers(Exemption exemption, DeviceRecord device) => exemption.Subject.Kind switch

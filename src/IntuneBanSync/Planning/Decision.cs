@@ -18,6 +18,10 @@ public enum DecisionKind
     Unverified,
     /// <summary>In scope, app not seen on a fully reported, recently synced device whose inventory was read.</summary>
     Clean,
+    /// <summary>A member of one of the ban's advisory groups: evaluated, reported and reminded, never enforced.</summary>
+    Advised,
+    /// <summary>Would be unverified, but the device's user attested removing the app: self-reported, never clean.</summary>
+    Attested,
 }
 
 /// <summary>Why a decision was made; stable, so reports group by it (stored and shown in kebab case: "unknown-os").</summary>
@@ -38,6 +42,8 @@ public enum DecisionReason
     Personal,
     StaleInventory,
     NotDetected,
+    Advisory,
+    Attested,
 }
 
 /// <summary>One decision per (ban, device), with the sentence an administrator reads and the platform it was made for.</summary>

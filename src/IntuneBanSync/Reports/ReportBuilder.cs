@@ -12,8 +12,8 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
     // Most pressing first: a device is counted once overall, under the first of these any ban gave it.
     private static readonly DecisionKind[] Precedence =
     [
-        DecisionKind.Offending, DecisionKind.Grace, DecisionKind.Exempt, DecisionKind.Unverified,
-        DecisionKind.Clean, DecisionKind.OutOfScope, DecisionKind.BanNotActive,
+        DecisionKind.Offending, DecisionKind.Grace, DecisionKind.Exempt, DecisionKind.Advised, DecisionKind.Unverified,
+        DecisionKind.Attested, DecisionKind.Clean, DecisionKind.OutOfScope, DecisionKind.BanNotActive,
     ];
 
     private readonly Dictionary<(string Platform, string Ownership), int[]> _overall = [];
@@ -43,9 +43,17 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
             }
             if (decision.Kind == DecisionKind.Unverified)
                 Increment(tally.UnverifiedReasons, decision.ReasonCode);
+            if (decision.Kind == DecisionKind.Advised && decision.Reason == DecisionReason.Detected)
+            {
+                tally.AdvisedWithApp++;
+                if (device.UserId is { } advised)
+                    tally.AdvisedPeople.Add(advised);
+            }
+            if (decision.Kind == DecisionKind.Attested && device.UserId is { } attesting)
+                tally.AttestedPeople.Add(attesting);
             if (decision.Kind == DecisionKind.OutOfScope)
                 Increment(tally.OutOfScopeReasons, decision.ReasonCode);
-            if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Clean)
+            if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Attested or DecisionKind.Clean)
             {
                 var counts = tally.Classes.GetValueOrDefault(deviceClass);
                 tally.Classes[deviceClass] = (counts.InScope + 1, counts.Offending + (decision.Kind == DecisionKind.Offending ? 1 : 0));
@@ -76,6 +84,8 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
             problems)
         {
             People = _people.Report(users),
+            AdvisedDevices = rows.Sum(r => r.Advised),
+            AttestedDevices = rows.Sum(r => r.Attested),
         };
     }
 
@@ -93,6 +103,8 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
         {
             ByClass = [.. tally.Classes.OrderBy(c => c.Key).Select(c => new ClassReach(WireName.Of(c.Key), c.Value.InScope, c.Value.Offending))],
             People = tally.People.Report(users),
+            Advisory = new AdvisoryReport(rows.Sum(r => r.Advised), tally.AdvisedWithApp, tally.AdvisedPeople.Count),
+            Attested = new AttestedReport(rows.Sum(r => r.Attested), tally.AttestedPeople.Count),
         };
     }
 
@@ -102,7 +114,11 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
                 c.Key.Platform, c.Key.Ownership, c.Value.Sum(),
                 c.Value[(int)DecisionKind.Offending], c.Value[(int)DecisionKind.Grace], c.Value[(int)DecisionKind.Exempt],
                 c.Value[(int)DecisionKind.Unverified], c.Value[(int)DecisionKind.Clean], c.Value[(int)DecisionKind.OutOfScope],
-                c.Value[(int)DecisionKind.BanNotActive]))
+                c.Value[(int)DecisionKind.BanNotActive])
+            {
+                Advised = c.Value[(int)DecisionKind.Advised],
+                Attested = c.Value[(int)DecisionKind.Attested],
+            })
             .ToList();
 
     private static void Count(Dictionary<(string, string), int[]> counts, (string, string) key, DecisionKind kind)
@@ -126,6 +142,9 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
         public Dictionary<string, int> UnverifiedReasons { get; } = [];
         public Dictionary<string, int> OutOfScopeReasons { get; } = [];
         public Dictionary<DeviceClass, (int InScope, int Offending)> Classes { get; } = [];
+        public int AdvisedWithApp { get; set; }
+        public HashSet<string> AdvisedPeople { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public HashSet<string> AttestedPeople { get; } = new(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Distinct people, split by deadline and counted by platform, ownership and (once read) department.</summary>

@@ -36,6 +36,12 @@ public sealed record SweepReport(
     /// <summary>The self-check of the app's permissions against the manifest; null when it was not made (nothing enforced).</summary>
     public PermissionReport? Permissions { get; init; }
 
+    /// <summary>Devices of advisory groups' members (advised, never enforced), counted once each.</summary>
+    public int AdvisedDevices { get; init; }
+
+    /// <summary>Devices whose user attested removing the app where the inventory cannot prove it: self-reported, never clean.</summary>
+    public int AttestedDevices { get; init; }
+
     public SweepCounts Counts => new(DevicesEvaluated, OffendingDevices, AffectedPeople, ExemptDevices, OutOfScopeDevices, GraceDevices, UnverifiedDevices);
 }
 
@@ -50,7 +56,24 @@ public sealed record BreakdownRow(
     int Unverified,
     int Clean,
     int OutOfScope,
-    int BanNotActive);
+    int BanNotActive)
+{
+    public int Advised { get; init; }
+
+    public int Attested { get; init; }
+}
+
+/// <summary>One ban's advisory scope: devices advised, those with a banned app seen, and the distinct people using those.</summary>
+public sealed record AdvisoryReport(int Devices, int WithApp, int People)
+{
+    public static AdvisoryReport None { get; } = new(0, 0, 0);
+}
+
+/// <summary>Devices (and their distinct people) counted as attested instead of unverified: the user said the app is gone.</summary>
+public sealed record AttestedReport(int Devices, int People)
+{
+    public static AttestedReport None { get; } = new(0, 0);
+}
 
 public sealed record BanReport(
     string BanId,
@@ -72,6 +95,10 @@ public sealed record BanReport(
     public BanEnforcementReport? Enforcement { get; init; }
 
     public PeopleReport People { get; init; } = PeopleReport.None;
+
+    public AdvisoryReport Advisory { get; init; } = AdvisoryReport.None;
+
+    public AttestedReport Attested { get; init; } = AttestedReport.None;
 
     /// <summary>Per class of device: how many are in scope, offending, and what each route reached (DeviceClass names in kebab case).</summary>
     public IReadOnlyList<ClassReach> ByClass { get; init; } = [];

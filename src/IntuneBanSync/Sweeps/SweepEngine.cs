@@ -80,7 +80,10 @@ public sealed class SweepEngine(
                 bans.Add(new BanSweep(
                     ban, request.ModeOf(ban), await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, sweeping.Token),
                     [.. banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(asOf))]));
-            var planner = new BanPlanner(banList, groups, coverage, asOf, TimeSpan.FromDays(settings.InventoryMaxAgeDays));
+            var attestations = new Dictionary<string, IReadOnlyDictionary<string, Attestation>>(StringComparer.Ordinal);
+            foreach (var ban in banList.Bans)
+                attestations[ban.Id] = await journal.Attestations.ListAsync(request.Tenant, ban.Id, sweeping.Token);
+            var planner = new BanPlanner(banList, groups, coverage, asOf, TimeSpan.FromDays(settings.InventoryMaxAgeDays), attestations);
             await DecideAsync(request, runId, inventory, planner, bans, report, progress, sweeping.Token);
 
             // Departments of the affected people only, in batches: never the whole tenant's users.

@@ -21,6 +21,10 @@ public sealed class ReportBuilderTests
     [InlineData(DecisionKind.OutOfScope, DecisionKind.Clean, DecisionKind.Clean)]
     [InlineData(DecisionKind.BanNotActive, DecisionKind.OutOfScope, DecisionKind.OutOfScope)]
     [InlineData(DecisionKind.OutOfScope, DecisionKind.BanNotActive, DecisionKind.OutOfScope)]
+    [InlineData(DecisionKind.Advised, DecisionKind.Unverified, DecisionKind.Advised)]
+    [InlineData(DecisionKind.Exempt, DecisionKind.Advised, DecisionKind.Exempt)]
+    [InlineData(DecisionKind.Attested, DecisionKind.Unverified, DecisionKind.Unverified)]
+    [InlineData(DecisionKind.Clean, DecisionKind.Attested, DecisionKind.Attested)]
     public void Device_is_counted_once_overall_under_its_most_pressing_decision(DecisionKind tiktok, DecisionKind wechat, DecisionKind expected)
     {
         var builder = Builder();
@@ -232,6 +236,43 @@ public sealed class ReportBuilderTests
         Assert.Equal(0, report.DevicesEvaluated);
     }
 
+    [Fact]
+    public void Advised_devices_are_counted_under_their_own_heading_with_the_app_and_people_and_never_as_affected()
+    {
+        var builder = Builder();
+        var phone = Fleet.Device(id: "phone");
+        var tablet = Fleet.Device(id: "tablet");
+        var other = Fleet.Device(id: "other", userId: "u-other");
+        builder.Add(phone, [Decide(TikTok, phone, DecisionKind.Advised, DecisionReason.Detected)]);
+        builder.Add(tablet, [Decide(TikTok, tablet, DecisionKind.Advised, DecisionReason.Detected)]);
+        builder.Add(other, [Decide(TikTok, other, DecisionKind.Advised, DecisionReason.Advisory)]);
+
+        var report = Build(builder);
+
+        var ban = report.Bans.Single(b => b.BanId == "tiktok");
+        Assert.Equal(new AdvisoryReport(3, 2, 1), ban.Advisory);
+        Assert.Equal(3, report.AdvisedDevices);
+        Assert.Equal(0, report.AffectedPeople);
+        Assert.Equal(0, ban.Offending);
+    }
+
+    [Fact]
+    public void Attested_devices_and_their_people_are_counted_apart_from_unverified_ones()
+    {
+        var builder = Builder();
+        var attested = Fleet.Device(id: "attested");
+        var unverified = Fleet.Device(id: "unverified", userId: "u-other");
+        builder.Add(attested, [Decide(TikTok, attested, DecisionKind.Attested, DecisionReason.Attested)]);
+        builder.Add(unverified, [Decide(TikTok, unverified, DecisionKind.Unverified, DecisionReason.Personal)]);
+
+        var report = Build(builder);
+
+        var ban = report.Bans.Single(b => b.BanId == "tiktok");
+        Assert.Equal(new AttestedReport(1, 1), ban.Attested);
+        Assert.Equal((1, 1), (report.AttestedDevices, report.UnverifiedDevices));
+        Assert.Equal(0, report.CleanDevices);
+    }
+
     private static ReportBuilder Builder() => new([TikTok, WeChat], new Dictionary<string, EnforcementMode> { ["tiktok"] = EnforcementMode.Enforce });
 
     private static SweepReport Build(ReportBuilder builder) =>
@@ -257,6 +298,8 @@ public sealed class ReportBuilderTests
         DecisionKind.Clean => report.CleanDevices,
         DecisionKind.OutOfScope => report.OutOfScopeDevices,
         DecisionKind.BanNotActive => report.BanNotActiveDevices,
+        DecisionKind.Advised => report.AdvisedDevices,
+        DecisionKind.Attested => report.AttestedDevices,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

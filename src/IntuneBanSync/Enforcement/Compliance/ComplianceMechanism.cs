@@ -82,7 +82,7 @@ public sealed class ComplianceMechanism(ComplianceGraph graph, PolicyScope scope
             .Where(o => o.Decision.Kind == DecisionKind.Offending && CompliancePlatform.For(o.Class)!.Applies(ban.Ban) && !UnderPolicy(ban.EarlierStateOf(o.Device.Id)))
             .Select(o => o.Device.Id)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var released = ban.WithDecision(DecisionKind.Exempt, DecisionKind.OutOfScope, DecisionKind.BanNotActive)
+        var released = ban.Unbound()
             .Where(o => UnderPolicy(ban.EarlierStateOf(o.Device.Id)))
             .ToList();
         return new CompliancePlan(targets.Select(o => o.Device.Id).ToHashSet(StringComparer.OrdinalIgnoreCase), newly, targets, released);

@@ -38,7 +38,7 @@ public sealed class PersonalProfileBlock(OwnedPolicy policy) : IEnforcementMecha
         .. PolicyScope.ExemptionGroupPermissions(Id),
     ];
 
-    private static readonly DecisionKind[] InScope = [DecisionKind.Offending, DecisionKind.Grace, DecisionKind.Unverified, DecisionKind.Clean];
+    private static readonly DecisionKind[] InScope = [DecisionKind.Offending, DecisionKind.Grace, DecisionKind.Unverified, DecisionKind.Attested, DecisionKind.Clean];
 
     public MechanismName Name => Id;
 

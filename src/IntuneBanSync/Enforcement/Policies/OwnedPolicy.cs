@@ -226,7 +226,7 @@ public sealed class OwnedPolicy(GraphPolicies policies, PolicyScope scope, Owned
 
     /// <summary>Devices the mechanism targeted before that have since become exempt or left the ban's scope.</summary>
     public static List<BanObservation> Released(BanSweep sweep, MechanismName mechanism) =>
-        [.. sweep.WithDecision(DecisionKind.Exempt, DecisionKind.OutOfScope, DecisionKind.BanNotActive).Where(o => WasTargeted(sweep, o.Device.Id, mechanism))];
+        [.. sweep.Unbound().Where(o => WasTargeted(sweep, o.Device.Id, mechanism))];
 
     public static string? Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

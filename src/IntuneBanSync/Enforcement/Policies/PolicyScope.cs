@@ -48,7 +48,8 @@ public sealed class PolicyScope(IGroupGraph groups, GraphPolicies policies)
         else
             targets.AddRange([new PolicyTarget(TargetKind.AllDevices, null, filter), new PolicyTarget(TargetKind.AllLicensedUsers, null, filter)]);
 
-        var excluded = ban.Scope.ExcludeGroups
+        // Advisory groups are advised, never enforced: excluded from every policy, as exclude groups are.
+        var excluded = ban.Scope.ExcludeGroups.Concat(ban.Scope.AdvisoryGroups)
             .Concat(context.Sweep!.Exemptions.Where(e => e.Subject.Kind == ExemptionSubjectKind.Group).Select(e => e.Subject.Id))
             .ToList();
         if (await ExemptionGroupAsync(mechanism, context, ct) is { } exemptions)

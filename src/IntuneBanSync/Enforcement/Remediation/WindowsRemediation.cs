@@ -74,7 +74,7 @@ public sealed class WindowsRemediation(GraphPolicies policies, PolicyScope scope
     {
         var targets = ban.WithDecision(DecisionKind.Offending).Where(o => o.Routes.Takes(Route.Remediation)).ToList();
         var newly = targets.Where(o => NewlyOffending(ban.EarlierStateOf(o.Device.Id))).Select(o => o.Device.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var released = ban.WithDecision(DecisionKind.Exempt, DecisionKind.OutOfScope, DecisionKind.BanNotActive)
+        var released = ban.Unbound()
             .Where(o => WasReached(ban.EarlierStateOf(o.Device.Id)))
             .ToList();
         // Gone from the inventory since we targeted them: the run state tells whether the remediation is what removed the app.

@@ -80,7 +80,7 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         var newly = routed.Where(r => ban.EarlierStateOf(r.Observation.Device.Id)?.State != LifecycleState.Enforcing)
             .Select(r => r.Observation.Device.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var targets = routed.Concat(unroutable).Select(r => r.Observation.Device.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var released = ban.WithDecision(DecisionKind.Exempt, DecisionKind.OutOfScope, DecisionKind.BanNotActive).ToList();
+        var released = ban.Unbound().ToList();
         return new UninstallPlan(targets, newly, routed, unroutable, released);
     }
 
