@@ -28,7 +28,7 @@ public sealed record UninstallRoute(string Name, CatalogAppKind? Kind, IReadOnly
             "androidworkprofile" or "androiddedicatedandfullymanaged" =>
                 Store("android-enterprise", CatalogAppKind.AndroidManagedStoreApp, ban.Apps.Android, AppSupply.ManagedGooglePlay),
             "androidosp" => new("android-aosp", null, ban.Apps.Android, AppSupply.Create, AospUnreachable),
-            "macos" => new("macos", null, ban.Apps.Macos, AppSupply.Create, "no uninstall route for macOS store apps: use a compliance policy or a notification"),
+            "macos" => new("macos", null, ban.Apps.Macos, AppSupply.Create, RoutePlanner.MacosUnreachable),
             _ => new(platform.Length == 0 ? "unknown" : platform, null, [], AppSupply.Create, $"no uninstall route for platform '{detectedAppPlatform}'"),
         };
     }
