@@ -99,16 +99,21 @@ internal static class ReportRenderer
         foreach (var ban in report.Bans.Where(b => b.ByClass.Count > 0))
         {
             var table = new Table().Title($"Reach by device class: {Text(ban.Name)}");
-            foreach (var column in new[] { "Class", "In scope", "Offending", "Removed", "Uninstall assigned", "Launch-blocked", "Install-blocked", "Noncompliant", "Pending", "Unreachable (why)" })
-                table.AddColumn(column is "Class" or "Unreachable (why)" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+            foreach (var column in new[] { "Class", "In scope", "Offending", "Removed", "Uninstall assigned", "Launch-blocked", "Install-blocked", "Noncompliant", "Pending", "Unreachable" })
+                table.AddColumn(column == "Class" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+            // Reasons are sentences: numbered under the table, so the columns stay readable on a narrow terminal.
+            var reasons = ban.ByClass.SelectMany(r => r.Unreachable.Keys).Distinct(StringComparer.Ordinal).ToList();
             foreach (var row in ban.ByClass)
             {
-                var why = string.Join("; ", row.Unreachable.Select(u => $"{u.Value:N0}: {u.Key}"));
+                var why = string.Join(" ", row.Unreachable.Select(u => $"{u.Value:N0} [{reasons.IndexOf(u.Key) + 1}]"));
                 table.AddRow(
                     row.Class, N(row.Devices), N(row.Offending), N(row.Removed), N(row.Assigned), N(row.LaunchBlocked), N(row.InstallBlocked),
                     N(row.Noncompliant), N(row.Pending), Text(why));
             }
 
+            console.Write(table);
+            for (var i = 0; i < reasons.Count; i++)
+                console.MarkupLine(Text($"  [{i + 1}] unreachable: {reasons[i]}"));
             console.Write(table);
         }
     }

@@ -18,8 +18,10 @@ public sealed record EnforcementHold(HoldReason Reason, int NewlyReached, int Ca
 
 /// <summary>One ban's enforcement in one sweep: held as a whole, or each mechanism's result.</summary>
 /// <param name="Unknown">Devices a mechanism that stopped without knowing the tenant (a failed read, a foreign object) planned for: their state stays as it was.</param>
+/// <param name="Planned">Per mechanism, the devices its plan newly reached (what the blast radius counted).</param>
 public sealed record BanEnforcementResult(
-    string BanId, EnforcementHold? Held, IReadOnlyList<MechanismResult> Mechanisms, bool WoundDown = false, IReadOnlySet<string>? Unknown = null)
+    string BanId, EnforcementHold? Held, IReadOnlyList<MechanismResult> Mechanisms, bool WoundDown = false, IReadOnlySet<string>? Unknown = null,
+    IReadOnlyDictionary<MechanismName, IReadOnlySet<string>>? Planned = null)
 {
     public static BanEnforcementResult Nothing(string banId) => new(banId, null, []);
 
@@ -36,9 +38,16 @@ public sealed record BanEnforcementResult(
 
     public IEnumerable<DeviceReach> AllReaches => Mechanisms.SelectMany(m => m.Devices.Values);
 
-    /// <summary>Every device some mechanism reached this sweep for the first time.</summary>
-    public int NewlyReachedDevices => Mechanisms.SelectMany(m => m.Devices.Where(d => d.Value.Newly && d.Value.Reach is Reach.Assigned or Reach.LaunchBlocked or Reach.InstallBlocked or Reach.Noncompliant or Reach.Removed))
-        .Select(d => d.Key).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+    /// <summary>
+    /// Every device some mechanism's plan newly reached and its writes did reach this sweep (assigned, blocked, pending check-in…),
+    /// as the blast radius counted them: a device found reached at check-in was enforced when its write was sent, not now.
+    /// </summary>
+    public int NewlyReachedDevices => Mechanisms
+        .Where(m => m.Stop is null)
+        .SelectMany(m => (Planned?.GetValueOrDefault(m.Mechanism) ?? new HashSet<string>())
+            .Where(id => m.Devices.GetValueOrDefault(id)?.Reach is Reach.Assigned or Reach.LaunchBlocked or Reach.InstallBlocked or Reach.Noncompliant
+                or Reach.Removed or Reach.Notified or Reach.Pending))
+        .Distinct(StringComparer.OrdinalIgnoreCase).Count();
 
     /// <summary>Every device some mechanism took out of what it applied this sweep.</summary>
     public int ReleasedDevices => Mechanisms.SelectMany(m => m.Devices.Where(d => d.Value.Reach == Reach.Released))
@@ -99,7 +108,8 @@ public sealed class EnforcementRun(
         }
 
         await ledger.MarkWoundDownAsync(false, ct);
-        return new BanEnforcementResult(ban.Ban.Id, null, results, Unknown: unknown);
+        return new BanEnforcementResult(
+            ban.Ban.Id, null, results, Unknown: unknown, Planned: plans.ToDictionary(p => p.Mechanism.Name, p => p.Plan.NewlyReached));
     }
 
     /// <summary>Every mechanism undoes what it applied; the ban is wound down once all of them did so without a stop.</summary>

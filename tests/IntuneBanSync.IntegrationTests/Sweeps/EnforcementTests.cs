@@ -29,6 +29,22 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_sweep_after_check_in_that_writes_nothing_newly_enforces_nothing()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        await harness.EnforceAsync(harness.EnforceBan());
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+        harness.Tenant.CheckInAll();
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+
+        var after = await harness.EnforceAsync(harness.EnforceBan());
+
+        Assert.Empty(after.Writes);
+        Assert.Equal(0, after.Enforcement.NewlyEnforced);
+        Assert.True(after.Enforcement.Resolved > 0, "check-in must have resolved devices");
+    }
+
+    [Fact]
     public async Task The_group_carries_an_uninstall_assignment_of_the_app_of_each_enforced_platform()
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
