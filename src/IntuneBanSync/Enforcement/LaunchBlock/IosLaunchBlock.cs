@@ -82,7 +82,7 @@ public sealed class IosLaunchBlock(OwnedPolicy policy) : IEnforcementMechanism
         if (now < ban.UninstallBy || bundleIds.Count == 0)
         {
             if (recorded is not null && await policy.WindDownAsync(this, context, ct))
-                ReleaseTheTargeted(sweep, devices, "the ban's uninstall deadline has not come yet, or it lists no identifier for the platform");
+                OwnedPolicy.ReleaseTheTargeted(sweep, devices, Id, RouteLabel, "the ban's uninstall deadline has not come yet, or it lists no identifier for the platform");
             // Before the deadline no device offends; past it, an empty list of bundle ids leaves nothing to block.
             foreach (var observation in launch.Offending)
                 devices[observation.Device.Id] = Reached(Reach.Unreachable, "the ban lists no iOS bundle id, and the Blocked Apps restriction needs one");
@@ -105,39 +105,14 @@ public sealed class IosLaunchBlock(OwnedPolicy policy) : IEnforcementMechanism
             return new MechanismResult(Id, devices, Notes: [removed ? $"{reason}; the launch-block policy IntuneBanSync had created was removed" : reason]);
         }
 
-        try
-        {
-            var wrote = false;
-            if (ours is null)
-            {
-                ours = await policy.CreateAsync(this, context, PolicyName(ban), BlockedAppsSetting.Policy(PolicyName(ban), Description(ban), bundleIds), ct);
-                wrote = true;
-            }
-            else if (!BlockedAppsSetting.AreExactly(await SettingsAsync(ours.GraphId, ct), bundleIds))
-            {
-                var body = BlockedAppsSetting.Policy(PolicyName(ban), Description(ban), bundleIds);
-                // Settings are a navigation property: PATCH refuses them, so the whole policy is PUT.
-                await policy.UpdateAsync(this, context, ours.GraphId, () => policy.Graph.Json.WriteAsync(
-                    $"replace configurationPolicies {ours.GraphId}", Method.PUT, $"{policy.Graph.Collection(Kind.Collection)}/{Uri.EscapeDataString(ours.GraphId)}", body, ct), ct);
-                wrote = true;
-            }
-
-            wrote |= await policy.AssignAsync(this, context, ours.GraphId, ct);
-            var since = wrote ? now : policy.ChangedAt(context, ours);
-            foreach (var observation in launch.Offending)
-            {
-                var blocked = observation.Device.LastSyncDateTime > since;
-                devices[observation.Device.Id] = blocked
-                    ? Reached(Reach.LaunchBlocked, "the device checked in under the launch-block policy: the app can no longer be shown or launched",
-                        newly: OwnedPolicy.EarlierReach(sweep, observation.Device.Id, Id)?.Reach != Reach.LaunchBlocked)
-                    : Reached(Reach.Pending, "the launch-block policy is assigned; waiting for the device to check in");
-            }
-        }
-        catch (GraphWriteException e)
-        {
-            foreach (var observation in launch.Offending)
-                devices[observation.Device.Id] = Reached(Reach.Failed, e.Message);
-        }
+        var body = () => BlockedAppsSetting.Policy(PolicyName(ban), Description(ban), bundleIds);
+        var upkeep = new PolicyUpkeep(
+            ours, PolicyName(ban), body,
+            async mine => BlockedAppsSetting.AreExactly(await SettingsAsync(mine.GraphId, ct), bundleIds),
+            // Settings are a navigation property: PATCH refuses them, so the whole policy is PUT.
+            mine => policy.Graph.Json.WriteAsync(
+                $"replace configurationPolicies {mine.GraphId}", Method.PUT, $"{policy.Graph.Collection(Kind.Collection)}/{Uri.EscapeDataString(mine.GraphId)}", body(), ct));
+        await policy.KeepAsync(this, context, upkeep, CheckIn, launch.Offending, devices, ct);
 
         return new MechanismResult(Id, devices);
     }
@@ -145,24 +120,14 @@ public sealed class IosLaunchBlock(OwnedPolicy policy) : IEnforcementMechanism
     public Task<IReadOnlyList<ReconciledWrite>> ReconcileAsync(IReadOnlyList<WriteIntent> open, MechanismContext context, CancellationToken ct) =>
         policy.ReconcileAsync(this, open, context, ct);
 
-    public async Task<MechanismResult> WindDownAsync(MechanismContext context, CancellationToken ct)
-    {
-        var done = await policy.WindDownAsync(this, context, ct);
-        var devices = new Dictionary<string, DeviceReach>(StringComparer.OrdinalIgnoreCase);
-        foreach (var observation in context.Sweep?.Devices.Values.Where(o => OwnedPolicy.WasTargeted(context.Sweep, o.Device.Id, Id)) ?? [])
-            devices[observation.Device.Id] = new DeviceReach(Id, Reach.Released, "wind-down", Newly: true, "the ban ended");
-        return new MechanismResult(Id, devices, WoundDown: done);
-    }
+    public Task<MechanismResult> WindDownAsync(MechanismContext context, CancellationToken ct) => policy.WindDownReleasingAsync(this, context, ct);
 
     private static string Description(Ban ban) =>
         $"Blocks showing and launching {PlainText.Strip(ban.Name)} on supervised iOS devices (ban '{ban.Id}'). Managed by IntuneBanSync.";
 
-    /// <summary>Devices the mechanism targeted before that this sweep says nothing else about: the policy that reached them is gone.</summary>
-    private static void ReleaseTheTargeted(BanSweep sweep, Dictionary<string, DeviceReach> devices, string reason)
-    {
-        foreach (var observation in sweep.Devices.Values.Where(o => !devices.ContainsKey(o.Device.Id) && OwnedPolicy.WasTargeted(sweep, o.Device.Id, Id)))
-            devices[observation.Device.Id] = new DeviceReach(Id, Reach.Released, RouteLabel, Newly: true, reason);
-    }
+    private static readonly CheckInReach CheckIn = new(
+        RouteLabel, Reach.LaunchBlocked, "the device checked in under the launch-block policy: the app can no longer be shown or launched",
+        "the launch-block policy is assigned; waiting for the device to check in");
 
     private static DeviceReach Reached(Reach reach, string reason, bool newly = false) => new(Id, reach, RouteLabel, newly, reason);
 

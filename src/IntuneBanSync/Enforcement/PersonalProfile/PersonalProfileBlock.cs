@@ -79,7 +79,7 @@ public sealed class PersonalProfileBlock(OwnedPolicy policy) : IEnforcementMecha
         if (now < ban.UninstallBy || packageIds.Count == 0)
         {
             if (recorded is not null && await policy.WindDownAsync(this, context, ct))
-                ReleaseTheTargeted(sweep, devices, "the ban's uninstall deadline has not come yet, or it lists no identifier for the platform");
+                OwnedPolicy.ReleaseTheTargeted(sweep, devices, Id, RouteLabel, "the ban's uninstall deadline has not come yet, or it lists no identifier for the platform");
             if (now >= ban.UninstallBy)
             {
                 foreach (var observation in personal.Covered)
@@ -102,36 +102,12 @@ public sealed class PersonalProfileBlock(OwnedPolicy policy) : IEnforcementMecha
             ours = null;
         }
 
-        try
-        {
-            var wrote = false;
-            var appName = PlainText.Strip(ban.Name);
-            if (ours is null)
-            {
-                ours = await policy.CreateAsync(this, context, name, PersonalProfileConfiguration.Create(name, Description(ban), appName, packageIds), ct);
-                wrote = true;
-            }
-            else if (!PersonalProfileConfiguration.Blocks(current!.Value, packageIds))
-            {
-                await policy.UpdateAsync(this, context, ours.GraphId, () => policy.Graph.UpdateAsync(Kind.Collection, ours.GraphId, PersonalProfileConfiguration.Patch(appName, packageIds), ct), ct);
-                wrote = true;
-            }
-
-            wrote |= await policy.AssignAsync(this, context, ours.GraphId, ct);
-            var since = wrote ? now : policy.ChangedAt(context, ours);
-            foreach (var observation in personal.Covered)
-            {
-                devices[observation.Device.Id] = observation.Device.LastSyncDateTime > since
-                    ? Reached(Reach.InstallBlocked, "the device checked in under the personal-profile block list: the app is removed from its personal profile and cannot be installed there",
-                        newly: OwnedPolicy.EarlierReach(sweep, observation.Device.Id, Id)?.Reach != Reach.InstallBlocked)
-                    : Reached(Reach.Pending, "the personal-profile block list is assigned; waiting for the device to check in");
-            }
-        }
-        catch (GraphWriteException e)
-        {
-            foreach (var observation in personal.Covered)
-                devices[observation.Device.Id] = Reached(Reach.Failed, e.Message);
-        }
+        var appName = PlainText.Strip(ban.Name);
+        var upkeep = new PolicyUpkeep(
+            ours, name, () => PersonalProfileConfiguration.Create(name, Description(ban), appName, packageIds),
+            _ => Task.FromResult(PersonalProfileConfiguration.Blocks(current!.Value, packageIds)),
+            mine => policy.Graph.UpdateAsync(Kind.Collection, mine.GraphId, PersonalProfileConfiguration.Patch(appName, packageIds), ct));
+        await policy.KeepAsync(this, context, upkeep, CheckIn, personal.Covered, devices, ct);
 
         return new MechanismResult(Id, devices);
     }
@@ -139,24 +115,15 @@ public sealed class PersonalProfileBlock(OwnedPolicy policy) : IEnforcementMecha
     public Task<IReadOnlyList<ReconciledWrite>> ReconcileAsync(IReadOnlyList<WriteIntent> open, MechanismContext context, CancellationToken ct) =>
         policy.ReconcileAsync(this, open, context, ct);
 
-    public async Task<MechanismResult> WindDownAsync(MechanismContext context, CancellationToken ct)
-    {
-        var done = await policy.WindDownAsync(this, context, ct);
-        var devices = new Dictionary<string, DeviceReach>(StringComparer.OrdinalIgnoreCase);
-        foreach (var observation in context.Sweep?.Devices.Values.Where(o => OwnedPolicy.WasTargeted(context.Sweep, o.Device.Id, Id)) ?? [])
-            devices[observation.Device.Id] = new DeviceReach(Id, Reach.Released, "wind-down", Newly: true, "the ban ended");
-        return new MechanismResult(Id, devices, WoundDown: done);
-    }
+    public Task<MechanismResult> WindDownAsync(MechanismContext context, CancellationToken ct) => policy.WindDownReleasingAsync(this, context, ct);
 
     private static string Description(Ban ban) =>
         $"Blocks {PlainText.Strip(ban.Name)} in the personal profile of company-owned work profile devices (ban '{ban.Id}'). Managed by IntuneBanSync.";
 
-    /// <summary>Devices the mechanism targeted before that this sweep says nothing else about: the policy that reached them is gone.</summary>
-    private static void ReleaseTheTargeted(BanSweep sweep, Dictionary<string, DeviceReach> devices, string reason)
-    {
-        foreach (var observation in sweep.Devices.Values.Where(o => !devices.ContainsKey(o.Device.Id) && OwnedPolicy.WasTargeted(sweep, o.Device.Id, Id)))
-            devices[observation.Device.Id] = new DeviceReach(Id, Reach.Released, RouteLabel, Newly: true, reason);
-    }
+    private static readonly CheckInReach CheckIn = new(
+        RouteLabel, Reach.InstallBlocked,
+        "the device checked in under the personal-profile block list: the app is removed from its personal profile and cannot be installed there",
+        "the personal-profile block list is assigned; waiting for the device to check in");
 
     private static DeviceReach Reached(Reach reach, string reason, bool newly = false) => new(Id, reach, RouteLabel, newly, reason);
 

@@ -32,6 +32,13 @@ public sealed record OwnedPolicyKind(
 /// and the ledger's write, found by its name because the audit says we created it), assigned to the ban's scope, and unassigned and
 /// deleted on wind-down. Every write goes through the write log; nothing here writes to a policy the ledger does not hold.
 /// </summary>
+/// <summary>How one policy is kept: ours (null: created), its name and body, whether Graph's copy is current, and how it is updated.</summary>
+public sealed record PolicyUpkeep(
+    CreatedResource? Ours, string Name, Func<JsonObject> Body, Func<CreatedResource, Task<bool>> IsCurrentAsync, Func<CreatedResource, Task> UpdateAsync);
+
+/// <summary>What a device becomes once it checked in under the policy, in the words the report shows.</summary>
+public sealed record CheckInReach(string Route, Reach Reached, string ReachedText, string PendingText);
+
 public sealed class OwnedPolicy(GraphPolicies policies, PolicyScope scope, OwnedPolicyKind kind)
 {
     public OwnedPolicyKind Kind => kind;
@@ -227,6 +234,64 @@ public sealed class OwnedPolicy(GraphPolicies policies, PolicyScope scope, Owned
     /// <summary>Devices the mechanism targeted before that have since become exempt or left the ban's scope.</summary>
     public static List<BanObservation> Released(BanSweep sweep, MechanismName mechanism) =>
         [.. sweep.Unbound().Where(o => WasTargeted(sweep, o.Device.Id, mechanism))];
+
+    /// <summary>
+    /// Creates the policy, or brings ours up to date, and assigns it to the ban's scope. Each device is then reached once it checked
+    /// in after the policy last changed, pending until then (newly so when this mechanism had not reported it so before); all of
+    /// them failed when a write is refused, retried next sweep.
+    /// </summary>
+    public async Task KeepAsync(
+        IEnforcementMechanism mechanism, MechanismContext context, PolicyUpkeep upkeep, CheckInReach reach,
+        IReadOnlyList<BanObservation> observations, Dictionary<string, DeviceReach> devices, CancellationToken ct)
+    {
+        var sweep = context.Sweep!;
+        try
+        {
+            var ours = upkeep.Ours;
+            var wrote = false;
+            if (ours is null)
+            {
+                ours = await CreateAsync(mechanism, context, upkeep.Name, upkeep.Body(), ct);
+                wrote = true;
+            }
+            else if (!await upkeep.IsCurrentAsync(ours))
+            {
+                await UpdateAsync(mechanism, context, ours.GraphId, () => upkeep.UpdateAsync(ours), ct);
+                wrote = true;
+            }
+
+            wrote |= await AssignAsync(mechanism, context, ours.GraphId, ct);
+            var since = wrote ? context.Time.GetUtcNow() : ChangedAt(context, ours);
+            foreach (var observation in observations)
+            {
+                devices[observation.Device.Id] = observation.Device.LastSyncDateTime > since
+                    ? new DeviceReach(mechanism.Name, reach.Reached, reach.Route, EarlierReach(sweep, observation.Device.Id, mechanism.Name)?.Reach != reach.Reached, reach.ReachedText)
+                    : new DeviceReach(mechanism.Name, Reach.Pending, reach.Route, Reason: reach.PendingText);
+            }
+        }
+        catch (GraphWriteException e)
+        {
+            foreach (var observation in observations)
+                devices[observation.Device.Id] = new DeviceReach(mechanism.Name, Reach.Failed, reach.Route, Reason: e.Message);
+        }
+    }
+
+    /// <summary>Devices the mechanism targeted before that this sweep says nothing else about: the policy that reached them is gone.</summary>
+    public static void ReleaseTheTargeted(BanSweep sweep, Dictionary<string, DeviceReach> devices, MechanismName mechanism, string route, string reason)
+    {
+        foreach (var observation in sweep.Devices.Values.Where(o => !devices.ContainsKey(o.Device.Id) && WasTargeted(sweep, o.Device.Id, mechanism)))
+            devices[observation.Device.Id] = new DeviceReach(mechanism, Reach.Released, route, Newly: true, reason);
+    }
+
+    /// <summary>The ban ended: the policy is unassigned and deleted, and every device it targeted is released.</summary>
+    public async Task<MechanismResult> WindDownReleasingAsync(IEnforcementMechanism mechanism, MechanismContext context, CancellationToken ct)
+    {
+        var done = await WindDownAsync(mechanism, context, ct);
+        var devices = new Dictionary<string, DeviceReach>(StringComparer.OrdinalIgnoreCase);
+        foreach (var observation in context.Sweep?.Devices.Values.Where(o => WasTargeted(context.Sweep, o.Device.Id, mechanism.Name)) ?? [])
+            devices[observation.Device.Id] = new DeviceReach(mechanism.Name, Reach.Released, "wind-down", Newly: true, "the ban ended");
+        return new MechanismResult(mechanism.Name, devices, WoundDown: done);
+    }
 
     public static string? Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
