@@ -42,6 +42,22 @@ internal static class TenantDevices
 
     public static bool IsTikTok(InstalledApp app) => app.DisplayName.Trim().ToLowerInvariant() is "tiktok" or "tiktok lite";
 
+    public const string UninstallGroup = "IntuneBanSync – TikTok – uninstall";
+
+    /// <summary>The managed device ids whose Entra device object is in the TikTok ban's uninstall group.</summary>
+    public static HashSet<string> UninstallMembers(TenantState state)
+    {
+        var group = state.Groups.SingleOrDefault(g => g.DisplayName == UninstallGroup);
+        if (group is null)
+            return [];
+        var entra = state.EntraDevices.Where(e => group.MemberIds.Contains(e.Id)).Select(e => e.DeviceId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return state.ManagedDevices.Where(d => entra.Contains(d.AzureAdDeviceId)).Select(d => d.Id).ToHashSet();
+    }
+
+    /// <summary>A policy's assignment targets as "kind:groupId", sorted.</summary>
+    public static List<string> Targets(PolicyEntity policy) =>
+        [.. policy.Targets.Select(t => $"{t["@odata.type"]!.GetValue<string>().Split('.')[^1]}:{t["groupId"]?.GetValue<string>()}").Order(StringComparer.Ordinal)];
+
     /// <summary>The TikTok ban in enforce mode with one change.</summary>
     public static BanListDocument Ban(SweepHarness harness, Action<JsonNode> change)
     {

@@ -12,7 +12,6 @@ namespace IntuneBanSync.IntegrationTests.Planning;
 [Collection("Azurite")]
 public sealed class AdvisoryAndAttestationTests(AzuriteFixture azurite)
 {
-    private const string UninstallGroup = "IntuneBanSync – TikTok – uninstall";
     private static readonly string[] PolicyCollections = ["deviceCompliancePolicies", "configurationPolicies", "deviceConfigurations", "deviceHealthScripts"];
 
     [Fact]
@@ -30,7 +29,7 @@ public sealed class AdvisoryAndAttestationTests(AzuriteFixture azurite)
         Assert.Equal(advised.Count, ban.Advisory.Devices);
         Assert.InRange(ban.Advisory.WithApp, 1, advised.Count);
         Assert.InRange(ban.Advisory.People, 1, ban.Advisory.WithApp);
-        Assert.Empty(UninstallMembers(harness).Intersect(advised.Select(d => d.Id)));
+        Assert.Empty(UninstallMembers(harness.Tenant.State).Intersect(advised.Select(d => d.Id)));
         var policies = PolicyCollections.SelectMany(harness.Tenant.State.Policies.Of).Where(p => p.Text("displayName")?.StartsWith("IntuneBanSync – TikTok", StringComparison.Ordinal) == true).ToList();
         Assert.NotEmpty(policies);
         Assert.All(policies, p => Assert.Contains(p.Targets, t => t["@odata.type"]!.GetValue<string>().EndsWith("exclusionGroupAssignmentTarget", StringComparison.Ordinal)
@@ -46,12 +45,12 @@ public sealed class AdvisoryAndAttestationTests(AzuriteFixture azurite)
         var pilot = harness.Tenant.State.GroupByName("IBS Pilot Devices").Id;
         var device = Install(harness, PilotDevices(harness).First(d => d.OperatingSystem == "iOS"), TikTok(AppSource.Managed));
         await harness.EnforceAsync(harness.EnforceBan());
-        var memberBefore = UninstallMembers(harness).Contains(device.Id);
+        var memberBefore = UninstallMembers(harness.Tenant.State).Contains(device.Id);
 
         var report = await harness.EnforceAsync(Ban(harness, ban => ban["scope"]!["advisoryGroups"] = new JsonArray(pilot)));
 
         Assert.True(memberBefore, "the device must have been enforced before its group became advisory");
-        Assert.DoesNotContain(device.Id, UninstallMembers(harness));
+        Assert.DoesNotContain(device.Id, UninstallMembers(harness.Tenant.State));
         var state = (await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None))[device.Id];
         Assert.Equal(LifecycleState.Released, state.State);
         Assert.Equal(DecisionKind.Advised, state.LastDecision);
@@ -91,13 +90,4 @@ public sealed class AdvisoryAndAttestationTests(AzuriteFixture azurite)
             && (d.UserId is null || !police.Contains(d.UserId)) && d.Ownership is "company" or "personal")];
     }
 
-    private static HashSet<string> UninstallMembers(SweepHarness harness)
-    {
-        var state = harness.Tenant.State;
-        var group = state.Groups.SingleOrDefault(g => g.DisplayName == UninstallGroup);
-        if (group is null)
-            return [];
-        var entra = state.EntraDevices.Where(e => group.MemberIds.Contains(e.Id)).Select(e => e.DeviceId).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return state.ManagedDevices.Where(d => entra.Contains(d.AzureAdDeviceId)).Select(d => d.Id).ToHashSet();
-    }
 }

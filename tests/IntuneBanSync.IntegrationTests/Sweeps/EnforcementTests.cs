@@ -5,13 +5,13 @@ using IntuneBanSync.Enforcement;
 using IntuneBanSync.IntegrationTests.Infrastructure;
 using IntuneBanSync.Journal;
 using IntuneBanSync.TenantSimulator;
+using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
 [Collection("Azurite")]
 public sealed class EnforcementTests(AzuriteFixture azurite)
 {
-    private const string UninstallGroup = "IntuneBanSync – TikTok – uninstall";
 
     [Fact]
     public async Task Every_enforceable_offending_device_ends_in_the_uninstall_group_and_no_other_device_does()
@@ -23,7 +23,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
 
         Assert.Equal(SweepStatus.Completed, report.Status);
         Assert.NotEmpty(expected);
-        Assert.Equal(expected.OrderBy(x => x), Members(harness.Tenant.State).OrderBy(x => x));
+        Assert.Equal(expected.OrderBy(x => x), UninstallMembers(harness.Tenant.State).OrderBy(x => x));
         Assert.Equal(expected.Count, report.Writes.Count(w => w.Action == UninstallAssignment.AddMember.Name));
         Assert.Equal(expected.Count, report.Enforcement.NewlyEnforced);
     }
@@ -86,7 +86,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         var state = harness.Tenant.State;
         var group = state.GroupByName(UninstallGroup).Id;
         Assert.NotEmpty(enterprise);
-        Assert.All(enterprise, d => Assert.Contains(d.Id, Members(state)));
+        Assert.All(enterprise, d => Assert.Contains(d.Id, UninstallMembers(state)));
         Assert.Contains(state.MobileApps, a => a.ODataType == "androidManagedStoreApp" && a.PackageId == "com.zhiliaoapp.musically"
             && a.Assignments.Any(x => x.GroupId == group && x.Intent == "uninstall"));
         Assert.DoesNotContain(report.Bans.Single().Enforcement!.UnenforceableReasons, r => r.Key.Contains("managed Google Play", StringComparison.Ordinal));
@@ -193,7 +193,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
 
         var state = harness.Tenant.State;
         Assert.True(report.Bans.Single().Enforcement!.WoundDown);
-        Assert.Empty(Members(state));
+        Assert.Empty(UninstallMembers(state));
         Assert.DoesNotContain(state.MobileApps.SelectMany(a => a.Assignments), a => a.GroupId == state.GroupByName(UninstallGroup).Id);
         var after = Snapshot(state);
         Assert.Equal(before.Groups, after.Groups.Where(g => g.Key != UninstallGroup).ToDictionary());
@@ -211,13 +211,13 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         Assert.Equal(SweepStatus.Held, held.Status);
         Assert.Contains("held: blast radius", held.Bans.Single().Enforcement!.Held);
         Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
-        Assert.Empty(Members(harness.Tenant.State));
+        Assert.Empty(UninstallMembers(harness.Tenant.State));
 
         var offenders = EnforceableOffenders(harness.Tenant.State);
         var lifted = await harness.EnforceAsync(capped, overrideBlastRadius: true);
 
         Assert.Equal(SweepStatus.Completed, lifted.Status);
-        Assert.Equal(offenders.Count, Members(harness.Tenant.State).Count);
+        Assert.Equal(offenders.Count, UninstallMembers(harness.Tenant.State).Count);
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         Assert.True(report.GraceDevices > 0);
         // In grace the compliance policy notifies at once (and blocks from the deadline); the uninstall writes nothing.
         Assert.All(report.Writes, w => Assert.Contains(w.Action, ComplianceActions));
-        Assert.Empty(Members(harness.Tenant.State));
+        Assert.Empty(UninstallMembers(harness.Tenant.State));
     }
 
     private static readonly string[] ComplianceActions =
@@ -248,14 +248,14 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
         await harness.EnforceAsync(harness.EnforceBan());
-        var device = Members(harness.Tenant.State).Order().First();
+        var device = UninstallMembers(harness.Tenant.State).Order().First();
         var json = System.Text.Json.Nodes.JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
         json["exemptions"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse(
             $$"""{"id":"case-42","ban":"tiktok","device":"{{device}}","justification":"Press office handset","approvedBy":"CISO"}"""));
 
         var report = await harness.EnforceAsync(BanListParser.Parse(json.ToJsonString()).Document!);
 
-        Assert.DoesNotContain(device, Members(harness.Tenant.State));
+        Assert.DoesNotContain(device, UninstallMembers(harness.Tenant.State));
         Assert.Single(report.Writes, w => w.Action == UninstallAssignment.RemoveMember.Name);
         Assert.Equal(1, report.Bans.Single().Enforcement!.Removed);
         var state = (await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None))[device];
@@ -276,7 +276,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
 
         Assert.Contains("does not change it", report.Bans.Single().Enforcement!.Stopped);
         Assert.Contains(harness.Tenant.State.MobileApps.Single(a => a.Id == ios.Id).Assignments, a => a.GroupId == group && a.Intent == "required");
-        Assert.Empty(Members(harness.Tenant.State));
+        Assert.Empty(UninstallMembers(harness.Tenant.State));
     }
 
     [Fact]
@@ -295,7 +295,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         var report = await harness.EnforceAsync(harness.EnforceBan());
 
         Assert.Contains("is excluded from the 'available' assignment", report.Bans.Single().Enforcement!.Stopped);
-        Assert.Empty(Members(harness.Tenant.State));
+        Assert.Empty(UninstallMembers(harness.Tenant.State));
     }
 
     [Fact]
@@ -317,7 +317,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
         await harness.EnforceAsync(harness.EnforceBan());
-        var members = Members(harness.Tenant.State).ToList();
+        var members = UninstallMembers(harness.Tenant.State).ToList();
         harness.Tenant.Requests.Reset();
         var whatIf = new IntuneBanSync.Sweeps.SweepRequest(harness.EnforceBan(), "contoso", "test", IntuneBanSync.Sweeps.SweepTarget.WholeTenant, AsOf: harness.Seed.Now.AddDays(200));
 
@@ -325,7 +325,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
 
         Assert.False(report.Bans.Single().Enforcement?.WoundDown ?? false);
         Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
-        Assert.Equal(members.Order(), Members(harness.Tenant.State).Order());
+        Assert.Equal(members.Order(), UninstallMembers(harness.Tenant.State).Order());
     }
 
     private static bool IsTikTok(InstalledApp app) => app.DisplayName.Trim().ToLowerInvariant() is "tiktok" or "tiktok lite";
@@ -339,19 +339,10 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
 
     private static List<ManagedDevice> EnforcedDevices(TenantState state)
     {
-        var members = Members(state);
+        var members = UninstallMembers(state);
         return state.ManagedDevices.Where(d => members.Contains(d.Id)).ToList();
     }
 
-    /// <summary>The managed device ids whose Entra device object is in our uninstall group.</summary>
-    private static HashSet<string> Members(TenantState state)
-    {
-        var group = state.Groups.SingleOrDefault(g => g.DisplayName == UninstallGroup);
-        if (group is null)
-            return [];
-        var entra = state.EntraDevices.Where(e => group.MemberIds.Contains(e.Id)).Select(e => e.DeviceId).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return state.ManagedDevices.Where(d => entra.Contains(d.AzureAdDeviceId)).Select(d => d.Id).ToHashSet();
-    }
 
     private static string EndState(TenantState state)
     {
@@ -359,7 +350,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         var assignments = state.MobileApps
             .SelectMany(a => a.Assignments.Where(x => x.GroupId == group).Select(x => $"{a.ODataType}:{a.Identifier}:{x.Intent}"))
             .Order();
-        return string.Join(";", Members(state).Order()) + "|" + string.Join(";", assignments);
+        return string.Join(";", UninstallMembers(state).Order()) + "|" + string.Join(";", assignments);
     }
 
     private static (Dictionary<string, string> Groups, List<string> Assignments) Snapshot(TenantState state) =>

@@ -340,8 +340,6 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     }
 
     /// <summary>Each target as "type:groupId", sorted.</summary>
-    private static List<string> Targets(PolicyEntity policy) =>
-        [.. policy.Targets.Select(t => $"{t["@odata.type"]!.GetValue<string>().Split('.')[^1]}:{t["groupId"]?.GetValue<string>()}").Order(StringComparer.Ordinal)];
 
     /// <summary>The bundle ids of every blocked-apps setting in the stored policy.</summary>
     private static List<string> BlockedIn(PolicyEntity policy)

@@ -233,8 +233,6 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     private static List<string> Mine(Reports.SweepReport report) =>
         [.. report.Writes.Where(w => w.Action.Contains("personal-profile", StringComparison.Ordinal)).Select(w => w.Action)];
 
-    private static List<string> Targets(PolicyEntity policy) =>
-        [.. policy.Targets.Select(t => $"{t["@odata.type"]!.GetValue<string>().Split('.')[^1]}:{t["groupId"]?.GetValue<string>()}").Order(StringComparer.Ordinal)];
 
     private static List<string> Blocked(PolicyEntity configuration) =>
         [.. configuration.Body["personalProfilePersonalApplications"]!.AsArray().Select(a => a!["appId"]!.GetValue<string>())];

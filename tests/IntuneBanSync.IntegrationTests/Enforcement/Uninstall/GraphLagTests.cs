@@ -7,6 +7,7 @@ using IntuneBanSync.IntegrationTests.Sweeps;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
 using IntuneBanSync.TenantSimulator;
+using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 
@@ -18,7 +19,6 @@ namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 [Collection("Azurite")]
 public sealed class GraphLagTests(AzuriteFixture azurite)
 {
-    private const string UninstallGroup = "IntuneBanSync – TikTok – uninstall";
     private const string WinGetTikTok = "9NH2GPH4JZS4";
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
         var state = harness.Tenant.State;
         Assert.InRange(clock.Waited, TimeSpan.FromSeconds(36), UninstallAssignment.DefaultPatience);
         Assert.Contains(WinGetApp(state).Assignments, a => a.Intent == "uninstall" && a.GroupId == state.GroupByName(UninstallGroup).Id);
-        Assert.All(WindowsOffenders(state), d => Assert.Contains(d.Id, Members(state)));
+        Assert.All(WindowsOffenders(state), d => Assert.Contains(d.Id, UninstallMembers(state)));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
         var first = await EnforceAsync(harness, clock);
         var pending = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
         var assignedWhileProcessing = WinGetApp(harness.Tenant.State).Assignments.Count;
-        var membersWhileProcessing = Members(harness.Tenant.State);
+        var membersWhileProcessing = UninstallMembers(harness.Tenant.State);
         harness.Clock.Advance(TimeSpan.FromHours(1));
 
         await EnforceAsync(harness, clock);
@@ -58,7 +58,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
             var reach = Assert.Single(pending[d.Id].Reaches!, r => r.Mechanism == UninstallAssignment.Id);
             Assert.Equal((Reach.Pending, "the WinGet app is still processing in Intune; the assignment follows when it is published"), (reach.Reach, reach.Reason));
             Assert.DoesNotContain(d.Id, membersWhileProcessing);
-            Assert.Contains(d.Id, Members(state));
+            Assert.Contains(d.Id, UninstallMembers(state));
         });
         Assert.Contains(WinGetApp(state).Assignments, a => a.Intent == "uninstall" && a.GroupId == state.GroupByName(UninstallGroup).Id);
     }
@@ -74,7 +74,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
 
         var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
         Assert.NotEmpty(clock.Waits);
-        Assert.Equal(expected.Order(), Members(harness.Tenant.State).Order());
+        Assert.Equal(expected.Order(), UninstallMembers(harness.Tenant.State).Order());
         Assert.DoesNotContain(states.Values, s => s.Reaches?.Any(r => r.Reason?.Contains("Entra", StringComparison.Ordinal) == true) == true);
     }
 
@@ -95,7 +95,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
             Assert.Equal((LifecycleState.Failed, UninstallAssignment.NotReplicated), (failed[id].State, failed[id].StateReason));
             Assert.DoesNotContain(failed[id].Reaches!, r => r.Reason?.Contains("Entra", StringComparison.Ordinal) == true);
         });
-        Assert.Equal(expected.Order(), Members(harness.Tenant.State).Order());
+        Assert.Equal(expected.Order(), UninstallMembers(harness.Tenant.State).Order());
     }
 
     [Fact]
@@ -128,12 +128,4 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
     private static HashSet<string> EnforceableOffenders(TenantState state) =>
         [.. ExpectedReport.OffendingDevices(state).Where(d => d.OperatingSystem is not "macOS").Select(d => d.Id)];
 
-    private static HashSet<string> Members(TenantState state)
-    {
-        var group = state.Groups.SingleOrDefault(g => g.DisplayName == UninstallGroup);
-        if (group is null)
-            return [];
-        var entra = state.EntraDevices.Where(e => group.MemberIds.Contains(e.Id)).Select(e => e.DeviceId).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return state.ManagedDevices.Where(d => entra.Contains(d.AzureAdDeviceId)).Select(d => d.Id).ToHashSet();
-    }
 }

@@ -7,6 +7,7 @@ using IntuneBanSync.IntegrationTests.Sweeps;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
 using IntuneBanSync.TenantSimulator;
+using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 
@@ -17,7 +18,6 @@ namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 [Collection("Azurite")]
 public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
 {
-    private const string UninstallGroup = "IntuneBanSync – TikTok – uninstall";
     private const string Approve = "POST deviceManagement/androidManagedStoreAccountEnterpriseSettings/approveApps";
     private const string Sync = "POST deviceManagement/androidManagedStoreAccountEnterpriseSettings/syncApps";
     private static readonly string[] TikTokPackages = ["com.zhiliaoapp.musically", "com.zhiliaoapp.musically.go", "com.ss.android.ugc.trill"];
@@ -63,11 +63,11 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
         {
             Assert.Equal(LifecycleState.Unenforceable, states[d.Id].State);
             Assert.Contains("managed Google Play is not bound to this tenant (bindStatus notBound)", states[d.Id].StateReason, StringComparison.Ordinal);
-            Assert.DoesNotContain(d.Id, Members(harness.Tenant.State));
+            Assert.DoesNotContain(d.Id, UninstallMembers(harness.Tenant.State));
         });
         Assert.False(harness.Tenant.Requests.ByKind.ContainsKey(Approve));
         Assert.Empty(harness.Tenant.State.ManagedGooglePlay.Approved);
-        Assert.Contains(harness.Tenant.State.ManagedDevices, d => d.OperatingSystem == "iOS" && Members(harness.Tenant.State).Contains(d.Id));
+        Assert.Contains(harness.Tenant.State.ManagedDevices, d => d.OperatingSystem == "iOS" && UninstallMembers(harness.Tenant.State).Contains(d.Id));
         Assert.Equal(SweepStatus.Completed, report.Status);
     }
 
@@ -89,7 +89,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
             Assert.Contains(GraphPermissions.ConfigurationReadWrite.Name, states[d.Id].StateReason, StringComparison.Ordinal);
         });
         Assert.DoesNotContain("uninstall-assignment", report.Bans.Single().Enforcement!.Stopped ?? "", StringComparison.Ordinal);
-        Assert.Contains(harness.Tenant.State.ManagedDevices, d => d.OperatingSystem == "iOS" && Members(harness.Tenant.State).Contains(d.Id));
+        Assert.Contains(harness.Tenant.State.ManagedDevices, d => d.OperatingSystem == "iOS" && UninstallMembers(harness.Tenant.State).Contains(d.Id));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
         await EnforceAsync(harness, clock);
 
         Assert.InRange(clock.Waited, TimeSpan.FromSeconds(36), UninstallAssignment.DefaultPatience);
-        Assert.All(EnterpriseOffenders(harness.Tenant.State), d => Assert.Contains(d.Id, Members(harness.Tenant.State)));
+        Assert.All(EnterpriseOffenders(harness.Tenant.State), d => Assert.Contains(d.Id, UninstallMembers(harness.Tenant.State)));
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
             Assert.Equal(Reach.Pending, reach.Reach);
             Assert.Contains("managed Google Play has not yet synced", reach.Reason, StringComparison.Ordinal);
             Assert.NotEqual(LifecycleState.Unenforceable, pending[d.Id].State);
-            Assert.Contains(d.Id, Members(harness.Tenant.State));
+            Assert.Contains(d.Id, UninstallMembers(harness.Tenant.State));
         });
         Assert.False(harness.Tenant.Requests.ByKind.ContainsKey(Approve));
         Assert.False(harness.Tenant.Requests.ByKind.ContainsKey(Sync));
@@ -224,15 +224,6 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     private static List<ManagedDevice> EnterpriseOffenders(TenantState state) =>
         [.. ExpectedReport.OffendingDevices(state).Where(d => d.AndroidMode is not (null or AndroidMode.DeviceAdministrator))];
 
-    /// <summary>The managed device ids whose Entra device object is in our uninstall group.</summary>
-    private static HashSet<string> Members(TenantState state)
-    {
-        var group = state.Groups.SingleOrDefault(g => g.DisplayName == UninstallGroup);
-        if (group is null)
-            return [];
-        var entra = state.EntraDevices.Where(e => group.MemberIds.Contains(e.Id)).Select(e => e.DeviceId).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return state.ManagedDevices.Where(d => entra.Contains(d.AzureAdDeviceId)).Select(d => d.Id).ToHashSet();
-    }
 
     private static string EndState(TenantState state)
     {
@@ -240,6 +231,6 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
         var assignments = state.MobileApps
             .SelectMany(a => a.Assignments.Where(x => x.GroupId == group).Select(x => $"{a.ODataType}:{a.Identifier}:{x.Intent}"))
             .Order();
-        return string.Join(";", Members(state).Order()) + "|" + string.Join(";", assignments) + "|" + string.Join(";", state.ManagedGooglePlay.Approved.Order());
+        return string.Join(";", UninstallMembers(state).Order()) + "|" + string.Join(";", assignments) + "|" + string.Join(";", state.ManagedGooglePlay.Approved.Order());
     }
 }
