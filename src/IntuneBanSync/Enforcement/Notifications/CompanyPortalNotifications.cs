@@ -154,16 +154,16 @@ public sealed class CompanyPortalNotifications(INotificationGraph graph, int lim
     }
 
     /// <summary>What each device was sent before, from the audit: sends not refused (an outcome a crash lost counts as sent).</summary>
-    private static Dictionary<string, List<(NotificationStep Step, DateTimeOffset At)>> SentBefore(AuditView audit)
+    private static Dictionary<string, List<SentStep>> SentBefore(AuditView audit)
     {
-        var sent = new Dictionary<string, List<(NotificationStep, DateTimeOffset)>>(StringComparer.OrdinalIgnoreCase);
+        var sent = new Dictionary<string, List<SentStep>>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in Sends(audit))
         {
             if (NotificationStep.Parse(entry.Intent.Target) is not { } step)
                 continue;
             if (!sent.TryGetValue(entry.Intent.DeviceId!, out var steps))
                 sent[entry.Intent.DeviceId!] = steps = [];
-            steps.Add((step, entry.Intent.At));
+            steps.Add(new SentStep(step, entry.Intent.At));
         }
 
         return sent;
@@ -208,6 +208,8 @@ public sealed class CompanyPortalNotifications(INotificationGraph graph, int lim
     }
 
     private sealed record Sent(string WriteId, string DeviceId, DateTimeOffset At);
+
+    private sealed record SentStep(NotificationStep Step, DateTimeOffset At);
 }
 
 /// <summary>The devices the notifications may concern this sweep; which step is due is decided at apply, on the sweep's clock and the audit.</summary>
