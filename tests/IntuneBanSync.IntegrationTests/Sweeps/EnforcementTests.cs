@@ -216,7 +216,8 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
 
         Assert.True(report.GraceDevices > 0);
         // In grace the compliance policy notifies at once (and blocks from the deadline) and the Company Portal reminds; the uninstall writes nothing.
-        Assert.All(report.Writes, w => Assert.Contains(w.Action, [.. ComplianceActions, CompanyPortalNotifications.SendNotification.Name]));
+        string[] expected = [.. ComplianceActions, CompanyPortalNotifications.SendNotification.Name];
+        Assert.All(report.Writes, w => Assert.Contains(w.Action, expected));
         Assert.Empty(Members(harness.Tenant.State));
     }
 
