@@ -218,7 +218,11 @@ public sealed class NotificationTests(AzuriteFixture azurite)
         if (exemptDevice is not null)
             json["exemptions"]!.AsArray().Add(new JsonObject
             {
-                ["id"] = "one-device", ["ban"] = "tiktok", ["device"] = exemptDevice, ["justification"] = "Press office", ["approvedBy"] = "CISO",
+                ["id"] = "one-device",
+                ["ban"] = "tiktok",
+                ["device"] = exemptDevice,
+                ["justification"] = "Press office",
+                ["approvedBy"] = "CISO",
             });
         return Parsed(json);
     }
