@@ -44,6 +44,7 @@ public sealed class SimulatedTenant : IAsyncDisposable
         policies.Register(router, DeviceConfigurationRoutes.Collection);
         Remediations = new RemediationRuns(state);
         new RemediationRoutes(state, options, Remediations, NewId).Register(router, policies);
+        new NotificationRoutes(state, options, Notifications).Register(router);
         ICheckInEffect[] effects = [new ComplianceCheckIn(state), new LaunchBlockCheckIn(state), new PersonalProfileCheckIn(state), Remediations];
         pipeline = new GraphPipeline(router, new ThrottleGate(options), Faults, Requests, options);
         batch = new BatchRoute(pipeline, Requests, options);
@@ -62,6 +63,9 @@ public sealed class SimulatedTenant : IAsyncDisposable
     public RequestLog Requests { get; }
 
     public FaultOptions Faults { get; }
+
+    /// <summary>The Company Portal notifications the tenant delivered (device, title, body, time).</summary>
+    public NotificationOutbox Notifications { get; } = new();
 
     /// <summary>The remediations' runs on devices (deviceRunStates), and a way to make one fail.</summary>
     public RemediationRuns Remediations { get; }

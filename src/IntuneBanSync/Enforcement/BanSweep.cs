@@ -35,6 +35,9 @@ public sealed class BanSweep(Ban ban, EnforcementMode mode, IReadOnlyDictionary<
 
     public int InScopeDevices { get; private set; }
 
+    /// <summary>The ban list's contact: the values of {helpdesk} and {attestationLink} in what the ban sends its users.</summary>
+    public BanListContact Contact { get; init; } = BanListContact.None;
+
     /// <summary>What enforcement did for this ban this sweep; null when it did not run (report mode, a one-user sweep).</summary>
     public BanEnforcementResult? Enforcement { get; set; }
 

@@ -1,5 +1,6 @@
 using IntuneBanSync.Enforcement.Compliance;
 using IntuneBanSync.Enforcement.LaunchBlock;
+using IntuneBanSync.Enforcement.Notifications;
 using IntuneBanSync.Enforcement.PersonalProfile;
 using IntuneBanSync.Enforcement.Remediation;
 using IntuneBanSync.Enforcement.Uninstall;
@@ -18,6 +19,7 @@ public static class Mechanisms
         new(ComplianceMechanism.Required, ComplianceMechanism.Over),
         new(IosLaunchBlock.Required, IosLaunchBlock.Over),
         new(PersonalProfileBlock.Required, PersonalProfileBlock.Over),
+        new(CompanyPortalNotifications.Required, CompanyPortalNotifications.Over),
     ];
 
     public static IReadOnlyList<IEnforcementMechanism> Over(GraphServiceClient client, GraphOptions options) =>

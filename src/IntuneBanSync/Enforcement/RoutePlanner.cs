@@ -22,6 +22,9 @@ public enum Route
 
     /// <summary>A remediation that finds and removes the app for every user, hourly and on demand.</summary>
     Remediation,
+
+    /// <summary>A Company Portal notification to the device's user (reminders, the enforcement notice): iOS/iPadOS and Android personal work profiles only.</summary>
+    Notification,
 }
 
 /// <summary>The routes that apply to one class of device, strongest first, or why none reaches it.</summary>
@@ -41,9 +44,10 @@ public static class RoutePlanner
 
     public static ClassRoutes For(DeviceClass deviceClass) => deviceClass switch
     {
-        DeviceClass.IosSupervised => new(deviceClass, [Route.UninstallAssignment, Route.LaunchBlock, Route.Compliance]),
-        DeviceClass.IosCompany or DeviceClass.IosPersonal or DeviceClass.IosUserEnrollment => new(deviceClass, [Route.UninstallAssignment, Route.Compliance]),
-        DeviceClass.AndroidFullyManaged or DeviceClass.AndroidDedicated or DeviceClass.AndroidPersonalWorkProfile => new(deviceClass, [Route.ManagedPlayUninstall]),
+        DeviceClass.IosSupervised => new(deviceClass, [Route.UninstallAssignment, Route.LaunchBlock, Route.Compliance, Route.Notification]),
+        DeviceClass.IosCompany or DeviceClass.IosPersonal or DeviceClass.IosUserEnrollment => new(deviceClass, [Route.UninstallAssignment, Route.Compliance, Route.Notification]),
+        DeviceClass.AndroidFullyManaged or DeviceClass.AndroidDedicated => new(deviceClass, [Route.ManagedPlayUninstall]),
+        DeviceClass.AndroidPersonalWorkProfile => new(deviceClass, [Route.ManagedPlayUninstall, Route.Notification]),
         DeviceClass.AndroidCorporateWorkProfile => new(deviceClass, [Route.ManagedPlayUninstall, Route.PersonalProfileBlock]),
         DeviceClass.AndroidDeviceAdministrator => new(deviceClass, [Route.UninstallAssignment, Route.Compliance]),
         DeviceClass.AndroidPersonalUnknownMode => new(deviceClass, [Route.ManagedPlayUninstall, Route.UninstallAssignment, Route.Compliance]),

@@ -25,6 +25,7 @@ public static class GraphPermissions
 {
     public static readonly GraphPermission ManagedDevicesRead = new("DeviceManagementManagedDevices.Read.All");
     public static readonly GraphPermission ManagedDevicesPrivileged = new("DeviceManagementManagedDevices.PrivilegedOperations.All");
+    public static readonly GraphPermission ManagedDevicesReadWrite = new("DeviceManagementManagedDevices.ReadWrite.All");
     public static readonly GraphPermission AppsReadWrite = new("DeviceManagementApps.ReadWrite.All");
     public static readonly GraphPermission ConfigurationReadWrite = new("DeviceManagementConfiguration.ReadWrite.All");
     public static readonly GraphPermission ScriptsReadWrite = new("DeviceManagementScripts.ReadWrite.All");

@@ -1,4 +1,5 @@
 using IntuneBanSync.Enforcement;
+using IntuneBanSync.Enforcement.Notifications;
 using IntuneBanSync.Journal;
 
 namespace IntuneBanSync.Reports;
@@ -34,6 +35,7 @@ public static class EnforcementReport
                     Routes: Tally(mine.Where(s => s.State is LifecycleState.Enforcing or LifecycleState.Unenforceable or LifecycleState.Failed).Select(s => s.Route ?? "none")))
                 {
                     Notes = [.. result?.Mechanisms.SelectMany(m => m.Notes ?? []) ?? []],
+                    Notifications = NotificationCounts.Of(sweep, result, report.Writes),
                 },
             };
         }).ToList();

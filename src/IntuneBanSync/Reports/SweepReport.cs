@@ -149,6 +149,9 @@ public sealed record BanEnforcementReport(
 {
     /// <summary>What the mechanisms want the administrator to know of this ban (e.g. that noncompliance blocks nothing).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The Company Portal notifications of this sweep: reminders by step, notices, deferred by the hourly limit, told by the compliance e-mail instead.</summary>
+    public Enforcement.Notifications.NotificationCounts Notifications { get; init; } = Enforcement.Notifications.NotificationCounts.None;
 }
 
 public sealed record EnforcementTotals(int NewlyEnforced, int Removed, int Enforcing, int Resolved, int Unenforceable, int Failed, int NotRemovableByUninstall)

@@ -79,7 +79,8 @@ public sealed class SweepEngine(
             foreach (var ban in banList.Bans)
                 bans.Add(new BanSweep(
                     ban, request.ModeOf(ban), await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, sweeping.Token),
-                    [.. banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(asOf))]));
+                    [.. banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(asOf))])
+                { Contact = banList.Contact });
             var attestations = new Dictionary<string, IReadOnlyDictionary<string, Attestation>>(StringComparer.Ordinal);
             foreach (var ban in banList.Bans)
                 attestations[ban.Id] = await journal.Attestations.ListAsync(request.Tenant, ban.Id, sweeping.Token);

@@ -1,4 +1,5 @@
 using IntuneBanSync.Enforcement.Compliance;
+using IntuneBanSync.Enforcement.Notifications;
 using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement;
@@ -230,8 +231,9 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
         var report = await harness.EnforceAsync(BanListParser.Parse(json.ToJsonString()).Document!);
 
         Assert.True(report.GraceDevices > 0);
-        // In grace the compliance policy notifies at once (and blocks from the deadline); the uninstall writes nothing.
-        Assert.All(report.Writes, w => Assert.Contains(w.Action, ComplianceActions));
+        // In grace the compliance policy notifies at once (and blocks from the deadline) and the Company Portal reminds; the uninstall writes nothing.
+        string[] expected = [.. ComplianceActions, CompanyPortalNotifications.SendNotification.Name];
+        Assert.All(report.Writes, w => Assert.Contains(w.Action, expected));
         Assert.Empty(UninstallMembers(harness.Tenant.State));
     }
 
