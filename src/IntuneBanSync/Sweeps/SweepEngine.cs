@@ -20,7 +20,7 @@ namespace IntuneBanSync.Sweeps;
 /// </summary>
 public sealed class SweepEngine(
     IIntuneGraph graph, IReadOnlyList<IEnforcementMechanism> mechanisms, JournalStore journal, TimeProvider time, SweepSettings settings, ILogger<SweepEngine> logger,
-    PermissionProbe? permissions = null)
+    PermissionProbe? permissions = null, IExportJobs? exportJobs = null)
 {
     /// <summary>An engine over the real Graph SDK, for callers without a DI container (the CLI, the demo, tests, the benchmark).</summary>
     public static SweepEngine Over(
@@ -32,7 +32,7 @@ public sealed class SweepEngine(
         var probe = new PermissionProbe(token, new Uri(graph.BaseUrl), Mechanisms.Permissions);
         return new(
             new GraphIntune(client, graph), mechanisms ?? Mechanisms.Over(client, graph), journal, time, settings ?? new SweepSettings(),
-            logger ?? NullLogger<SweepEngine>.Instance, probe);
+            logger ?? NullLogger<SweepEngine>.Instance, probe, new GraphExportJobs(new GraphJson(client, graph), finalHandler));
     }
 
     /// <param name="guard">Given when the caller holds the tenant's lock (<see cref="LockedSweeps"/>): asked before every write, and a run an
@@ -95,6 +95,8 @@ public sealed class SweepEngine(
             var states = bans.SelectMany(b => b.NextStates(coverage, runId, startedAt)).ToList();
             await journal.SaveDeviceStatesAsync(request.Tenant, states, sweeping.Token);
             await journal.AppendFindingsAsync(request.Tenant, runId, [.. bans.SelectMany(ReachedFindings)], sweeping.Token);
+            if (request.Target.IsWholeTenant && request.AsOf is null)
+                await journal.SaveLatestSweepAsync(request.Tenant, new LatestSweep(runId, startedAt), sweeping.Token);
             // A mechanism that could not run for lack of a permission leaves the sweep's work undone as surely as an unread page.
             var readFailed = !coverage.IsComplete || groups.Unreadable.Count > 0 || enforced.Values.Any(e => e.ReadFailed || e.Stops.Any(s => s.Reason == StopReason.PermissionMissing));
             var status = readFailed ? SweepStatus.Incomplete : enforced.Values.Any(e => e.Held is not null) ? SweepStatus.Held : SweepStatus.Completed;
@@ -159,9 +161,12 @@ public sealed class SweepEngine(
     }
 
     private IInventorySource InventoryFor(SweepRequest request, InventoryCoverage coverage, SweepTrace trace) =>
-        request.Target.IsWholeTenant
-            ? new TenantInventory(graph, request.BanList, coverage, trace)
-            : new TargetedInventory(graph, request.BanList, request.Target, coverage, trace);
+        !request.Target.IsWholeTenant ? new TargetedInventory(graph, request.BanList, request.Target, coverage, trace)
+        : settings.InventorySource == InventorySourceKind.ExportJob
+            ? new ExportJobInventory(
+                graph, exportJobs ?? throw new InvalidOperationException("The inventory source is ExportJob, but this engine was given no export jobs client."),
+                request.BanList, coverage, trace, time, new ExportJobPatience(TimeSpan.FromMinutes(settings.ExportJobPatienceMinutes), TimeSpan.FromSeconds(settings.ExportJobPollSeconds)))
+            : new TenantInventory(graph, request.BanList, coverage, trace);
 
     private async Task DecideAsync(
         SweepRequest request, string runId, IInventorySource inventory, BanPlanner planner, IReadOnlyList<BanSweep> bans, ReportBuilder report,
@@ -177,7 +182,7 @@ public sealed class SweepEngine(
                 var apps = observed.AppsOf(ban.Ban);
                 var decision = planner.Decide(ban.Ban, new DeviceObservation(observed.Device, apps));
                 decisions.Add(decision);
-                if (IsWorthJournaling(decision, apps))
+                if (IsWorthJournaling(decision))
                     findings.Add(FindingOf(decision, observed.Device, apps));
                 ban.Observe(observed.Device, decision, apps);
             }
@@ -248,14 +253,12 @@ public sealed class SweepEngine(
         }
     }
 
-    /// <summary>Only what an administrator must look at: clean devices and devices outside a ban with nothing seen are counted, not listed.</summary>
-    private static bool IsWorthJournaling(Decision decision, IReadOnlyList<DetectedAppRecord> apps) =>
-        decision.Kind switch
-        {
-            DecisionKind.Clean => false,
-            DecisionKind.OutOfScope or DecisionKind.BanNotActive => apps.Count > 0,
-            _ => true,
-        };
+    /// <summary>
+    /// Only what an administrator acts on (offending, grace, exempt, advised) is listed each run, so the findings grow with the
+    /// offenders, not the tenant. Clean, out-of-scope, inactive and unverified devices are counted, the unverified by reason.
+    /// </summary>
+    private static bool IsWorthJournaling(Decision decision) =>
+        decision.Kind is not (DecisionKind.Clean or DecisionKind.OutOfScope or DecisionKind.BanNotActive or DecisionKind.Unverified);
 
     private static Finding FindingOf(Decision decision, DeviceRecord device, IReadOnlyList<DetectedAppRecord> apps) =>
         new(
@@ -269,7 +272,7 @@ public sealed class SweepEngine(
         ban.Enforcement is not { } result
             ? []
             : ban.Devices.Values
-                .Where(o => result.ReachesOf(o.Device.Id).Count > 0 && IsWorthJournaling(o.Decision, o.Apps))
+                .Where(o => result.ReachesOf(o.Device.Id).Count > 0 && IsWorthJournaling(o.Decision))
                 .Select(o => FindingOf(o.Decision, o.Device, o.Apps) with
                 {
                     Routes = new([.. result.ReachesOf(o.Device.Id).Select(r => new RouteReach(r.Mechanism, r.Route, r.Reach, r.Reason))]),
