@@ -172,7 +172,7 @@ public sealed class SweepEngine(
         SweepRequest request, string runId, IInventorySource inventory, BanPlanner planner, IReadOnlyList<BanSweep> bans, ReportBuilder report,
         IProgress<SweepProgress>? progress, CancellationToken ct)
     {
-        var findings = new List<Finding>();
+        var findings = new FindingsWriter(journal, request.Tenant, runId, settings.FindingsFlushSize);
         var evaluated = 0;
         await foreach (var observed in inventory.DevicesAsync(ct))
         {
@@ -183,22 +183,17 @@ public sealed class SweepEngine(
                 var decision = planner.Decide(ban.Ban, new DeviceObservation(observed.Device, apps));
                 decisions.Add(decision);
                 if (IsWorthJournaling(decision))
-                    findings.Add(FindingOf(decision, observed.Device, apps));
+                    await findings.AddAsync(FindingOf(decision, observed.Device, apps), ct);
                 ban.Observe(observed.Device, decision, apps);
             }
 
             report.Add(observed.Device, decisions, DeviceClasses.Of(observed.Device, [.. observed.Sightings.Select(s => s.App)]));
             if (++evaluated % 500 == 0)
                 progress?.Report(new SweepProgress(SweepPhase.EvaluatingDevices, evaluated));
-            if (findings.Count >= settings.FindingsFlushSize)
-            {
-                await journal.AppendFindingsAsync(request.Tenant, runId, findings, ct);
-                findings.Clear();
-            }
         }
 
         progress?.Report(new SweepProgress(SweepPhase.WritingJournal, evaluated));
-        await journal.AppendFindingsAsync(request.Tenant, runId, findings, ct);
+        await findings.FlushAsync(ct);
     }
 
     /// <summary>Only bans in enforce mode write, and a ban that left the list is wound down; a report sweep, a what-if and a one-user sweep send nothing.</summary>

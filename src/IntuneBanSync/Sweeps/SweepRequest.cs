@@ -71,7 +71,7 @@ public sealed class SweepSettings
     [Range(1, 90)]
     public int InventoryMaxAgeDays { get; set; } = 7;
 
-    /// <summary>Findings are written in batches of this many rows (a transaction holds at most 100).</summary>
+    /// <summary>Findings buffered before the full transactions among them (100 rows of one partition) are written; remainders wait for the end of the pass.</summary>
     [Range(100, 10_000)]
     public int FindingsFlushSize { get; set; } = 1000;
 

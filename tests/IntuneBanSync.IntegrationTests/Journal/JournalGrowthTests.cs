@@ -52,8 +52,9 @@ public sealed class JournalGrowthTests(AzuriteFixture azurite)
     {
         await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(3000, seed: 11));
         var journal = harness.Journal;
+        var flushingOften = new SweepSettings { FindingsFlushSize = 100 };
 
-        var report = await SweepEngine.Over(harness.GraphOptions, journal, harness.Clock).RunAsync(
+        var report = await SweepEngine.Over(harness.GraphOptions, journal, harness.Clock, flushingOften).RunAsync(
             new SweepRequest(harness.TikTokBan(), "contoso", "test", SweepTarget.WholeTenant), null, CancellationToken.None);
 
         var findings = journal.Stats.Partitions.Where(p => p.Table == journal.FindingsTableName).ToList();
