@@ -94,7 +94,10 @@ public sealed class SweepEngine(
             // 7. Close: the lifecycle of each (ban, device), the findings with what each route reached, the run and its report.
             var states = bans.SelectMany(b => b.NextStates(coverage, runId, startedAt)).ToList();
             await journal.SaveDeviceStatesAsync(request.Tenant, states, sweeping.Token);
-            await journal.AppendFindingsAsync(request.Tenant, runId, [.. bans.SelectMany(ReachedFindings)], sweeping.Token);
+            var closing = new FindingsWriter(journal, request.Tenant, runId, settings.FindingsFlushSize);
+            foreach (var finding in bans.SelectMany(b => ClosingFindings(request, b)))
+                await closing.AddAsync(finding, sweeping.Token);
+            await closing.FlushAsync(sweeping.Token);
             if (request.Target.IsWholeTenant && request.AsOf is null)
                 await journal.SaveLatestSweepAsync(request.Tenant, new LatestSweep(runId, startedAt), sweeping.Token);
             // A mechanism that could not run for lack of a permission leaves the sweep's work undone as surely as an unread page.
@@ -182,9 +185,9 @@ public sealed class SweepEngine(
                 var apps = observed.AppsOf(ban.Ban);
                 var decision = planner.Decide(ban.Ban, new DeviceObservation(observed.Device, apps));
                 decisions.Add(decision);
-                if (IsWorthJournaling(decision))
-                    await findings.AddAsync(FindingOf(decision, observed.Device, apps), ct);
                 ban.Observe(observed.Device, decision, apps);
+                if (IsWorthJournaling(decision) && !(DefersFindings(request, ban) && ban.Devices.ContainsKey(observed.Device.Id)))
+                    await findings.AddAsync(FindingOf(decision, observed.Device, apps), ct);
             }
 
             report.Add(observed.Device, decisions, DeviceClasses.Of(observed.Device, [.. observed.Sightings.Select(s => s.App)]));
@@ -262,16 +265,28 @@ public sealed class SweepEngine(
             ReportBuilder.PlatformLabel(device), ReportBuilder.OwnershipLabel(device),
             device.UserId, device.DeviceName, device.UserPrincipalName, WireName.Of(DeviceClasses.Of(device, apps)));
 
-    /// <summary>The findings of the devices enforcement reached this sweep, written again with what each route reached.</summary>
-    private static IEnumerable<Finding> ReachedFindings(BanSweep ban) =>
-        ban.Enforcement is not { } result
-            ? []
-            : ban.Devices.Values
-                .Where(o => result.ReachesOf(o.Device.Id).Count > 0 && IsWorthJournaling(o.Decision))
-                .Select(o => FindingOf(o.Decision, o.Device, o.Apps) with
-                {
-                    Routes = new([.. result.ReachesOf(o.Device.Id).Select(r => new RouteReach(r.Mechanism, r.Route, r.Reach, r.Reason))]),
-                });
+    /// <summary>
+    /// A ban that enforces this sweep lists the devices it keeps (<see cref="BanSweep.Devices"/>) once, at the close, with what each
+    /// route reached, instead of once while deciding and again after enforcing: an enforce sweep writes no more findings than a
+    /// report sweep.
+    /// </summary>
+    private static bool DefersFindings(SweepRequest request, BanSweep ban) => request.MayWrite && ban.Mode == EnforcementMode.Enforce;
+
+    /// <summary>The deferred findings of an enforcing ban, and those of other bans' devices enforcement reached (a wind-down), with their routes.</summary>
+    private static IEnumerable<Finding> ClosingFindings(SweepRequest request, BanSweep ban)
+    {
+        var deferred = DefersFindings(request, ban);
+        foreach (var observation in ban.Devices.Values.Where(o => IsWorthJournaling(o.Decision)))
+        {
+            var reaches = ban.Enforcement?.ReachesOf(observation.Device.Id) ?? [];
+            if (!deferred && reaches.Count == 0)
+                continue;
+            yield return FindingOf(observation.Decision, observation.Device, observation.Apps) with
+            {
+                Routes = reaches.Count == 0 ? null : new([.. reaches.Select(r => new RouteReach(r.Mechanism, r.Route, r.Reach, r.Reason))]),
+            };
+        }
+    }
 
     public static string NewRunId(DateTimeOffset now) =>
         $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";

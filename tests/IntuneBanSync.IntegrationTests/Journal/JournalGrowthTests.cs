@@ -66,6 +66,39 @@ public sealed class JournalGrowthTests(AzuriteFixture azurite)
         Assert.Equal(report.OffendingDevices + report.GraceDevices + report.ExemptDevices, read.Count);
     }
 
+    [Fact]
+    public async Task Enforce_sweep_lists_each_finding_once_with_its_routes()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var journal = harness.Journal;
+
+        var report = await SweepEngine.Over(harness.GraphOptions, journal, harness.Clock).RunAsync(
+            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, BanList.EnforcementMode.Enforce, OverrideBlastRadius: true),
+            null, CancellationToken.None);
+
+        var findings = await journal.GetFindingsAsync("contoso", report.RunId, CancellationToken.None).ToListAsync();
+        Assert.Contains(findings, f => f.Routes is { Count: > 0 });
+        Assert.Equal(report.OffendingDevices + report.GraceDevices + report.ExemptDevices, findings.Count);
+        Assert.Equal(findings.Count, journal.Stats.Partitions.Where(p => p.Table == journal.FindingsTableName).Sum(p => p.Rows));
+    }
+
+    [Fact]
+    public async Task Enforce_sweep_that_finds_nothing_new_writes_no_device_state()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var journal = harness.Journal;
+        var engine = SweepEngine.Over(harness.GraphOptions, journal, harness.Clock);
+        var enforce = new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, BanList.EnforcementMode.Enforce, OverrideBlastRadius: true);
+        await engine.RunAsync(enforce, null, CancellationToken.None);
+        await engine.RunAsync(enforce, null, CancellationToken.None);
+        journal.Stats.Reset();
+
+        var third = await engine.RunAsync(enforce, null, CancellationToken.None);
+
+        Assert.True(third.OffendingDevices > 0, "the seed must have offenders still enforced");
+        Assert.Equal(0, Rows(journal, journal.DeviceStatesTableName));
+    }
+
     private static Task<Reports.SweepReport> RunAsync(SweepEngine engine, SweepHarness harness) =>
         engine.RunAsync(new SweepRequest(harness.TikTokBan(), "contoso", "test", SweepTarget.WholeTenant), null, CancellationToken.None);
 
