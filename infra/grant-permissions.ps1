@@ -3,7 +3,7 @@
 param([Parameter(Mandatory)][string] $PrincipalId)
 Connect-MgGraph -Scopes AppRoleAssignment.ReadWrite.All, Application.Read.All
 $graph = Get-MgServicePrincipal -Filter "appId eq '00000003-0000-0000-c000-000000000000'"
-$permissions = @('DeviceManagementManagedDevices.Read.All', 'GroupMember.Read.All', 'Device.Read.All', 'User.Read.All', 'DeviceManagementApps.ReadWrite.All', 'Group.Create', 'GroupMember.ReadWrite.All', 'Device.ReadWrite.All', 'DeviceManagementManagedDevices.PrivilegedOperations.All', 'DeviceManagementConfiguration.ReadWrite.All', 'DeviceManagementScripts.ReadWrite.All', 'DeviceManagementServiceConfig.ReadWrite.All', 'Policy.Read.All', 'DeviceManagementManagedDevices.ReadWrite.All')
+$permissions = @('DeviceManagementManagedDevices.Read.All', 'GroupMember.Read.All', 'Device.Read.All', 'User.Read.All', 'DeviceManagementConfiguration.ReadWrite.All', 'DeviceManagementApps.ReadWrite.All', 'Group.Create', 'GroupMember.ReadWrite.All', 'Device.ReadWrite.All', 'DeviceManagementManagedDevices.PrivilegedOperations.All', 'DeviceManagementScripts.ReadWrite.All', 'DeviceManagementServiceConfig.ReadWrite.All', 'Policy.Read.All', 'DeviceManagementManagedDevices.ReadWrite.All')
 foreach ($permission in $permissions) {
   $role = $graph.AppRoles | Where-Object { $_.Value -eq $permission -and $_.AllowedMemberTypes -contains 'Application' }
   New-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $PrincipalId -PrincipalId $PrincipalId -ResourceId $graph.Id -AppRoleId $role.Id

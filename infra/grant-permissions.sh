@@ -4,7 +4,7 @@
 set -euo pipefail
 principal="${1:?the identity's service principal object id}"
 graph=$(az ad sp show --id 00000003-0000-0000-c000-000000000000 --query id -o tsv)
-permissions=(DeviceManagementManagedDevices.Read.All GroupMember.Read.All Device.Read.All User.Read.All DeviceManagementApps.ReadWrite.All Group.Create GroupMember.ReadWrite.All Device.ReadWrite.All DeviceManagementManagedDevices.PrivilegedOperations.All DeviceManagementConfiguration.ReadWrite.All DeviceManagementScripts.ReadWrite.All DeviceManagementServiceConfig.ReadWrite.All Policy.Read.All DeviceManagementManagedDevices.ReadWrite.All)
+permissions=(DeviceManagementManagedDevices.Read.All GroupMember.Read.All Device.Read.All User.Read.All DeviceManagementConfiguration.ReadWrite.All DeviceManagementApps.ReadWrite.All Group.Create GroupMember.ReadWrite.All Device.ReadWrite.All DeviceManagementManagedDevices.PrivilegedOperations.All DeviceManagementScripts.ReadWrite.All DeviceManagementServiceConfig.ReadWrite.All Policy.Read.All DeviceManagementManagedDevices.ReadWrite.All)
 for permission in "${permissions[@]}"; do
   role=$(az ad sp show --id 00000003-0000-0000-c000-000000000000 \
     --query "appRoles[?value=='$permission' && contains(allowedMemberTypes, 'Application')].id | [0]" -o tsv)

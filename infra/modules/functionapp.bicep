@@ -51,7 +51,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         }
       }
       scaleAndConcurrency: {
-        // A sweep is a per-tenant singleton: a few instances cover the timer and the HTTP trigger.
+        // One sweep per instance at a time (host.json), one work item per tenant on the queue: up to 40 tenants side by side.
         maximumInstanceCount: 40
         instanceMemoryMB: 2048
       }

@@ -26,17 +26,19 @@ internal static class SweepCommand
         var tablePrefix = new Option<string?>("--table-prefix") { Description = "Prefix of the journal's table names (default ibs)" };
         var overrideBlastRadius = new Option<bool>("--override-blast-radius") { Description = "Enforce even where a ban's new enforcements exceed its blast-radius cap" };
         var timeout = new Option<int?>("--timeout") { Description = "Minutes after which the sweep stops and ends incomplete (default 240)" };
+        var inventory = new Option<string?>("--inventory") { Description = "app-devices (default) or export-job: where a whole-tenant sweep reads which devices have a banned app" };
 
         var command = new Command("sweep", "Sweep a tenant: read inventory, apply the ban list, journal and report.")
         {
-            banlist, mode, graphUrl, storage, asOf, user, device, json, tenant, tablePrefix, overrideBlastRadius, timeout,
+            banlist, mode, graphUrl, storage, asOf, user, device, json, tenant, tablePrefix, overrideBlastRadius, timeout, inventory,
         };
         command.SetAction(async (parsed, ct) =>
         {
             var args = new SweepArguments(
                 parsed.GetValue(banlist)!, parsed.GetValue(mode), parsed.GetValue(graphUrl), parsed.GetValue(storage),
                 parsed.GetValue(asOf), parsed.GetValue(user), parsed.GetValue(device), parsed.GetValue(json),
-                parsed.GetValue(tenant), parsed.GetValue(tablePrefix), parsed.GetValue(overrideBlastRadius), parsed.GetValue(timeout));
+                parsed.GetValue(tenant), parsed.GetValue(tablePrefix), parsed.GetValue(overrideBlastRadius), parsed.GetValue(timeout),
+                parsed.GetValue(inventory));
             return await RunAsync(args, stdout, stderr, configureGraph, ct);
         });
         return command;
@@ -59,7 +61,7 @@ internal static class SweepCommand
         {
             var tables = TableServiceFactory.Create(sweep.StorageConnectionString);
             var journal = new JournalStore(tables, sweep.TablePrefix);
-            var sweeps = new LockedSweeps(SweepEngine.Over(sweep.Graph, journal, TimeProvider.System), new TenantLocks(tables, sweep.TablePrefix, TimeProvider.System), TimeProvider.System);
+            var sweeps = new LockedSweeps(SweepEngine.Over(sweep.Graph, journal, TimeProvider.System, sweep.Settings), new TenantLocks(tables, sweep.TablePrefix, TimeProvider.System), TimeProvider.System);
             var outcome = await sweeps.RunAsync(sweep.Request, $"ibs on {Environment.MachineName}", null, ct);
             if (outcome.Report is not { } report)
             {
@@ -152,11 +154,21 @@ internal static class SweepCommand
         if (args.TimeoutMinutes is { } minutes && minutes is < 1 or > 1440)
             throw new InputError("--timeout", $"{minutes} is not a number of minutes from 1 to 1440.");
 
+        var settings = new SweepSettings
+        {
+            InventorySource = args.Inventory switch
+            {
+                null or "app-devices" => InventorySourceKind.AppDevices,
+                "export-job" => InventorySourceKind.ExportJob,
+                var other => throw new InputError("--inventory", $"'{PlainText.Strip(other)}' is not app-devices or export-job."),
+            },
+        };
+
         var request = choices.ToRequest(parsedList.Document!, TenantName.Canonical(tenant), "cli") with
         {
             Deadline = args.TimeoutMinutes is { } timeout ? TimeSpan.FromMinutes(timeout) : null,
         };
-        return new ValidatedSweep(request, graph, connection, prefix);
+        return new ValidatedSweep(request, graph, connection, prefix, settings);
     }
 
     private static string OptionName(SweepInputField field) => field switch
@@ -182,6 +194,7 @@ internal sealed record SweepArguments(
     string? Tenant = null,
     string? TablePrefix = null,
     bool OverrideBlastRadius = false,
-    int? TimeoutMinutes = null);
+    int? TimeoutMinutes = null,
+    string? Inventory = null);
 
-internal sealed record ValidatedSweep(SweepRequest Request, GraphOptions Graph, string StorageConnectionString, string TablePrefix);
+internal sealed record ValidatedSweep(SweepRequest Request, GraphOptions Graph, string StorageConnectionString, string TablePrefix, SweepSettings Settings);

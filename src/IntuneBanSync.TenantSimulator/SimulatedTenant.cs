@@ -22,6 +22,7 @@ public sealed class SimulatedTenant : IAsyncDisposable
     private readonly BatchRoute batch;
     private readonly DeviceCheckIn checkIn;
     private readonly SimulatorOptions options;
+    private readonly ExportJobRoutes exportJobs;
 
     private SimulatedTenant(WebApplication app, TenantState state, SimulatorOptions options)
     {
@@ -45,6 +46,8 @@ public sealed class SimulatedTenant : IAsyncDisposable
         Remediations = new RemediationRuns(state);
         new RemediationRoutes(state, options, Remediations, NewId).Register(router, policies);
         new NotificationRoutes(state, options, Notifications).Register(router);
+        exportJobs = new ExportJobRoutes(state, options, ExportJobs, () => BaseUrl);
+        exportJobs.Register(router);
         ICheckInEffect[] effects = [new ComplianceCheckIn(state), new LaunchBlockCheckIn(state), new PersonalProfileCheckIn(state), Remediations];
         pipeline = new GraphPipeline(router, new ThrottleGate(options), Faults, Requests, options);
         batch = new BatchRoute(pipeline, Requests, options);
@@ -69,6 +72,9 @@ public sealed class SimulatedTenant : IAsyncDisposable
 
     /// <summary>The remediations' runs on devices (deviceRunStates), and a way to make one fail.</summary>
     public RemediationRuns Remediations { get; }
+
+    /// <summary>The report exports' controls (make jobs fail) and how many were downloaded.</summary>
+    public ExportJobControls ExportJobs { get; } = new();
 
     /// <summary>Starts Kestrel on a free loopback port and returns once it listens.</summary>
     public static async Task<SimulatedTenant> StartAsync(TenantSeed seed, SimulatorOptions? options = null, CancellationToken ct = default)
@@ -123,6 +129,7 @@ public sealed class SimulatedTenant : IAsyncDisposable
             var result = CheckInAll();
             return Results.Json(new { devices = State.ManagedDevices.Count, removedApps = result.RemovedApps.Count }, StatsJson);
         });
+        app.MapGet($"/{ExportJobRoutes.DownloadPath}/{{file}}", (HttpContext context, string file) => exportJobs.DownloadAsync(context, file));
         app.Map("/{version}/{**path}", ServeGraphAsync);
         app.MapFallback(context => WriteAsync(context, GraphJson.NotFound("Unknown route.", options.TimeProvider.GetUtcNow())));
     }

@@ -50,6 +50,12 @@ public sealed record SimulatorOptions
     /// </summary>
     public TimeSpan GroupReplication { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long a report export job takes to generate: notStarted for its first quarter, inProgress for the rest, then completed. Intune
+    /// takes from seconds to many minutes for a large tenant's discovered apps. Scaled by TimeFactor, on the tenant's clock.
+    /// </summary>
+    public TimeSpan ExportJobGeneration { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The tenant's managed Google Play binding, as androidManagedStoreAccountEnterpriseSettings.bindStatus reports it.</summary>
     public ManagedPlayBinding ManagedPlayBinding { get; init; } = ManagedPlayBinding.Bound;
 

@@ -4,6 +4,7 @@ using Azure.Identity;
 using IntuneBanSync.Enforcement;
 using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Graph;
+using IntuneBanSync.Inventory;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
 using Microsoft.Extensions.Logging;
@@ -77,7 +78,7 @@ public sealed class TenantSweeps(
         var client = Client(name);
         var engine = new SweepEngine(
             new GraphIntune(client, graphOptions), Mechanisms.Over(client, graphOptions), journal, time, settings, loggers.CreateLogger<SweepEngine>(),
-            new PermissionProbe(token, baseUrl, Mechanisms.Permissions));
+            new PermissionProbe(token, baseUrl, Mechanisms.Permissions), new GraphExportJobs(new GraphJson(client, graphOptions)));
         return new LockedSweeps(engine, locks, time);
     }
 

@@ -33,6 +33,7 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal, AttestationS
         if (states.Count == 0 && attested.Count == 0)
             return TypedResults.NotFound(new { error = $"The journal knows nothing of device {id}: no banned app was ever seen on it, and its user attested nothing." });
 
+        var lastSeen = await LastSeenAsync(check.Tenant!, id, states, ct);
         var writes = new List<AuditEntry>();
         foreach (var banId in states.Select(s => s.BanId).Concat(attested.Select(a => a.BanId)).Distinct(StringComparer.Ordinal))
         {
@@ -62,7 +63,7 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal, AttestationS
                     s.Route,
                     s.LastDecision,
                     s.FirstSeen,
-                    s.LastSeen,
+                    LastSeen = lastSeen[s.BanId],
                     s.EnforcedAt,
                     s.ResolvedAt,
                     s.DeviceName,
@@ -73,5 +74,23 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal, AttestationS
                 Attestations = attested.Select(a => new { a.BanId, a.UserId, a.UserPrincipalName, a.At, a.DeviceName }),
             },
             ReportJson.Options);
+    }
+
+    /// <summary>
+    /// A state row is written only when it changes, so its LastSeen is the sweep that last changed it; a device the latest sweep
+    /// listed with the app was seen then.
+    /// </summary>
+    private async Task<Dictionary<string, DateTimeOffset>> LastSeenAsync(string tenant, string deviceId, IReadOnlyList<DeviceBanState> states, CancellationToken ct)
+    {
+        var latest = await journal.GetLatestSweepAsync(tenant, ct);
+        var lastSeen = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var state in states)
+        {
+            var stillSeen = latest is not null && latest.StartedAt > state.LastSeen
+                && await journal.GetFindingAsync(tenant, latest.RunId, state.BanId, deviceId, ct) is { AppName: not null };
+            lastSeen[state.BanId] = stillSeen ? latest!.StartedAt : state.LastSeen;
+        }
+
+        return lastSeen;
     }
 }

@@ -1,11 +1,17 @@
 using IntuneBanSync.Journal;
+using IntuneBanSync.Reports;
 using IntuneBanSync.Sweeps;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace IntuneBanSync.Functions.Sweeps;
 
-/// <summary>Runs the whole-tenant sweeps the HTTP API queued; a message that keeps failing marks its run failed.</summary>
+/// <summary>
+/// Runs the whole-tenant sweeps on the queue, the helpdesk's and each tenant's turn of the scheduled sweep: as many at once as the
+/// platform has instances (host.json lets each instance take one at a time), each under its tenant's lock. A sweep that fails
+/// before its run was opened (its ban list unreadable) journals the run failed and fails the message, which the queue retries;
+/// a message that keeps failing marks its run failed.
+/// </summary>
 public sealed class QueuedSweeps(SweepRunner runner, JournalStore journal, TimeProvider time, ILogger<QueuedSweeps> logger)
 {
     [Function(nameof(RunQueuedSweep))]
@@ -13,13 +19,27 @@ public sealed class QueuedSweeps(SweepRunner runner, JournalStore journal, TimeP
     {
         var sweep = SweepQueue.Parse(message);
         var choices = new SweepChoices(SweepTarget.WholeTenant, SweepInput.Mode(sweep.Mode), sweep.AsOf);
-        var outcome = await runner.RunAsync(sweep.Tenant, "helpdesk", choices, $"queue: {sweep.RequestedBy}", sweep.RunId, ct);
+        SweepOutcome outcome;
+        try
+        {
+            outcome = await runner.RunAsync(sweep.Tenant, TriggerOf(sweep), choices, $"queue: {sweep.RequestedBy}", sweep.RunId, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // The engine journals a failure inside its run itself; one before the run was opened (the ban list) is journaled here.
+            if (await journal.GetRunAsync(sweep.Tenant, sweep.RunId, CancellationToken.None) is { Status: SweepStatus.Queued })
+                await MarkAsync(sweep, SweepStatus.Failed, PlainText.Strip(e.Message), CancellationToken.None);
+            throw;
+        }
+
         if (!outcome.Ran)
         {
             logger.LogInformation("Queued sweep {RunId} of {Tenant} not run: locked by {Holder}", sweep.RunId, sweep.Tenant, outcome.LockedBy?.Holder);
             await MarkAsync(sweep, SweepStatus.Locked, $"another sweep of the tenant held its lock ({outcome.LockedBy?.Holder}, until {outcome.LockedBy?.ExpiresAt:u})", ct);
         }
     }
+
+    private static string TriggerOf(QueuedSweep sweep) => sweep.Trigger ?? "helpdesk";
 
     [Function(nameof(FailPoisonedSweep))]
     public Task FailPoisonedSweep([QueueTrigger(SweepQueue.PoisonName)] string message, CancellationToken ct) =>
@@ -28,7 +48,7 @@ public sealed class QueuedSweeps(SweepRunner runner, JournalStore journal, TimeP
     private async Task MarkAsync(QueuedSweep sweep, SweepStatus status, string error, CancellationToken ct)
     {
         var run = await journal.GetRunAsync(sweep.Tenant, sweep.RunId, ct)
-            ?? new SweepRun(sweep.RunId, sweep.Tenant, "helpdesk", SweepInput.Mode(sweep.Mode) ?? BanList.EnforcementMode.Report, time.GetUtcNow(), null, status, SweepCounts.Empty);
+            ?? new SweepRun(sweep.RunId, sweep.Tenant, TriggerOf(sweep), SweepInput.Mode(sweep.Mode) ?? BanList.EnforcementMode.Report, time.GetUtcNow(), null, status, SweepCounts.Empty);
         await journal.SaveRunAsync(run with { Status = status, EndedAt = time.GetUtcNow(), Error = error }, ct);
     }
 }

@@ -7,47 +7,54 @@ using Microsoft.Extensions.Logging;
 namespace IntuneBanSync.Functions.Sweeps;
 
 /// <summary>
-/// The scheduled sweep of every tenant, each ban in its own mode. A past-due run is an ordinary sweep; a locked tenant is skipped,
-/// not an error. A tenant that fails does not stop the others: its failure is journaled as a failed run, and once every tenant
-/// had its turn the function fails, naming each failure.
+/// The scheduled sweep of every tenant, fanned out: one work item per tenant on the sweep queue, each with its run journaled
+/// "queued", so the platform spreads the tenants over its instances (<see cref="QueuedSweeps"/>, one sweep per instance at a time,
+/// host.json) under the same tenant lock and journal rules as every sweep. The timer itself sweeps nothing and ends in seconds,
+/// whatever the plan's timeout. A tenant whose work item could not be queued does not stop the others: its run is journaled
+/// failed, and once every tenant had its turn the function fails, naming each.
 /// </summary>
-public sealed class ScheduledSweep(SweepRunner runner, TenantSweeps tenants, JournalStore journal, TimeProvider time, ILogger<ScheduledSweep> logger)
+/// <remarks>
+/// Per tenant, not per ban × platform: a sweep's inventory is read once for all bans, its blast radius counts the new enforcements
+/// of all bans together, bans that left the list are wound down by the same sweep, and the tenant's lock admits one sweep at a
+/// time. Work items smaller than a tenant would each read the tenant again and could only wait on one another's lock.
+/// </remarks>
+public sealed class ScheduledSweep(TenantSweeps tenants, SweepQueue queue, JournalStore journal, TimeProvider time, ILogger<ScheduledSweep> logger)
 {
+    public const string Trigger = "timer";
+
     [Function(nameof(ScheduledSweep))]
     public async Task Run([TimerTrigger("%IntuneBanSync:Schedule%", RunOnStartup = false)] TimerInfo timer, CancellationToken ct)
     {
         var failures = new List<Exception>();
         foreach (var tenant in tenants.Names)
         {
-            var runId = SweepEngine.NewRunId(time.GetUtcNow());
+            var now = time.GetUtcNow();
+            var runId = SweepEngine.NewRunId(now);
             try
             {
-                var outcome = await runner.RunAsync(tenant, "timer", SweepChoices.WholeTenant(), "timer", runId, ct);
-                if (!outcome.Ran)
-                    logger.LogInformation("Scheduled sweep of {Tenant} skipped: locked by {Holder} until {Until}", tenant, outcome.LockedBy?.Holder, outcome.LockedBy?.ExpiresAt);
+                await journal.SaveRunAsync(new SweepRun(runId, tenant, Trigger, BanList.EnforcementMode.Report, now, null, SweepStatus.Queued, SweepCounts.Empty), ct);
+                await queue.EnqueueAsync(new QueuedSweep(tenant, runId, null, Trigger, Trigger: Trigger), ct);
+                logger.LogInformation("Scheduled sweep {RunId} of {Tenant} queued", runId, tenant);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                logger.LogError(e, "Scheduled sweep {RunId} of {Tenant} failed", runId, tenant);
+                logger.LogError(e, "Scheduled sweep {RunId} of {Tenant} could not be queued", runId, tenant);
                 failures.Add(new ScheduledSweepException(tenant, runId, e));
                 await RecordFailureAsync(tenant, runId, e, failures);
             }
         }
 
         if (failures.Count > 0)
-            throw new AggregateException($"The scheduled sweep failed for {failures.Count} of {tenants.Names.Count} tenants; the others were swept.", failures);
+            throw new AggregateException($"The scheduled sweep could not queue {failures.Count} of {tenants.Names.Count} tenants; the others were queued.", failures);
     }
 
-    /// <summary>The engine journals a failure inside its run itself; one before the run was opened (the ban list, the lock) gets a failed run here.</summary>
     private async Task RecordFailureAsync(string tenant, string runId, Exception failure, List<Exception> failures)
     {
         try
         {
-            if (await journal.GetRunAsync(tenant, runId, CancellationToken.None) is not null)
-                return;
             var now = time.GetUtcNow();
             await journal.SaveRunAsync(
-                new SweepRun(runId, tenant, "timer", BanList.EnforcementMode.Report, now, now, SweepStatus.Failed, SweepCounts.Empty, Error: failure.Message),
+                new SweepRun(runId, tenant, Trigger, BanList.EnforcementMode.Report, now, now, SweepStatus.Failed, SweepCounts.Empty, Error: failure.Message),
                 CancellationToken.None);
         }
         catch (Exception e)

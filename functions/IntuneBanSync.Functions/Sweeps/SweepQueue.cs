@@ -4,8 +4,11 @@ using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Functions.Sweeps;
 
-/// <summary>A whole-tenant sweep asked for over HTTP: too long for the 230 s an HTTP call may take, so it runs from the queue.</summary>
-public sealed record QueuedSweep(string Tenant, string RunId, string? Mode, string RequestedBy, DateTimeOffset? AsOf = null);
+/// <summary>
+/// A whole-tenant sweep to run from the queue: one asked for over HTTP (too long for the 230 s an HTTP call may take), or one
+/// tenant's turn of the scheduled sweep. Trigger is what the run is journaled as (messages without one came from the helpdesk).
+/// </summary>
+public sealed record QueuedSweep(string Tenant, string RunId, string? Mode, string RequestedBy, DateTimeOffset? AsOf = null, string? Trigger = null);
 
 public sealed class SweepQueue(QueueClient queue)
 {

@@ -6,7 +6,9 @@ namespace IntuneBanSync.Enforcement;
 
 /// <summary>
 /// The state of one (ban, device), derived from the previous state, this sweep's observation and decision, what the mechanisms
-/// reached, and the clock. Pure. A device this sweep could not verify keeps its state.
+/// reached, and the clock. Pure. A device this sweep could not verify keeps its state. A state that does not change comes back
+/// as the previous one itself, so it is not written again: <see cref="DeviceBanState.LastSeen"/> and
+/// <see cref="DeviceBanState.LastRunId"/> move only with a change (the latest sweep's findings say whether a device is still seen).
 /// </summary>
 public static class DeviceLifecycle
 {
@@ -21,16 +23,24 @@ public static class DeviceLifecycle
     public static DeviceBanState? Next(
         DeviceBanState? previous, BanObservation observation, IReadOnlyList<DeviceReach> reaches, bool absenceProven, string runId, DateTimeOffset now)
     {
-        var decision = observation.Decision;
         var seen = observation.Apps.Count > 0;
         if (previous is null && !seen && reaches.Count == 0)
             return null;
 
+        var next = Decide(previous, observation, reaches, absenceProven, runId, now);
+        if (next is null || next == previous)
+            return next is null ? null : previous;
+        return next with { LastSeen = seen ? now : next.LastSeen, LastRunId = runId };
+    }
+
+    private static DeviceBanState? Decide(
+        DeviceBanState? previous, BanObservation observation, IReadOnlyList<DeviceReach> reaches, bool absenceProven, string runId, DateTimeOffset now)
+    {
+        var decision = observation.Decision;
+        var seen = observation.Apps.Count > 0;
         var state = (previous ?? new DeviceBanState(decision.BanId, observation.Device.Id, now, now, decision.Kind, runId)) with
         {
-            LastSeen = seen ? now : previous?.LastSeen ?? now,
             LastDecision = decision.Kind,
-            LastRunId = runId,
             EntraObjectId = reaches.Select(r => r.EntraObjectId).FirstOrDefault(id => id is not null) ?? previous?.EntraObjectId,
             UserId = observation.Device.UserId,
             DeviceName = observation.Device.DeviceName,

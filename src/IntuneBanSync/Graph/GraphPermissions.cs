@@ -45,6 +45,7 @@ public static class GraphPermissions
         new(GroupMemberRead, "read the members of include, exclude and exemption groups; check a user's or device's groups", "report"),
         new(DeviceRead, "find a managed device's Entra device object, and its groups", "report"),
         new(UserRead, "check the groups of one user in a helpdesk sweep (users/{id}/checkMemberGroups)", "report"),
+        new(ConfigurationReadWrite, "create and read the discovered-apps export job (deviceManagement/reports/exportJobs, AppInvRawData) when IntuneBanSync__Sweep__InventorySource is ExportJob", "report (export-job inventory)", Optional: true),
     ];
 
     /// <summary>Report mode and every mechanism given, each permission once, in manifest order, with everyone who needs it and why.</summary>

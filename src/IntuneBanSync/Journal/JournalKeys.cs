@@ -28,10 +28,40 @@ public static class JournalKeys
 
     public static TableKey Run(string tenant, string runId) => new(RunsPartition(tenant), Part(runId, "runId"));
 
+    /// <summary>
+    /// A run's findings are spread over this many partitions by device, so their transactions go in parallel and no partition
+    /// takes more than its share of the service's ~2,000 entities/s per partition.
+    /// </summary>
+    public const int FindingPartitions = 16;
+
+    /// <summary>The one partition of a run's findings before they were spread (still read).</summary>
     public static string FindingsPartition(string tenant, string runId) => Composite(Part(tenant, "tenant"), Part(runId, "runId"), "tenant and runId");
 
+    /// <summary>The partition of a device's findings in one run: "{tenant}|{runId}|{shard}", the shard two hex digits from the device id.</summary>
+    public static string FindingsPartition(string tenant, string runId, string deviceId) =>
+        TableKeys.Validate($"{FindingsPartition(tenant, runId)}{Separator}{FindingShard(Part(deviceId, "deviceId")):x2}", "tenant and runId");
+
     public static TableKey Finding(string tenant, string runId, string banId, string deviceId) =>
-        new(FindingsPartition(tenant, runId), Composite(Part(banId, "banId"), Part(deviceId, "deviceId"), "banId and deviceId"));
+        new(FindingsPartition(tenant, runId, deviceId), Composite(Part(banId, "banId"), Part(deviceId, "deviceId"), "banId and deviceId"));
+
+    /// <summary>Every spread partition of a run's findings, as a half-open range ('}' follows '|' directly).</summary>
+    public static (string FromInclusive, string ToExclusive) FindingsRange(string tenant, string runId)
+    {
+        var run = FindingsPartition(tenant, runId);
+        return (run + Separator, run + (char)(Separator + 1));
+    }
+
+    /// <summary>FNV-1a over the id in lower case: stable across processes (string.GetHashCode is not), so a retried run rewrites the same rows.</summary>
+    public static int FindingShard(string deviceId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in deviceId)
+            hash = (hash ^ char.ToLowerInvariant(c)) * 16777619u;
+        return (int)(hash % FindingPartitions);
+    }
+
+    /// <summary>A tenant's pointer to its latest sweep that saved device states, beside (never inside) its runs' partition.</summary>
+    public static TableKey LatestSweep(string tenant) => new(Composite(Part(tenant, "tenant"), "latest", "tenant"), "sweep");
 
     public static string DeviceStatesPartition(string tenant, string banId) => Composite(Part(tenant, "tenant"), Part(banId, "banId"), "tenant and banId");
 

@@ -35,6 +35,9 @@ public sealed record SweepCounts(
     public static SweepCounts Empty { get; } = new(0, 0, 0, 0, 0, 0, 0);
 }
 
+/// <summary>The tenant's latest sweep that saved device states; a device listed in its findings was still seen then.</summary>
+public sealed record LatestSweep(string RunId, DateTimeOffset StartedAt);
+
 /// <summary>What a run concluded about one (ban, device), with what was seen, the device's class and what each route reached.</summary>
 public sealed record Finding(
     string BanId,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -13,6 +14,12 @@ public sealed class JournalStore
     /// <summary>The service's limit on the entities of one transaction.</summary>
     public const int MaxTransactionSize = 100;
 
+    /// <summary>The real service's scalability target for one partition; each partition's transactions are paced to stay under it.</summary>
+    public const int MaxEntitiesPerSecondPerPartition = 2_000;
+
+    /// <summary>Transactions in flight at once, each on its own partition.</summary>
+    public const int MaxParallelTransactions = 8;
+
     private const string KindColumn = "Kind";
 
     private readonly TableClient _runs;
@@ -21,6 +28,7 @@ public sealed class JournalStore
     private readonly TableClient _audit;
     private readonly TableClient _banResources;
     private readonly CreateOnce _created;
+    private readonly PartitionPacing _pacing = new(TimeProvider.System);
 
     public JournalStore(TableServiceClient service, string tablePrefix)
     {
@@ -46,6 +54,9 @@ public sealed class JournalStore
 
     public string BanResourcesTableName => _banResources.Name;
 
+    /// <summary>What this store has written: transactions, rows, rows per partition (printed by the benchmark).</summary>
+    public JournalStats Stats { get; } = new();
+
     /// <summary>Creates the tables once per store: later calls cost no request.</summary>
     public Task EnsureCreatedAsync(CancellationToken ct) => _created.RunAsync(ct);
 
@@ -62,7 +73,26 @@ public sealed class JournalStore
         ArgumentNullException.ThrowIfNull(run);
         var entity = TableRows.ToEntity(JournalKeys.Run(run.Tenant, run.RunId), run);
 
-        await _runs.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+        await UpsertOneAsync(_runs, entity, ct);
+    }
+
+    /// <summary>
+    /// Points the tenant at its latest sweep that saved device states: a state row is written only when it changes, so "still
+    /// seen" is read from that sweep's findings, not from a column every row would need rewritten each sweep.
+    /// </summary>
+    public async Task SaveLatestSweepAsync(string tenant, LatestSweep latest, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(latest);
+        await UpsertOneAsync(_runs, TableRows.ToEntity(JournalKeys.LatestSweep(tenant), latest), ct);
+    }
+
+    public async Task<LatestSweep?> GetLatestSweepAsync(string tenant, CancellationToken ct)
+    {
+        var key = JournalKeys.LatestSweep(tenant);
+
+        var response = await _runs.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey, cancellationToken: ct);
+
+        return response.HasValue ? TableRows.ToRow<LatestSweep>(response.Value!) : null;
     }
 
     public async Task<SweepRun?> GetRunAsync(string tenant, string runId, CancellationToken ct)
@@ -101,8 +131,25 @@ public sealed class JournalStore
         await UpsertPerPartitionAsync(_findings, entities, ct);
     }
 
-    public IAsyncEnumerable<Finding> GetFindingsAsync(string tenant, string runId, CancellationToken ct) =>
-        QueryAsync<Finding>(_findings, JournalKeys.FindingsPartition(tenant, runId), ct);
+    /// <summary>Every finding of one run, from each of its partitions (and the single partition of runs written before findings were spread).</summary>
+    public async IAsyncEnumerable<Finding> GetFindingsAsync(string tenant, string runId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var legacy = JournalKeys.FindingsPartition(tenant, runId);
+        var (from, to) = JournalKeys.FindingsRange(tenant, runId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {legacy} or (PartitionKey ge {from} and PartitionKey lt {to})");
+        await foreach (var entity in _findings.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            yield return TableRows.ToRow<Finding>(entity);
+    }
+
+    /// <summary>One (ban, device)'s finding in one run, or null when the run listed none for it.</summary>
+    public async Task<Finding?> GetFindingAsync(string tenant, string runId, string banId, string deviceId, CancellationToken ct)
+    {
+        var key = JournalKeys.Finding(tenant, runId, banId, deviceId);
+
+        var response = await _findings.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey, cancellationToken: ct);
+
+        return response.HasValue ? TableRows.ToRow<Finding>(response.Value!) : null;
+    }
 
     /// <summary>What the journal knows of each device for one ban, keyed by managed device id.</summary>
     public async Task<IReadOnlyDictionary<string, DeviceBanState>> GetDeviceStatesAsync(string tenant, string banId, CancellationToken ct)
@@ -199,7 +246,7 @@ public sealed class JournalStore
         ArgumentNullException.ThrowIfNull(resources);
         var entity = TableRows.ToEntity(JournalKeys.BanResources(tenant, resources.BanId), resources);
 
-        await _banResources.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+        await UpsertOneAsync(_banResources, entity, ct);
     }
 
     /// <summary>Every ban this tenant has resources for, including bans no longer in the ban list, in ban id order.</summary>
@@ -254,13 +301,58 @@ public sealed class JournalStore
         return result;
     }
 
-    /// <summary>A transaction holds one partition, so rows are grouped by partition, then sent a hundred at a time.</summary>
-    private static async Task UpsertPerPartitionAsync(TableClient table, IEnumerable<TableEntity> entities, CancellationToken ct)
+    private async Task UpsertOneAsync(TableClient table, TableEntity entity, CancellationToken ct)
     {
-        foreach (var partition in entities.GroupBy(entity => entity.PartitionKey, StringComparer.Ordinal))
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+        Stats.SingleWrite(table.Name, entity.PartitionKey);
+    }
+
+    /// <summary>
+    /// A transaction holds one partition, so rows are grouped by partition and sent a hundred at a time: partitions in parallel
+    /// (bounded), each partition's transactions one after another and paced under its entities-per-second target.
+    /// </summary>
+    private async Task UpsertPerPartitionAsync(TableClient table, IEnumerable<TableEntity> entities, CancellationToken ct)
+    {
+        var partitions = entities.GroupBy(entity => entity.PartitionKey, StringComparer.Ordinal).ToList();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = MaxParallelTransactions, CancellationToken = ct };
+        await Parallel.ForEachAsync(partitions, options, async (partition, token) =>
         {
             foreach (var chunk in partition.Chunk(MaxTransactionSize))
-                await table.SubmitTransactionAsync([.. chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))], ct);
+            {
+                await _pacing.WaitTurnAsync(table.Name, partition.Key, chunk.Length, token);
+                await table.SubmitTransactionAsync([.. chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))], token);
+                Stats.Transaction(table.Name, partition.Key, chunk.Length);
+            }
+        });
+    }
+
+    /// <summary>
+    /// When each partition may take its next rows: a transaction of n rows books n / 2,000 s of its partition. Wall-clock, as the
+    /// service's own limit is.
+    /// </summary>
+    private sealed class PartitionPacing(TimeProvider clock)
+    {
+        private readonly ConcurrentDictionary<(string Table, string Partition), long> _freeAt = new();
+
+        public async Task WaitTurnAsync(string table, string partition, int rows, CancellationToken ct)
+        {
+            var now = clock.GetTimestamp();
+            var cost = rows * clock.TimestampFrequency / MaxEntitiesPerSecondPerPartition;
+            var start = now;
+            _freeAt.AddOrUpdate((table, partition), now + cost, (_, freeAt) => (start = Math.Max(freeAt, now)) + cost);
+            if (_freeAt.Count > 1_000)
+                Forget(now);
+            if (start > now)
+                await Task.Delay(clock.GetElapsedTime(now, start), clock, ct);
+        }
+
+        private void Forget(long now)
+        {
+            foreach (var (key, freeAt) in _freeAt)
+            {
+                if (freeAt < now)
+                    _freeAt.TryRemove(KeyValuePair.Create(key, freeAt));
+            }
         }
     }
 

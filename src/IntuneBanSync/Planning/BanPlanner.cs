@@ -91,8 +91,8 @@ public sealed class BanPlanner(
                 : $"attested removed {Date(attested.At)}, but the inventory of {Date(device.LastSyncDateTime ?? attested.At)} still shows it: ";
             if (now < ban.UninstallBy)
                 return Make(DecisionKind.Grace, DecisionReason.Detected, $"{after}{app} detected; uninstall due by {Date(ban.UninstallBy)}");
-            var daysLate = (int)Math.Floor((now - ban.UninstallBy).TotalDays);
-            return Make(DecisionKind.Offending, DecisionReason.Detected, $"{after}{app} detected; {daysLate} days past the uninstall deadline");
+            // The deadline's date, not a day count: a text that changed every day would rewrite every device's state every day.
+            return Make(DecisionKind.Offending, DecisionReason.Detected, $"{after}{app} detected; the uninstall deadline was {Date(ban.UninstallBy)}");
         }
 
         if (!coverage.CanProveAbsence(ban.Id, platform.Value))

@@ -20,7 +20,7 @@ namespace IntuneBanSync.Sweeps;
 /// </summary>
 public sealed class SweepEngine(
     IIntuneGraph graph, IReadOnlyList<IEnforcementMechanism> mechanisms, JournalStore journal, TimeProvider time, SweepSettings settings, ILogger<SweepEngine> logger,
-    PermissionProbe? permissions = null)
+    PermissionProbe? permissions = null, IExportJobs? exportJobs = null)
 {
     /// <summary>An engine over the real Graph SDK, for callers without a DI container (the CLI, the demo, tests, the benchmark).</summary>
     public static SweepEngine Over(
@@ -32,7 +32,7 @@ public sealed class SweepEngine(
         var probe = new PermissionProbe(token, new Uri(graph.BaseUrl), Mechanisms.Permissions);
         return new(
             new GraphIntune(client, graph), mechanisms ?? Mechanisms.Over(client, graph), journal, time, settings ?? new SweepSettings(),
-            logger ?? NullLogger<SweepEngine>.Instance, probe);
+            logger ?? NullLogger<SweepEngine>.Instance, probe, new GraphExportJobs(new GraphJson(client, graph), finalHandler));
     }
 
     /// <param name="guard">Given when the caller holds the tenant's lock (<see cref="LockedSweeps"/>): asked before every write, and a run an
@@ -98,7 +98,12 @@ public sealed class SweepEngine(
             // 7. Close: the lifecycle of each (ban, device), the findings with what each route reached, the run and its report.
             var states = bans.SelectMany(b => b.NextStates(coverage, runId, startedAt)).ToList();
             await journal.SaveDeviceStatesAsync(request.Tenant, states, sweeping.Token);
-            await journal.AppendFindingsAsync(request.Tenant, runId, [.. bans.SelectMany(ReachedFindings)], sweeping.Token);
+            var closing = new FindingsWriter(journal, request.Tenant, runId, settings.FindingsFlushSize);
+            foreach (var finding in bans.SelectMany(b => ClosingFindings(request, b)))
+                await closing.AddAsync(finding, sweeping.Token);
+            await closing.FlushAsync(sweeping.Token);
+            if (request.Target.IsWholeTenant && request.AsOf is null)
+                await journal.SaveLatestSweepAsync(request.Tenant, new LatestSweep(runId, startedAt), sweeping.Token);
             // A mechanism that could not run for lack of a permission leaves the sweep's work undone as surely as an unread page.
             var readFailed = !coverage.IsComplete || groups.Unreadable.Count > 0 || enforced.Values.Any(e => e.ReadFailed || e.Stops.Any(s => s.Reason == StopReason.PermissionMissing));
             var status = readFailed ? SweepStatus.Incomplete : enforced.Values.Any(e => e.Held is not null) ? SweepStatus.Held : SweepStatus.Completed;
@@ -163,15 +168,18 @@ public sealed class SweepEngine(
     }
 
     private IInventorySource InventoryFor(SweepRequest request, InventoryCoverage coverage, SweepTrace trace) =>
-        request.Target.IsWholeTenant
-            ? new TenantInventory(graph, request.BanList, coverage, trace)
-            : new TargetedInventory(graph, request.BanList, request.Target, coverage, trace);
+        !request.Target.IsWholeTenant ? new TargetedInventory(graph, request.BanList, request.Target, coverage, trace)
+        : settings.InventorySource == InventorySourceKind.ExportJob
+            ? new ExportJobInventory(
+                graph, exportJobs ?? throw new InvalidOperationException("The inventory source is ExportJob, but this engine was given no export jobs client."),
+                request.BanList, coverage, trace, time, new ExportJobPatience(TimeSpan.FromMinutes(settings.ExportJobPatienceMinutes), TimeSpan.FromSeconds(settings.ExportJobPollSeconds)))
+            : new TenantInventory(graph, request.BanList, coverage, trace);
 
     private async Task DecideAsync(
         SweepRequest request, string runId, IInventorySource inventory, BanPlanner planner, IReadOnlyList<BanSweep> bans, ReportBuilder report,
         IProgress<SweepProgress>? progress, CancellationToken ct)
     {
-        var findings = new List<Finding>();
+        var findings = new FindingsWriter(journal, request.Tenant, runId, settings.FindingsFlushSize);
         var evaluated = 0;
         await foreach (var observed in inventory.DevicesAsync(ct))
         {
@@ -181,23 +189,18 @@ public sealed class SweepEngine(
                 var apps = observed.AppsOf(ban.Ban);
                 var decision = planner.Decide(ban.Ban, new DeviceObservation(observed.Device, apps));
                 decisions.Add(decision);
-                if (IsWorthJournaling(decision, apps))
-                    findings.Add(FindingOf(decision, observed.Device, apps));
                 ban.Observe(observed.Device, decision, apps);
+                if (IsWorthJournaling(decision) && !(DefersFindings(request, ban) && ban.Devices.ContainsKey(observed.Device.Id)))
+                    await findings.AddAsync(FindingOf(decision, observed.Device, apps), ct);
             }
 
             report.Add(observed.Device, decisions, DeviceClasses.Of(observed.Device, [.. observed.Sightings.Select(s => s.App)]));
             if (++evaluated % 500 == 0)
                 progress?.Report(new SweepProgress(SweepPhase.EvaluatingDevices, evaluated));
-            if (findings.Count >= settings.FindingsFlushSize)
-            {
-                await journal.AppendFindingsAsync(request.Tenant, runId, findings, ct);
-                findings.Clear();
-            }
         }
 
         progress?.Report(new SweepProgress(SweepPhase.WritingJournal, evaluated));
-        await journal.AppendFindingsAsync(request.Tenant, runId, findings, ct);
+        await findings.FlushAsync(ct);
     }
 
     /// <summary>Only bans in enforce mode write, and a ban that left the list is wound down; a report sweep, a what-if and a one-user sweep send nothing.</summary>
@@ -252,14 +255,12 @@ public sealed class SweepEngine(
         }
     }
 
-    /// <summary>Only what an administrator must look at: clean devices and devices outside a ban with nothing seen are counted, not listed.</summary>
-    private static bool IsWorthJournaling(Decision decision, IReadOnlyList<DetectedAppRecord> apps) =>
-        decision.Kind switch
-        {
-            DecisionKind.Clean => false,
-            DecisionKind.OutOfScope or DecisionKind.BanNotActive => apps.Count > 0,
-            _ => true,
-        };
+    /// <summary>
+    /// Only what an administrator acts on (offending, grace, exempt, advised) is listed each run, so the findings grow with the
+    /// offenders, not the tenant. Clean, out-of-scope, inactive and unverified devices are counted, the unverified by reason.
+    /// </summary>
+    private static bool IsWorthJournaling(Decision decision) =>
+        decision.Kind is not (DecisionKind.Clean or DecisionKind.OutOfScope or DecisionKind.BanNotActive or DecisionKind.Unverified);
 
     private static Finding FindingOf(Decision decision, DeviceRecord device, IReadOnlyList<DetectedAppRecord> apps) =>
         new(
@@ -268,16 +269,28 @@ public sealed class SweepEngine(
             ReportBuilder.PlatformLabel(device), ReportBuilder.OwnershipLabel(device),
             device.UserId, device.DeviceName, device.UserPrincipalName, WireName.Of(DeviceClasses.Of(device, apps)));
 
-    /// <summary>The findings of the devices enforcement reached this sweep, written again with what each route reached.</summary>
-    private static IEnumerable<Finding> ReachedFindings(BanSweep ban) =>
-        ban.Enforcement is not { } result
-            ? []
-            : ban.Devices.Values
-                .Where(o => result.ReachesOf(o.Device.Id).Count > 0 && IsWorthJournaling(o.Decision, o.Apps))
-                .Select(o => FindingOf(o.Decision, o.Device, o.Apps) with
-                {
-                    Routes = new([.. result.ReachesOf(o.Device.Id).Select(r => new RouteReach(r.Mechanism, r.Route, r.Reach, r.Reason))]),
-                });
+    /// <summary>
+    /// A ban that enforces this sweep lists the devices it keeps (<see cref="BanSweep.Devices"/>) once, at the close, with what each
+    /// route reached, instead of once while deciding and again after enforcing: an enforce sweep writes no more findings than a
+    /// report sweep.
+    /// </summary>
+    private static bool DefersFindings(SweepRequest request, BanSweep ban) => request.MayWrite && ban.Mode == EnforcementMode.Enforce;
+
+    /// <summary>The deferred findings of an enforcing ban, and those of other bans' devices enforcement reached (a wind-down), with their routes.</summary>
+    private static IEnumerable<Finding> ClosingFindings(SweepRequest request, BanSweep ban)
+    {
+        var deferred = DefersFindings(request, ban);
+        foreach (var observation in ban.Devices.Values.Where(o => IsWorthJournaling(o.Decision)))
+        {
+            var reaches = ban.Enforcement?.ReachesOf(observation.Device.Id) ?? [];
+            if (!deferred && reaches.Count == 0)
+                continue;
+            yield return FindingOf(observation.Decision, observation.Device, observation.Apps) with
+            {
+                Routes = reaches.Count == 0 ? null : new([.. reaches.Select(r => new RouteReach(r.Mechanism, r.Route, r.Reach, r.Reason))]),
+            };
+        }
+    }
 
     public static string NewRunId(DateTimeOffset now) =>
         $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using IntuneBanSync.BanList;
+using IntuneBanSync.Inventory;
 
 namespace IntuneBanSync.Sweeps;
 
@@ -70,7 +71,7 @@ public sealed class SweepSettings
     [Range(1, 90)]
     public int InventoryMaxAgeDays { get; set; } = 7;
 
-    /// <summary>Findings are written in batches of this many rows (a transaction holds at most 100).</summary>
+    /// <summary>Findings buffered before the full transactions among them (100 rows of one partition) are written; remainders wait for the end of the pass.</summary>
     [Range(100, 10_000)]
     public int FindingsFlushSize { get; set; } = 1000;
 
@@ -84,4 +85,16 @@ public sealed class SweepSettings
     /// <summary>A sweep still running after this many minutes stops and ends incomplete, saying so (a hung host, a paused storage account).</summary>
     [Range(1, 1440)]
     public int DeadlineMinutes { get; set; } = 240;
+
+    /// <summary>Where a whole-tenant sweep reads the banned apps' devices: AppDevices (app → devices) or ExportJob (Intune's AppInvRawData export).</summary>
+    [EnumDataType(typeof(InventorySourceKind))]
+    public InventorySourceKind InventorySource { get; set; } = InventorySourceKind.AppDevices;
+
+    /// <summary>How long a sweep waits for the export job to complete before it takes the inventory as unread.</summary>
+    [Range(1, 240)]
+    public int ExportJobPatienceMinutes { get; set; } = 30;
+
+    /// <summary>How often the export job is read back while it is generated.</summary>
+    [Range(1, 300)]
+    public int ExportJobPollSeconds { get; set; } = 10;
 }

@@ -250,6 +250,44 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
         return settings;
     }
 
+    [Fact]
+    public async Task Host_does_not_start_with_an_inventory_source_it_does_not_know()
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings["IntuneBanSync:Sweep:InventorySource"] = "Sideways";
+        using var host = FunctionHost.CreateBuilder(settings).Build();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("IntuneBanSync:Sweep:InventorySource", error.Message);
+    }
+
+    [Theory]
+    [InlineData("IntuneBanSync:Sweep:InventorySource", "7", "InventorySource")]
+    [InlineData("IntuneBanSync:Sweep:ExportJobPatienceMinutes", "0", "ExportJobPatienceMinutes")]
+    [InlineData("IntuneBanSync:Sweep:ExportJobPollSeconds", "0", "ExportJobPollSeconds")]
+    public async Task Host_does_not_start_with_an_export_job_setting_out_of_range(string key, string value, string named)
+    {
+        var settings = FunctionHost.ValidSettings();
+        settings[key] = value;
+
+        var error = await StartFailureAsync(settings);
+
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public async Task Host_starts_with_the_export_job_inventory_source()
+    {
+        var settings = OnAzurite(FunctionHost.ValidSettings());
+        settings["IntuneBanSync:Sweep:InventorySource"] = "ExportJob";
+        using var host = FunctionHost.CreateBuilder(settings).Build();
+
+        await host.StartAsync();
+
+        await host.StopAsync();
+    }
+
     private static async Task<OptionsValidationException> StartFailureAsync(Dictionary<string, string?> settings)
     {
         using var host = FunctionHost.CreateBuilder(settings).Build();

@@ -3,6 +3,8 @@ using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Functions.Tests.Infrastructure;
 using IntuneBanSync.Journal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.Functions.Tests.Devices;
 
@@ -28,6 +30,24 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
         Assert.Empty(answer.Body.GetProperty("history").EnumerateArray());
         Assert.Empty(answer.Body.GetProperty("notifications").EnumerateArray());
         Assert.Empty(answer.Body.GetProperty("attestations").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Device_still_seen_by_a_later_sweep_that_rewrote_nothing_answers_that_sweep_as_last_seen()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var first = await host.RunReportSweepAsync();
+        ((FakeTimeProvider)host.Services.GetRequiredService<TimeProvider>()).Advance(TimeSpan.FromHours(4));
+        var second = await host.RunReportSweepAsync();
+        var (deviceId, state) = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None))
+            .First(s => s.Value.LastDecision == Planning.DecisionKind.Offending);
+
+        var answer = await GetAsync(host, deviceId);
+
+        Assert.Equal(first.StartedAt, state.LastSeen);
+        var ban = Assert.Single(answer.Body.GetProperty("bans").EnumerateArray());
+        Assert.Equal(second.StartedAt, ban.GetProperty("lastSeen").GetDateTimeOffset());
+        Assert.Equal(first.StartedAt, ban.GetProperty("firstSeen").GetDateTimeOffset());
     }
 
     [Fact]

@@ -72,6 +72,17 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("IntuneBanSync.Functions.Sweeps.ScheduledSweep.Run", function.GetProperty("entryPoint").GetString());
     }
 
+    [Fact]
+    public void Queued_sweeps_run_one_per_instance_so_the_platform_spreads_tenants_over_instances()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Path.GetDirectoryName(LocateMetadata())!, "host.json")));
+
+        var queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
+        Assert.Equal((1, 0), (queues.GetProperty("batchSize").GetInt32(), queues.GetProperty("newBatchThreshold").GetInt32()));
+        var timeout = TimeSpan.Parse(host.RootElement.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(timeout > TimeSpan.FromMinutes(new IntuneBanSync.Sweeps.SweepSettings().DeadlineMinutes), "a sweep must reach its own deadline and close its run before the host stops it");
+    }
+
     [Theory]
     [MemberData(nameof(QueueFunctions))]
     public void Queue_function_is_triggered_by_its_queue_with_a_string_message(string name, string queue, string entryPoint)

@@ -19,8 +19,13 @@ public sealed class MultiTenantTests(AzuriteFixture azurite, TenantFixture fixtu
     public async Task Scheduled_sweep_journals_one_completed_run_per_tenant()
     {
         await using var host = await StartAsync();
-
         await host.Create<ScheduledSweep>().Run(new TimerInfo(), CancellationToken.None);
+
+        foreach (var tenant in new[] { "federal", "regional" })
+        {
+            var queued = Assert.Single(await host.Journal.ListRunsAsync(tenant, CancellationToken.None).ToListAsync());
+            await host.Create<QueuedSweeps>().RunQueuedSweep((await host.ReceiveQueuedAsync(queued.RunId)).Body.ToString(), CancellationToken.None);
+        }
 
         foreach (var tenant in new[] { "federal", "regional" })
         {

@@ -1,35 +1,50 @@
 using IntuneBanSync.Functions.Sweeps;
 using IntuneBanSync.Functions.Tests.Infrastructure;
 using IntuneBanSync.Journal;
+using IntuneBanSync.Sweeps;
 using IntuneBanSync.TenantSimulator;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 
-/// <summary>The timer trigger called as a method over a simulated tenant and Azurite.</summary>
+/// <summary>The timer trigger called as a method: it fans the tenants out as work items on Azurite's queue, which the queue trigger runs over a simulated tenant.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ScheduledSweepTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
 {
     [Fact]
-    public async Task Scheduled_sweep_journals_a_completed_timer_run_of_the_whole_tenant()
+    public async Task Scheduled_sweep_queues_the_tenant_as_a_work_item_and_sweeps_nothing_itself()
     {
         await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        var function = host.Create<ScheduledSweep>();
+        var before = fixture.Tenant.Requests.Snapshot();
 
-        await function.Run(new TimerInfo(), CancellationToken.None);
+        await host.Create<ScheduledSweep>().Run(new TimerInfo(), CancellationToken.None);
 
-        var runs = await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync();
-        var run = Assert.Single(runs);
-        Assert.Equal("timer", run.Trigger);
-        Assert.Equal(SweepStatus.Completed, run.Status);
-        Assert.Equal(fixture.Tenant.State.ManagedDevices.Count, run.Counts.DevicesEvaluated);
-        Assert.Equal(run, await host.Journal.GetRunAsync(FunctionHost.Tenant, run.RunId, CancellationToken.None));
+        Assert.Equal(before.Reads, fixture.Tenant.Requests.Snapshot().Reads);
+        var run = Assert.Single(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+        Assert.Equal(("timer", SweepStatus.Queued), (run.Trigger, run.Status));
+        var message = SweepQueue.Parse((await host.ReceiveQueuedAsync(run.RunId)).Body.ToString());
+        Assert.Equal(new QueuedSweep(FunctionHost.Tenant, run.RunId, null, "timer", null, "timer"), message);
     }
 
     [Fact]
-    public async Task Tenant_that_fails_is_journaled_as_failed_the_next_is_still_swept_and_the_function_fails()
+    public async Task Queued_turn_of_the_scheduled_sweep_journals_a_completed_timer_run_of_the_whole_tenant()
     {
-        // federal, swept first, has no stored ban list and the file to import is missing; regional has its ban list.
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await host.Create<ScheduledSweep>().Run(new TimerInfo(), CancellationToken.None);
+        var queued = Assert.Single(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+
+        await host.Create<QueuedSweeps>().RunQueuedSweep((await host.ReceiveQueuedAsync(queued.RunId)).Body.ToString(), CancellationToken.None);
+
+        var run = Assert.Single(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+        Assert.Equal((queued.RunId, "timer", SweepStatus.Completed), (run.RunId, run.Trigger, run.Status));
+        Assert.Equal(fixture.Tenant.State.ManagedDevices.Count, run.Counts.DevicesEvaluated);
+    }
+
+    [Fact]
+    public async Task Tenant_whose_turn_fails_is_journaled_as_failed_and_the_next_is_still_swept()
+    {
+        // federal has no stored ban list and the file to import is missing; regional has its ban list.
         await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed, settings =>
         {
             settings["IntuneBanSync:Tenant"] = "federal";
@@ -39,15 +54,40 @@ public sealed class ScheduledSweepTests(AzuriteFixture azurite, TenantFixture fi
             settings["IntuneBanSync:BanListPath"] = Path.Combine(Path.GetTempPath(), $"ibs-missing-{Guid.NewGuid():N}.json");
         });
         await host.BanLists.PutAsync("regional", SampleBanList.TikTok(fixture.Tenant.State, TenantFixture.Seed.Now), null, "test", CancellationToken.None);
+        await host.Create<ScheduledSweep>().Run(new TimerInfo(), CancellationToken.None);
+        var queuedFederal = Assert.Single(await host.Journal.ListRunsAsync("federal", CancellationToken.None).ToListAsync());
+        var queuedRegional = Assert.Single(await host.Journal.ListRunsAsync("regional", CancellationToken.None).ToListAsync());
+        var queue = host.Create<QueuedSweeps>();
 
-        var failure = await Assert.ThrowsAsync<AggregateException>(() => host.Create<ScheduledSweep>().Run(new TimerInfo(), CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await queue.RunQueuedSweep((await host.ReceiveQueuedAsync(queuedFederal.RunId)).Body.ToString(), CancellationToken.None));
+        await queue.RunQueuedSweep((await host.ReceiveQueuedAsync(queuedRegional.RunId)).Body.ToString(), CancellationToken.None);
 
-        var regional = Assert.Single(await host.Journal.ListRunsAsync("regional", CancellationToken.None).ToListAsync());
-        Assert.Equal(("timer", SweepStatus.Completed), (regional.Trigger, regional.Status));
-        var federal = Assert.Single(await host.Journal.ListRunsAsync("federal", CancellationToken.None).ToListAsync());
+        var federal = (await host.Journal.GetRunAsync("federal", queuedFederal.RunId, CancellationToken.None))!;
         Assert.Equal(("timer", SweepStatus.Failed), (federal.Trigger, federal.Status));
         Assert.Contains("ban list", federal.Error);
-        var tenantFailure = Assert.IsType<ScheduledSweepException>(Assert.Single(failure.InnerExceptions));
-        Assert.Equal(("federal", federal.RunId), (tenantFailure.Tenant, tenantFailure.RunId));
+        var regional = (await host.Journal.GetRunAsync("regional", queuedRegional.RunId, CancellationToken.None))!;
+        Assert.Equal(("timer", SweepStatus.Completed), (regional.Trigger, regional.Status));
+    }
+
+    [Fact]
+    public async Task Two_instances_taking_the_same_tenants_turns_sweep_it_once_under_its_lock()
+    {
+        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        var first = host.Create<ScheduledSweep>();
+        await first.Run(new TimerInfo(), CancellationToken.None);
+        await first.Run(new TimerInfo(), CancellationToken.None);
+        var queued = await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync();
+        var messages = new List<string>();
+        foreach (var run in queued)
+            messages.Add((await host.ReceiveQueuedAsync(run.RunId)).Body.ToString());
+        var otherInstance = await host.Services.GetRequiredService<TenantLocks>()
+            .TryAcquireAsync(FunctionHost.Tenant, "the other instance", TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        await host.Create<QueuedSweeps>().RunQueuedSweep(messages[0], CancellationToken.None);
+        await otherInstance!.DisposeAsync();
+        await host.Create<QueuedSweeps>().RunQueuedSweep(messages[1], CancellationToken.None);
+
+        var runs = await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync();
+        Assert.Equal([SweepStatus.Completed, SweepStatus.Locked], runs.Select(r => r.Status).Order());
     }
 }

@@ -95,14 +95,18 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Findings_are_written_in_transactions_of_at_most_one_hundred()
+    public async Task Findings_are_spread_over_partitions_in_transactions_of_at_most_one_hundred()
     {
         var (store, requests) = await NewCountedStoreAsync();
-        var findings = Enumerable.Range(0, 257).Select(i => NewFinding("tiktok", $"device-{i}")).ToList();
+        var findings = Enumerable.Range(0, 2_000).Select(i => NewFinding("tiktok", $"device-{i}")).ToList();
+        var floor = findings.GroupBy(f => JournalKeys.FindingShard(f.DeviceId)).Sum(g => (g.Count() + 99) / 100);
 
         await store.AppendFindingsAsync(Tenant, "run-1", findings, CancellationToken.None);
 
-        Assert.Equal(3, requests.Count);
+        Assert.Equal(floor, requests.Count);
+        Assert.Equal(JournalKeys.FindingPartitions, store.Stats.Partitions.Count);
+        Assert.InRange(store.Stats.LargestTransaction, 1, JournalStore.MaxTransactionSize);
+        Assert.Equal(2_000, await store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None).CountAsync());
     }
 
     [Fact]

@@ -252,6 +252,19 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
         Assert.Contains("--timeout", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_inventory_source_it_does_not_know_exits_2_naming_it()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite);
+        var file = harness.WriteBanList(harness.TikTokBanJson());
+
+        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--inventory", "sideways");
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        Assert.Contains("--inventory", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads);
+    }
+
     /// <summary>Presses Ctrl+C once the sweep has opened its run, so the interruption lands in the middle of it.</summary>
     private static async Task PressCtrlCOnceRunningAsync(SweepHarness harness, CancellationTokenSource ctrlC)
     {

@@ -30,7 +30,7 @@ public sealed class HelpdeskSweepTests(AzuriteFixture azurite, ITestOutputHelper
         var sample = tenantFindings.Where(f => f.UserId is not null).GroupBy(f => f.Decision).SelectMany(g => g.Take(3)).ToList();
         var userIds = sample.Select(f => f.UserId!).Distinct().ToList();
         Assert.Contains(sample, f => f.Decision == DecisionKind.Exempt);
-        Assert.Contains(sample, f => f.Decision == DecisionKind.OutOfScope);
+        Assert.Contains(sample, f => f.Decision == DecisionKind.Offending);
 
         foreach (var user in userIds)
         {

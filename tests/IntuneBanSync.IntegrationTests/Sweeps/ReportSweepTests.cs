@@ -72,18 +72,18 @@ public sealed class ReportSweepTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task A_second_sweep_keeps_first_seen_and_moves_last_seen()
+    public async Task A_second_sweep_that_changes_nothing_leaves_the_states_as_the_first_wrote_them()
     {
         await using var harness = await SweepHarness.StartAsync(azurite);
         var first = await harness.SweepAsync(harness.TikTokBan());
         harness.Clock.Advance(TimeSpan.FromHours(4));
 
-        await harness.SweepAsync(harness.TikTokBan());
+        var second = await harness.SweepAsync(harness.TikTokBan());
 
         var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
         Assert.NotEmpty(states);
-        Assert.All(states.Values, s => Assert.Equal(first.StartedAt, s.FirstSeen));
-        Assert.All(states.Values, s => Assert.Equal(first.StartedAt.AddHours(4), s.LastSeen));
+        Assert.All(states.Values, s => Assert.Equal((first.StartedAt, first.StartedAt, first.RunId), (s.FirstSeen, s.LastSeen, s.LastRunId)));
+        Assert.Equal(new LatestSweep(second.RunId, second.StartedAt), await harness.Journal.GetLatestSweepAsync("contoso", CancellationToken.None));
     }
 
     [Fact]

@@ -46,6 +46,41 @@ public sealed class DeviceLifecycleTests
         Assert.Equal((RunId, DecisionKind.Offending), (next.LastRunId, next.LastDecision));
     }
 
+    [Theory]
+    [InlineData(DecisionKind.Offending)]
+    [InlineData(DecisionKind.Grace)]
+    [InlineData(DecisionKind.Exempt)]
+    public void Device_seen_again_with_nothing_changed_keeps_its_state_row_as_it_was(DecisionKind kind)
+    {
+        var previous = DeviceLifecycle.Next(null, Seen(kind), [], false, "20230324T120000Z-000001", Now.AddDays(-1))!;
+
+        var next = Next(previous, Seen(kind));
+
+        Assert.Same(previous, next);
+    }
+
+    [Fact]
+    public void Enforced_device_reached_again_with_nothing_changed_keeps_its_state_row_as_it_was()
+    {
+        var enforced = DeviceLifecycle.Next(null, Seen(DecisionKind.Offending), [Did(Outcome.Enforced)], false, "20230323T120000Z-000001", Now.AddDays(-2));
+        var previous = DeviceLifecycle.Next(enforced, Seen(DecisionKind.Offending), [Did(Outcome.AlreadyEnforced)], false, "20230324T120000Z-000002", Now.AddDays(-1))!;
+
+        var next = Next(previous, Seen(DecisionKind.Offending), Did(Outcome.AlreadyEnforced));
+
+        Assert.Same(previous, next);
+    }
+
+    [Fact]
+    public void Device_whose_state_changes_records_this_run_and_when_it_was_seen()
+    {
+        var previous = DeviceLifecycle.Next(null, Seen(DecisionKind.Offending), [], false, "20230324T120000Z-000001", Now.AddDays(-1))!;
+
+        var next = Next(previous, Seen(DecisionKind.Offending), Did(Outcome.Enforced));
+
+        Assert.NotNull(next);
+        Assert.Equal((LifecycleState.Enforcing, RunId, Now), (next.State, next.LastRunId, next.LastSeen));
+    }
+
     [Fact]
     public void Device_not_seen_this_sweep_keeps_the_time_it_was_last_seen()
     {

@@ -13,11 +13,21 @@ public sealed class JournalKeysTests
     }
 
     [Fact]
-    public void Finding_is_keyed_by_tenant_and_run_then_ban_and_device()
+    public void Finding_is_keyed_by_tenant_run_and_the_devices_shard_then_ban_and_device()
     {
         var key = JournalKeys.Finding("contoso", "run-1", "tiktok", "device-1");
 
-        Assert.Equal(new TableKey("contoso|run-1", "tiktok|device-1"), key);
+        Assert.Equal(new TableKey($"contoso|run-1|{JournalKeys.FindingShard("device-1"):x2}", "tiktok|device-1"), key);
+    }
+
+    [Fact]
+    public void A_devices_shard_is_the_same_in_any_case_and_spreads_devices_over_every_partition()
+    {
+        var shards = Enumerable.Range(0, 1_000).Select(i => JournalKeys.FindingShard($"d{i:x8}-0000-4000-8000-000000000000")).ToList();
+
+        Assert.Equal(JournalKeys.FindingShard("ABC-def"), JournalKeys.FindingShard("abc-DEF"));
+        Assert.Equal(Enumerable.Range(0, JournalKeys.FindingPartitions), shards.Distinct().Order());
+        Assert.All(shards.GroupBy(s => s), g => Assert.InRange(g.Count(), 30, 100));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class BanPlannerDetectionTests
         Assert.Equal(DecisionKind.Offending, decision.Kind);
         Assert.Equal("detected", decision.ReasonCode);
         Assert.Contains("'TikTok' 32.1.0", decision.Text);
-        Assert.Contains("10 days past", decision.Text);
+        Assert.Contains("the uninstall deadline was 2023-03-15", decision.Text);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class BanPlannerDetectionTests
         var decision = planner.Decide(ban, Seen(Device(), TikTok));
 
         Assert.Equal(DecisionKind.Offending, decision.Kind);
-        Assert.Contains("0 days past", decision.Text);
+        Assert.Contains("the uninstall deadline was 2023-03-15", decision.Text);
     }
 
     [Fact]
@@ -192,5 +192,16 @@ public sealed class BanPlannerDetectionTests
         var decision = planner.Decide(ban, NotSeen(Device()));
 
         Assert.Equal(DecisionKind.Clean, decision.Kind);
+    }
+
+    [Fact]
+    public void An_offending_device_s_reason_is_the_same_a_day_later_so_its_state_is_not_rewritten_daily()
+    {
+        var ban = Ban();
+
+        var today = Planner(ban, TenDaysLate).Decide(ban, Seen(Device(), TikTok));
+        var tomorrow = Planner(ban, TenDaysLate.AddDays(1)).Decide(ban, Seen(Device(), TikTok));
+
+        Assert.Equal(today.Text, tomorrow.Text);
     }
 }
