@@ -1,6 +1,3 @@
-using System.CommandLine;
-using IntuneBanSync.Graph;
-
 namespace IntuneBanSync.Cli;
 
 /// <summary>The `ibs` command line. Tests call <see cref="RunAsync"/> in-process with their own writers.</summary>

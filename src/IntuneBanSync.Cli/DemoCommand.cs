@@ -1,8 +1,4 @@
-using System.CommandLine;
 using IntuneBanSync.BanList;
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Reports;
 using IntuneBanSync.Sweeps;
 using IntuneBanSync.TenantSimulator;
 using IntuneBanSync.TenantSimulator.Azurite;

@@ -1,8 +1,5 @@
-using System.CommandLine;
 using System.Text;
 using IntuneBanSync.Enforcement;
-using IntuneBanSync.Graph;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Cli;
 

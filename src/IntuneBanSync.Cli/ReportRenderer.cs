@@ -1,5 +1,3 @@
-using IntuneBanSync.Journal;
-using IntuneBanSync.Reports;
 using Spectre.Console;
 
 namespace IntuneBanSync.Cli;

@@ -1,11 +1,7 @@
-using System.CommandLine;
 using System.Text.Json;
 using Azure.Data.Tables;
 using IntuneBanSync.BanList;
-using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Reports;
 using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Cli;

@@ -1,7 +1,5 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Functions.Api;
 using IntuneBanSync.Functions.Security;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace IntuneBanSync.Functions.Admin;

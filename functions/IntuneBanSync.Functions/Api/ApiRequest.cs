@@ -1,6 +1,5 @@
 using IntuneBanSync.Functions.Composition;
 using IntuneBanSync.Functions.Security;
-using Microsoft.AspNetCore.Http;
 
 namespace IntuneBanSync.Functions.Api;
 

@@ -1,4 +1,3 @@
-using IntuneBanSync.BanList;
 using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Composition;

@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Cronos;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Functions.Composition;
 

@@ -1,14 +1,11 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using IntuneBanSync.BanList;
 using Azure.Identity;
 using IntuneBanSync.Enforcement;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Functions.SelfAttestation;
 using IntuneBanSync.Functions.Sweeps;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,7 +1,4 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Functions.Sweeps;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
 using Microsoft.Extensions.Hosting;
 
 namespace IntuneBanSync.Functions.Composition;

@@ -5,8 +5,6 @@ using IntuneBanSync.Enforcement;
 using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,6 @@
 using IntuneBanSync.Functions.Api;
 using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace IntuneBanSync.Functions.Devices;

@@ -1,5 +1,3 @@
-using IntuneBanSync.Sweeps;
-
 namespace IntuneBanSync.Functions.Security;
 
 /// <summary>

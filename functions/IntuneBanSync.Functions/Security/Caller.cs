@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace IntuneBanSync.Functions.Security;
 
 /// <summary>Who called, as App Service Authentication identified them; Roles are the app role values granted.</summary>

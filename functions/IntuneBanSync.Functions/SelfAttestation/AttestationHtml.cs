@@ -3,9 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Graph;
-using Microsoft.AspNetCore.Http;
 
 namespace IntuneBanSync.Functions.SelfAttestation;
 

@@ -1,6 +1,5 @@
 using IntuneBanSync.Functions.Api;
 using IntuneBanSync.Graph;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

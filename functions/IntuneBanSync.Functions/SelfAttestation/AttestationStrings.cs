@@ -1,5 +1,3 @@
-using IntuneBanSync.BanList;
-
 namespace IntuneBanSync.Functions.SelfAttestation;
 
 /// <summary>Every text of the attestation page, in each language it is written in. "{name}" marks where a value goes.</summary>

@@ -1,7 +1,5 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Functions.Composition;
 using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
 using Microsoft.Extensions.Logging;
 
 namespace IntuneBanSync.Functions.SelfAttestation;

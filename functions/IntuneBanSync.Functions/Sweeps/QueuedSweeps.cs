@@ -1,6 +1,4 @@
-using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
-using IntuneBanSync.Sweeps;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

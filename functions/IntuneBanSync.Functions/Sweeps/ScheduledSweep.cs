@@ -1,6 +1,4 @@
 using IntuneBanSync.Functions.Composition;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

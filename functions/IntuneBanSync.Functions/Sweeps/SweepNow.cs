@@ -1,12 +1,8 @@
 using System.Text.Json;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Functions.Api;
 using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Inventory;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
-using IntuneBanSync.Sweeps;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace IntuneBanSync.Functions.Sweeps;

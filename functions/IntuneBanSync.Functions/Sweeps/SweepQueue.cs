@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
-using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Functions.Sweeps;
 

@@ -1,5 +1,4 @@
 using IntuneBanSync.Functions.Composition;
-using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Functions.Sweeps;
 

@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using IntuneBanSync.Functions.Api;
 using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace IntuneBanSync.Functions.Sweeps;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace IntuneBanSync.TenantSimulator;

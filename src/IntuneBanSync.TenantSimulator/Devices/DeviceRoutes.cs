@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace IntuneBanSync.TenantSimulator;
 
 /// <summary>deviceManagement: managed devices, their aggregate and per-device app inventory, syncDevice.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace IntuneBanSync.TenantSimulator;
 
 /// <summary>One Intune policy-like entity (a compliance policy, a device configuration, a remediation, a filter) with its assignments.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace IntuneBanSync.BanList;
 
 /// <summary>The document's <c>contact</c> and each ban's <c>notifications</c>: reminder offsets, default language, templates and their rendered lengths.</summary>

@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
-using IntuneBanSync.Journal;
 
 namespace IntuneBanSync.BanList;
 

@@ -1,5 +1,3 @@
-using IntuneBanSync.Journal;
-
 namespace IntuneBanSync.BanList;
 
 /// <summary>How the JSON text of a ban list is spread over the string properties Json00, Json01, … of one Table entity.</summary>

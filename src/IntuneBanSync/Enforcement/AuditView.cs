@@ -1,5 +1,3 @@
-using IntuneBanSync.Journal;
-
 namespace IntuneBanSync.Enforcement;
 
 /// <summary>The journal's audit of one ban, read as what we did; each mechanism sees its own writes.</summary>

@@ -1,5 +1,3 @@
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Enforcement;

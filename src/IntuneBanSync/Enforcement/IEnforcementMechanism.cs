@@ -1,6 +1,3 @@
-using IntuneBanSync.BanList;
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Enforcement;

@@ -1,4 +1,3 @@
-using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Enforcement;

@@ -1,5 +1,3 @@
-using IntuneBanSync.BanList;
-
 namespace IntuneBanSync.Inventory;
 
 /// <summary>

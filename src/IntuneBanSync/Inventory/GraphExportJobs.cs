@@ -1,9 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using IntuneBanSync.Graph;
 
 namespace IntuneBanSync.Inventory;
 

@@ -1,5 +1,3 @@
-using IntuneBanSync.BanList;
-using IntuneBanSync.Graph;
 using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Inventory;

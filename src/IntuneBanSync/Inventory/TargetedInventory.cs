@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Graph;
 using IntuneBanSync.Planning;
 using IntuneBanSync.Sweeps;
 

@@ -1,4 +1,3 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Planning;
 
 namespace IntuneBanSync.Journal;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Azure.Data.Tables;
 
 namespace IntuneBanSync.Journal;

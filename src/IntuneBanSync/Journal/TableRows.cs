@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 

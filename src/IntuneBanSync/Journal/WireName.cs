@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace IntuneBanSync.Journal;
 
 /// <summary>How an enum is written where a string must stand (a table column, a report key): its name in kebab case, "out-of-scope".</summary>

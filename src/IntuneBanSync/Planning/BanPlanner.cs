@@ -1,8 +1,5 @@
 using System.Globalization;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Scope;
 
 namespace IntuneBanSync.Planning;

@@ -1,5 +1,3 @@
-using IntuneBanSync.BanList;
-
 namespace IntuneBanSync.Planning;
 
 public enum DecisionKind

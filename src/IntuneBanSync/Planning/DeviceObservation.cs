@@ -1,5 +1,3 @@
-using IntuneBanSync.Graph;
-
 namespace IntuneBanSync.Planning;
 
 /// <summary>One device as the inventory showed it, with the banned apps seen on it for one ban.</summary>

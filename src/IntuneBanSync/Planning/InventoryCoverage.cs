@@ -1,5 +1,3 @@
-using IntuneBanSync.BanList;
-
 namespace IntuneBanSync.Planning;
 
 /// <summary>Which parts of the inventory were read completely. Absence of an app is only evidence where the inventory was read.</summary>

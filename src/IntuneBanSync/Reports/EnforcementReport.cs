@@ -1,6 +1,5 @@
 using IntuneBanSync.Enforcement;
 using IntuneBanSync.Enforcement.Notifications;
-using IntuneBanSync.Journal;
 
 namespace IntuneBanSync.Reports;
 

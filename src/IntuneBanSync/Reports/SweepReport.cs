@@ -1,6 +1,3 @@
-using IntuneBanSync.BanList;
-using IntuneBanSync.Journal;
-
 namespace IntuneBanSync.Reports;
 
 /// <summary>What a sweep found. Serialized as the CLI's --json output and the HTTP function's answer.</summary>

@@ -1,6 +1,3 @@
-using IntuneBanSync.BanList;
-using IntuneBanSync.Graph;
-
 namespace IntuneBanSync.Scope;
 
 public enum Membership { Member, NotMember, Unknown }

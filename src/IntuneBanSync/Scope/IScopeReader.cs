@@ -1,4 +1,3 @@
-using IntuneBanSync.Graph;
 using IntuneBanSync.Planning;
 using IntuneBanSync.Sweeps;
 

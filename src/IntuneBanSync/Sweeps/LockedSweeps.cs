@@ -1,5 +1,4 @@
 using IntuneBanSync.Enforcement;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Sweeps;

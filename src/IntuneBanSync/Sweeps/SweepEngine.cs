@@ -1,11 +1,7 @@
 using System.Security.Cryptography;
 using Azure.Core;
-using System.Text.Json;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement;
-using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 using IntuneBanSync.Reports;
 using IntuneBanSync.Scope;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Sweeps;

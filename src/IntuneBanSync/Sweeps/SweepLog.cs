@@ -1,4 +1,3 @@
-using IntuneBanSync.Graph;
 using IntuneBanSync.Reports;
 using Microsoft.Extensions.Logging;
 

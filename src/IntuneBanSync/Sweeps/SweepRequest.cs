@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Inventory;
 
 namespace IntuneBanSync.Sweeps;

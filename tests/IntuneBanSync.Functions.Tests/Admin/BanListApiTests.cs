@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Functions.Admin;
-using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Functions.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
 
 namespace IntuneBanSync.Functions.Tests.Admin;
 

@@ -1,4 +1,3 @@
-using IntuneBanSync.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -2,11 +2,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using IntuneBanSync.Functions.Admin;
 using IntuneBanSync.Functions.Devices;
-using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Functions.Sweeps;
 using IntuneBanSync.Functions.SelfAttestation;
-using IntuneBanSync.Functions.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
 
 namespace IntuneBanSync.Functions.Tests.Composition;
 

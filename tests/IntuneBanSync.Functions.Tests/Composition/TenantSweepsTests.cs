@@ -2,9 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
 using IntuneBanSync.Functions.Composition;
-using IntuneBanSync.Functions.Tests.Infrastructure;
 using IntuneBanSync.Graph;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Tests.Composition;

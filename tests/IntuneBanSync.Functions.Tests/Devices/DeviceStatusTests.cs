@@ -1,9 +1,5 @@
 using IntuneBanSync.Functions.Devices;
-using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Functions.Tests.Infrastructure;
 using IntuneBanSync.Journal;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.Functions.Tests.Devices;

@@ -1,13 +1,9 @@
 using System.Net;
-using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Functions.SelfAttestation;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace IntuneBanSync.Functions.Tests.Infrastructure;

@@ -1,7 +1,5 @@
 using IntuneBanSync.Functions.Composition;
-using IntuneBanSync.Functions.Security;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using IntuneBanSync.Functions.Security;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IntuneBanSync.Functions.Tests.Infrastructure;
 

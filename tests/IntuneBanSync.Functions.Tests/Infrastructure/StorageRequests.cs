@@ -3,7 +3,6 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IntuneBanSync.Functions.Tests.Infrastructure;
 

@@ -2,11 +2,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Functions.Composition;
-using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Functions.Sweeps;
 using IntuneBanSync.Journal;
-using IntuneBanSync.TenantSimulator;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 

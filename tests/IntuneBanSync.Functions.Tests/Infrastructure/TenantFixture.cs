@@ -1,5 +1,3 @@
-using IntuneBanSync.TenantSimulator;
-
 namespace IntuneBanSync.Functions.Tests.Infrastructure;
 
 /// <summary>One simulated tenant (TenantSeed.Small) per test class; sweeps in report mode leave it unchanged.</summary>

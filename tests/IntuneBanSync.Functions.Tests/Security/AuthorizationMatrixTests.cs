@@ -1,11 +1,6 @@
 using System.Text.Json.Nodes;
 using IntuneBanSync.Functions.Admin;
 using IntuneBanSync.Functions.Devices;
-using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Functions.Sweeps;
-using IntuneBanSync.Functions.Tests.Infrastructure;
-using IntuneBanSync.TenantSimulator;
-using Microsoft.AspNetCore.Http;
 
 namespace IntuneBanSync.Functions.Tests.Security;
 

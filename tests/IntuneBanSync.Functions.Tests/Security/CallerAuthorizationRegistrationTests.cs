@@ -1,6 +1,4 @@
-using IntuneBanSync.Functions.Security;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Tests.Security;

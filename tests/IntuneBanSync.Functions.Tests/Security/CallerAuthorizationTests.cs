@@ -1,8 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Functions.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Tests.Security;

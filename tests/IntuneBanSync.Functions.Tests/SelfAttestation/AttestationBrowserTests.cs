@@ -1,10 +1,6 @@
 using Deque.AxeCore.Playwright;
 using IntuneBanSync.Functions.Devices;
-using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Functions.SelfAttestation;
-using IntuneBanSync.Functions.Tests.Infrastructure;
-using IntuneBanSync.TenantSimulator;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static IntuneBanSync.Functions.Tests.SelfAttestation.Attesters;
 

@@ -1,10 +1,5 @@
 using System.Text.Json.Nodes;
-using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Functions.SelfAttestation;
-using IntuneBanSync.Functions.Tests.Infrastructure;
-using IntuneBanSync.TenantSimulator;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static IntuneBanSync.Functions.Tests.SelfAttestation.Attesters;
 

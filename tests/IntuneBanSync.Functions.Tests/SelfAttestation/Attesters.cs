@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using IntuneBanSync.Inventory;
-using IntuneBanSync.TenantSimulator;
 
 namespace IntuneBanSync.Functions.Tests.SelfAttestation;
 

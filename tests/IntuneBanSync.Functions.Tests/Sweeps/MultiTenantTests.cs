@@ -1,13 +1,7 @@
 using IntuneBanSync.Functions.Admin;
-using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Functions.Sweeps;
-using IntuneBanSync.Functions.Tests.Infrastructure;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 

@@ -1,8 +1,3 @@
-using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Functions.Sweeps;
-using IntuneBanSync.Functions.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
-
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 
 /// <summary>

@@ -1,10 +1,6 @@
-using IntuneBanSync.Functions.Sweeps;
-using IntuneBanSync.Functions.Tests.Infrastructure;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 

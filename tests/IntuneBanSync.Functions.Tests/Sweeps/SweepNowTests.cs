@@ -1,10 +1,5 @@
-using IntuneBanSync.Functions.Security;
-using IntuneBanSync.Functions.Sweeps;
-using IntuneBanSync.Functions.Tests.Infrastructure;
 using IntuneBanSync.BanList;
 using IntuneBanSync.Journal;
-using IntuneBanSync.TenantSimulator;
-using Microsoft.AspNetCore.Http;
 
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 

@@ -1,8 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using IntuneBanSync.BanList;
-using IntuneBanSync.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.IntegrationTests.BanListStore;

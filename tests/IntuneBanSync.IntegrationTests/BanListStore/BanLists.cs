@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace IntuneBanSync.IntegrationTests.BanListStore;
 
 /// <summary>Valid ban lists to store, and exemptions to add to them.</summary>

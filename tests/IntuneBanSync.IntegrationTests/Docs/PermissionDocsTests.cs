@@ -1,5 +1,4 @@
 using IntuneBanSync.Cli;
-using IntuneBanSync.Enforcement;
 
 namespace IntuneBanSync.IntegrationTests.Docs;
 

@@ -1,8 +1,3 @@
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
-using IntuneBanSync.TenantSimulator;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement;

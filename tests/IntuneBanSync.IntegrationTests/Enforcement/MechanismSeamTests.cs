@@ -1,10 +1,4 @@
-using IntuneBanSync.BanList;
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
-using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement;
 

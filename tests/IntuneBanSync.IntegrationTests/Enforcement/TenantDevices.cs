@@ -1,9 +1,5 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
 using IntuneBanSync.IntegrationTests.Simulator;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.TenantSimulator;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement;
 

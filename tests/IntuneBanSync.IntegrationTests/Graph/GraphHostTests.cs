@@ -1,11 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using IntuneBanSync.Graph;
-using IntuneBanSync.IntegrationTests.Infrastructure;
 using IntuneBanSync.IntegrationTests.Simulator;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.IntegrationTests.Graph;
 

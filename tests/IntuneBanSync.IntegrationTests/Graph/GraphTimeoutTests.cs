@@ -1,6 +1,3 @@
-using IntuneBanSync.Graph;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-
 namespace IntuneBanSync.IntegrationTests.Graph;
 
 /// <summary>

@@ -1,11 +1,6 @@
 using IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.IntegrationTests.Sweeps;
 using IntuneBanSync.Inventory;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 
 namespace IntuneBanSync.IntegrationTests.Inventory;
 

@@ -1,6 +1,3 @@
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Journal;
-
 namespace IntuneBanSync.IntegrationTests.Journal;
 
 /// <summary>{prefix}Attestations in Azurite: who said, when, that they removed which ban's app from which device.</summary>

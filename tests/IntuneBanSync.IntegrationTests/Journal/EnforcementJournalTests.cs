@@ -1,7 +1,5 @@
 using Azure.Core;
 using Azure.Data.Tables;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 
 namespace IntuneBanSync.IntegrationTests.Journal;

@@ -1,9 +1,4 @@
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 
 namespace IntuneBanSync.IntegrationTests.Journal;
 

@@ -1,6 +1,4 @@
 using Azure.Core;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Journal;
 
 namespace IntuneBanSync.IntegrationTests.Journal;
 

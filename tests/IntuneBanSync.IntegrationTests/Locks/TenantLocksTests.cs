@@ -1,7 +1,5 @@
 using Azure.Core;
 using Azure.Data.Tables;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Sweeps;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.IntegrationTests.Locks;

@@ -1,12 +1,5 @@
 using System.Net;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.Graph;
-using IntuneBanSync.IntegrationTests.Infrastructure;
 using IntuneBanSync.IntegrationTests.Simulator;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IntuneBanSync.IntegrationTests.Permissions;

@@ -1,9 +1,4 @@
-using System.Text.Json.Nodes;
-using IntuneBanSync.Journal;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.IntegrationTests.Sweeps;
 using IntuneBanSync.Planning;
-using IntuneBanSync.TenantSimulator;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Planning;

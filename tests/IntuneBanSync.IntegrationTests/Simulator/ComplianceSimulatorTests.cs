@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using IntuneBanSync.Graph;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph.Models;
 using ManagedDevice = IntuneBanSync.TenantSimulator.ManagedDevice;

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using IntuneBanSync.Enforcement.LaunchBlock;
 using IntuneBanSync.Enforcement.PersonalProfile;
-using IntuneBanSync.TenantSimulator;
 
 namespace IntuneBanSync.IntegrationTests.Simulator;
 

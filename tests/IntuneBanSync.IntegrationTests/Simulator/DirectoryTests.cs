@@ -1,5 +1,4 @@
 using System.Net;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Graph;
 using Microsoft.Graph.Groups.Item.Members.Ref;
 using Microsoft.Graph.Models;

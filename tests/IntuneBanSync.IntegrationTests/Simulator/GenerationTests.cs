@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IntuneBanSync.TenantSimulator;
 
 namespace IntuneBanSync.IntegrationTests.Simulator;
 

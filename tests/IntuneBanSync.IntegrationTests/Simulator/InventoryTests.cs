@@ -1,4 +1,3 @@
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;

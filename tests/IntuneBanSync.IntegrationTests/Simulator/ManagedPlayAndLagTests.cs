@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;

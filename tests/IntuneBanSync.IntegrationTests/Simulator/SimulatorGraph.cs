@@ -1,5 +1,3 @@
-using IntuneBanSync.Graph;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Graph;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;

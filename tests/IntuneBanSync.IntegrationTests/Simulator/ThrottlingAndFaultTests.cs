@@ -1,5 +1,4 @@
 using System.Net;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph;
 using Microsoft.Graph.Models.ODataErrors;

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using IntuneBanSync.Cli;
-using IntuneBanSync.IntegrationTests.Infrastructure;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 

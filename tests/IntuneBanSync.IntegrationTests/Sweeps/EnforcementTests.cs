@@ -1,11 +1,6 @@
 using IntuneBanSync.Enforcement.Compliance;
 using IntuneBanSync.Enforcement.Notifications;
 using IntuneBanSync.Enforcement.Uninstall;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Journal;
-using IntuneBanSync.TenantSimulator;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;

@@ -1,5 +1,3 @@
-using IntuneBanSync.TenantSimulator;
-
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
 /// <summary>

@@ -1,9 +1,5 @@
 using IntuneBanSync.Planning;
 using System.Diagnostics;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 using Xunit.Abstractions;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;

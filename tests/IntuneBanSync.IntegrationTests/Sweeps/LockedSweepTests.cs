@@ -1,6 +1,3 @@
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Sweeps;
-
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
 [Collection("Azurite")]

@@ -1,10 +1,3 @@
-using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
-
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
 /// <summary>How many people a ban affects, at any date: counted before the deadline too, by department, and as of a chosen day.</summary>

@@ -1,8 +1,4 @@
 using IntuneBanSync.Planning;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 

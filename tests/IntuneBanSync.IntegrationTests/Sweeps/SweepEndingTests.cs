@@ -2,11 +2,6 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using IntuneBanSync.BanList;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Extensions.Logging;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;

@@ -1,10 +1,3 @@
-using IntuneBanSync.BanList;
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.Graph;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using IntuneBanSync.BanList;
 
 namespace IntuneBanSync.Tests.BanList;
 

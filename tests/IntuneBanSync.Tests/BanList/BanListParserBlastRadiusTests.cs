@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
 
 namespace IntuneBanSync.Tests.BanList;
 

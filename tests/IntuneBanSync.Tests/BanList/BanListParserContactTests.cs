@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
 using static IntuneBanSync.Tests.BanList.BanListNotificationJson;
 
 namespace IntuneBanSync.Tests.BanList;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using IntuneBanSync.BanList;
 
 namespace IntuneBanSync.Tests.BanList;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
-using IntuneBanSync.BanList;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.Tests.BanList;

@@ -1,4 +1,3 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Tests.Planning;
 
 namespace IntuneBanSync.Tests.Enforcement;

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 

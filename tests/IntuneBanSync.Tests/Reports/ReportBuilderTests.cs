@@ -1,4 +1,3 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Graph;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;

@@ -1,4 +1,3 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Tests.Sweeps;

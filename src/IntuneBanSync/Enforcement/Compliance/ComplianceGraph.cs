@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntuneBanSync.Enforcement.Policies;
-using IntuneBanSync.Graph;
 using Microsoft.Kiota.Abstractions;
 
 namespace IntuneBanSync.Enforcement.Compliance;

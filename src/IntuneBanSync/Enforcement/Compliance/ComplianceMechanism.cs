@@ -1,11 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Policies;
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 using Microsoft.Graph;
 

@@ -1,4 +1,3 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Inventory;
 
 namespace IntuneBanSync.Enforcement.Compliance;

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Graph;
-
 namespace IntuneBanSync.Enforcement.Compliance;
 
 /// <summary>The parts of a Conditional Access policy (v1.0 conditionalAccessPolicy) that decide whether noncompliance blocks anything.</summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Enforcement.Compliance;

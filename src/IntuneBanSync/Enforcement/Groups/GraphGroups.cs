@@ -1,4 +1,3 @@
-using IntuneBanSync.Graph;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 

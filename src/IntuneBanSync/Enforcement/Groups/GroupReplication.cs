@@ -1,5 +1,3 @@
-using IntuneBanSync.Graph;
-
 namespace IntuneBanSync.Enforcement.Groups;
 
 /// <summary>

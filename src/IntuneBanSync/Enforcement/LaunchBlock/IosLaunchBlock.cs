@@ -1,9 +1,5 @@
-using System.Text.Json;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Policies;
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 using IntuneBanSync.Reports;
 using Microsoft.Graph;

@@ -1,7 +1,4 @@
-using IntuneBanSync.BanList;
-using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 using Microsoft.Graph;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using IntuneBanSync.Graph;
 using Microsoft.Graph;
 using Microsoft.Kiota.Abstractions;
 

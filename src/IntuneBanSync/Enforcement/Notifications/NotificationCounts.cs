@@ -1,5 +1,4 @@
 using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Enforcement.Notifications;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Planning;
 
 namespace IntuneBanSync.Enforcement.Notifications;

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using IntuneBanSync.Graph;
 using Microsoft.Kiota.Abstractions;
 
 namespace IntuneBanSync.Enforcement.Policies;

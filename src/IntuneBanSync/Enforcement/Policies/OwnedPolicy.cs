@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 
 namespace IntuneBanSync.Enforcement.Policies;

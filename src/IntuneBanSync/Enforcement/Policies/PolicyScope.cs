@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement.Groups;
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 using IntuneBanSync.Reports;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Enforcement.Remediation;

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using IntuneBanSync.BanList;
 
 namespace IntuneBanSync.Enforcement.Remediation;
 

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntuneBanSync.Enforcement.Groups;
-using IntuneBanSync.Graph;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;

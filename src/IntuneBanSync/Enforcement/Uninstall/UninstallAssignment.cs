@@ -1,7 +1,4 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement.Groups;
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
 using IntuneBanSync.Reports;
 

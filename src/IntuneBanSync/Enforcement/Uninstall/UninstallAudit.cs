@@ -1,5 +1,3 @@
-using IntuneBanSync.Journal;
-
 namespace IntuneBanSync.Enforcement.Uninstall;
 
 /// <summary>The uninstall assignment's audit read as what it did: which members it added to which group, which devices it synced.</summary>

@@ -1,5 +1,3 @@
-using IntuneBanSync.BanList;
-
 namespace IntuneBanSync.Enforcement.Uninstall;
 
 /// <summary>How the catalog app of a route comes to exist: IntuneBanSync creates it, or approves it in managed Google Play and has Intune sync it.</summary>

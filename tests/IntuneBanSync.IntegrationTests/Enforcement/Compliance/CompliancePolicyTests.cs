@@ -1,10 +1,6 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.IntegrationTests.Infrastructure;
 using IntuneBanSync.IntegrationTests.Simulator;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
 using static IntuneBanSync.IntegrationTests.Enforcement.Compliance.ComplianceTenant;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Compliance;

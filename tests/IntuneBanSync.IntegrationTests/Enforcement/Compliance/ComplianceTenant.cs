@@ -1,15 +1,7 @@
 using System.Net.Http.Json;
 using Azure.Core;
-using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Enforcement;
 using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Graph;
 using IntuneBanSync.IntegrationTests.Simulator;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Compliance;

@@ -1,13 +1,4 @@
-using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Enforcement;
 using IntuneBanSync.Enforcement.LaunchBlock;
-using IntuneBanSync.Graph;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Extensions.Logging.Abstractions;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 

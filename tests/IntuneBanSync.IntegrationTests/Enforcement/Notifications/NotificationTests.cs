@@ -1,14 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Enforcement;
 using IntuneBanSync.Enforcement.Notifications;
-using IntuneBanSync.Graph;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Extensions.Logging.Abstractions;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 

@@ -1,17 +1,8 @@
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Enforcement;
 using IntuneBanSync.Enforcement.Remediation;
-using IntuneBanSync.Graph;
-using IntuneBanSync.IntegrationTests.Infrastructure;
 using IntuneBanSync.IntegrationTests.Simulator;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
 using IntuneBanSync.Planning;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Remediation;

@@ -1,7 +1,3 @@
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.TenantSimulator;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 
 /// <summary>A ban names several packages of one app (TikTok, TikTok Lite, the Asian TikTok): each gets a catalog app and an uninstall of its own.</summary>

@@ -1,8 +1,5 @@
-using IntuneBanSync.Enforcement;
 using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Uninstall;
-using IntuneBanSync.Graph;
-using IntuneBanSync.TenantSimulator;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 

@@ -1,12 +1,4 @@
-using IntuneBanSync.Graph;
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement.Uninstall;
-using IntuneBanSync.IntegrationTests.Infrastructure;
-using IntuneBanSync.IntegrationTests.Sweeps;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
-using IntuneBanSync.TenantSimulator;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;

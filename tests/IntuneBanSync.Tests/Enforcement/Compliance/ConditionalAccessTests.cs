@@ -1,4 +1,3 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement.Compliance;
 using IntuneBanSync.Tests.Planning;
 

@@ -1,4 +1,3 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement;
 using IntuneBanSync.Enforcement.Notifications;
 using IntuneBanSync.Inventory;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement.Remediation;
 using IntuneBanSync.Tests.Planning;
 

@@ -1,4 +1,3 @@
-using IntuneBanSync.BanList;
 using IntuneBanSync.Enforcement.Uninstall;
 using IntuneBanSync.Tests.Planning;
 
