@@ -39,19 +39,28 @@ public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList,
         }
 
         trace.AppsMatched(matched.Count);
+
+        // The matched apps' device lists are independent reads: a few in flight at once, merged in the order the apps were listed,
+        // so the sightings (and the report) are the same as when read one by one.
+        var listings = new DeviceListing[matched.Count];
         var listed = 0;
-        foreach (var (app, bans) in matched)
+        await Parallel.ForAsync(0, matched.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, graph.ReadConcurrency), CancellationToken = ct }, async (i, token) =>
         {
-            try
+            listings[i] = await ListAsync(matched[i].App, token);
+            progress?.Report(new SweepProgress(SweepPhase.ListingDevicesWithBannedApps, Interlocked.Increment(ref listed), matched.Count));
+        });
+
+        for (var i = 0; i < matched.Count; i++)
+        {
+            var (app, bans) = matched[i];
+            foreach (var deviceId in listings[i].DeviceIds)
             {
-                await foreach (var device in graph.DevicesWithAppAsync(app.Id, ct))
-                {
-                    if (!_seen.TryGetValue(device.Id, out var sightings))
-                        _seen[device.Id] = sightings = [];
-                    sightings.AddRange(bans.Select(b => new Sighting(b, app)));
-                }
+                if (!_seen.TryGetValue(deviceId, out var sightings))
+                    _seen[deviceId] = sightings = [];
+                sightings.AddRange(bans.Select(b => new Sighting(b, app)));
             }
-            catch (GraphReadException e)
+
+            if (listings[i].Failure is { } e)
             {
                 trace.ReadFailed(e);
                 var platforms = DeviceClassification.PlatformOfDetectedApp(app.Platform) is { } p ? [p] : Enum.GetValues<DevicePlatform>();
@@ -59,12 +68,28 @@ public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList,
                     foreach (var platform in platforms)
                         coverage.AppListingFailed(ban.Id, platform, $"{e.Message} ('{app.DisplayName}' {app.Version})");
             }
-
-            progress?.Report(new SweepProgress(SweepPhase.ListingDevicesWithBannedApps, ++listed, matched.Count));
         }
 
         return null;
     }
+
+    private async Task<DeviceListing> ListAsync(DetectedAppRecord app, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        try
+        {
+            await foreach (var device in graph.DevicesWithAppAsync(app.Id, ct))
+                ids.Add(device.Id);
+            return new DeviceListing(ids, null);
+        }
+        catch (GraphReadException e)
+        {
+            // What was listed before the failure still counts as seen, as it did when read one by one.
+            return new DeviceListing(ids, e);
+        }
+    }
+
+    private sealed record DeviceListing(List<string> DeviceIds, GraphReadException? Failure);
 
     public async IAsyncEnumerable<ObservedDevice> DevicesAsync([EnumeratorCancellation] CancellationToken ct)
     {
