@@ -86,11 +86,11 @@ internal static class Gates
                 failures.Add(Inv($"{devices:N0} devices: report-mode requests {report.Graph.Requests:N0} are {share:P2} of the baseline's {baseline.Graph.Requests:N0} (at most 1 %)"));
         }
 
-        foreach (var run in runs.Where(r => !r.IsBaseline))
-        {
-            if (run.Tables.Transactions > run.Tables.Floor)
-                failures.Add(Inv($"{devices:N0} devices, {run.Name}: {run.Tables.Transactions:N0} table transactions for {run.Tables.Rows:N0} rows, above the floor of {run.Tables.Floor:N0} (⌈rows / 100⌉ per partition)"));
-        }
+        // The report sweep's journal: ⌈rows / 100⌉ per partition, plus one for the run row, saved when the sweep opens (so a crash
+        // leaves it "running") and again when it closes. Enforce sweeps are printed, not gated: every write's intent row goes to
+        // the audit before the write (ARCHITECTURE.md), one transaction each.
+        if (report.Tables.Transactions > report.Tables.Floor + 1)
+            failures.Add(Inv($"{devices:N0} devices, {report.Name}: {report.Tables.Transactions:N0} table transactions for {report.Tables.Rows:N0} rows, above the floor of {report.Tables.Floor:N0} (⌈rows / 100⌉ per partition) + 1 (the run row saved twice)"));
 
         return failures;
     }
