@@ -29,7 +29,8 @@ internal sealed partial class TableCounter : HttpPipelinePolicy
 
     public TableServiceClient Client(string connectionString)
     {
-        var options = TableServiceFactory.Options(TableTimeouts.Default);
+        // Azurite on a shared 2-core machine answers a large transaction slower than the storage service: a longer try, not more of them.
+        var options = TableServiceFactory.Options(TableTimeouts.Default with { NetworkTimeout = TimeSpan.FromMinutes(3) });
         options.AddPolicy(this, HttpPipelinePosition.PerCall);
         return new TableServiceClient(connectionString, options);
     }
