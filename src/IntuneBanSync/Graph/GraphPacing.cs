@@ -26,7 +26,8 @@ public sealed class GraphPacing
     public GraphPacing(GraphOptions options, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
-        _window = TimeSpan.FromSeconds(options.PacingWindowSeconds);
+        // A twentieth more than the service's window: our clock is not the service's, and a response is timed when read, not sent.
+        _window = TimeSpan.FromSeconds(options.PacingWindowSeconds * 1.05);
         _buckets = new()
         {
             [GraphBucket.IntuneDevices] = new(options.IntuneDevicesRequestsPerWindow, options.IntuneDevicesWritesPerWindow),
