@@ -92,21 +92,35 @@ public sealed class GraphPacing
     }
 
     /// <summary>
-    /// The bucket of a request by its first path segment after the version, as Intune and Entra route them: deviceManagement is
-    /// Intune devices (managedDevice, detectedApp, scripts), deviceAppManagement Intune apps, the directory objects Entra.
+    /// The buckets a request counts against, by resource. Intune's devices bucket covers managedDevice, detectedApp and the scripts
+    /// (throttling-intune-devices.md); deviceManagement's policies (compliance, configuration, settings catalog, filters,
+    /// notification templates, managed Google Play settings) count in the device configuration bucket of 1000 / 100, which we
+    /// pace as the apps bucket, with deviceAppManagement. Scripts are paced against both, the safe side where the two sources
+    /// (the docs and the simulator) differ. Entra's directory objects are their own bucket.
     /// </summary>
-    public static GraphBucket BucketOf(string pathAfterVersion)
+    public static IReadOnlyList<GraphBucket> BucketsOf(string pathAfterVersion)
     {
-        var path = pathAfterVersion.TrimStart('/');
-        var end = path.IndexOfAny(['/', '?', '(']);
-        var first = end < 0 ? path : path[..end];
-        return first.ToUpperInvariant() switch
+        var segments = pathAfterVersion.Split('?')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var first = segments.Length > 0 ? Resource(segments[0]) : "";
+        var second = segments.Length > 1 ? Resource(segments[1]) : "";
+        return first switch
         {
-            "DEVICEMANAGEMENT" => GraphBucket.IntuneDevices,
-            "DEVICEAPPMANAGEMENT" => GraphBucket.IntuneApps,
-            "USERS" or "GROUPS" or "DEVICES" or "DIRECTORYOBJECTS" => GraphBucket.Directory,
-            _ => GraphBucket.None,
+            "DEVICEMANAGEMENT" => second switch
+            {
+                "MANAGEDDEVICES" or "DETECTEDAPPS" or "MANAGEDDEVICEOVERVIEW" => [GraphBucket.IntuneDevices],
+                "DEVICEHEALTHSCRIPTS" or "DEVICEMANAGEMENTSCRIPTS" => [GraphBucket.IntuneDevices, GraphBucket.IntuneApps],
+                _ => [GraphBucket.IntuneApps],
+            },
+            "DEVICEAPPMANAGEMENT" => [GraphBucket.IntuneApps],
+            "USERS" or "GROUPS" or "DEVICES" or "DIRECTORYOBJECTS" => [GraphBucket.Directory],
+            _ => [],
         };
+    }
+
+    private static string Resource(string segment)
+    {
+        var end = segment.IndexOf('(', StringComparison.Ordinal);
+        return (end < 0 ? segment : segment[..end]).ToUpperInvariant();
     }
 
     /// <summary>A write in the throttling sense: anything but a GET, except actions that only read.</summary>
@@ -137,11 +151,13 @@ public sealed class GraphPacing
                 return [];
             return [.. requests.EnumerateArray()
                 .Select(r => (Method: r.TryGetProperty("method", out var m) ? m.GetString() ?? "GET" : "GET", Url: r.TryGetProperty("url", out var u) ? u.GetString() ?? "" : ""))
-                .GroupBy(r => BucketOf(r.Url))
-                .Select(g => new BucketCost(g.Key, g.Count(), g.Count(r => IsWrite(r.Method, r.Url))))];
+                .SelectMany(r => BucketsOf(r.Url).Select(bucket => (Bucket: bucket, Write: IsWrite(r.Method, r.Url))))
+                .GroupBy(r => r.Bucket)
+                .Select(g => new BucketCost(g.Key, g.Count(), g.Count(r => r.Write)))];
         }
 
-        return [new BucketCost(BucketOf(path), 1, IsWrite(request.Method.Method, path) ? 1 : 0)];
+        var write = IsWrite(request.Method.Method, path) ? 1 : 0;
+        return [.. BucketsOf(path).Select(bucket => new BucketCost(bucket, 1, write))];
     }
 
     /// <summary>The path below /v1.0 or /beta (the base URL's root), with its query.</summary>

@@ -98,9 +98,9 @@ public sealed class ScaleTests(AzuriteFixture azurite)
 
     private const int DeviceRequests = 12;
     private const int DeviceWrites = 3;
-    private const double TimeFactor = 0.01;
+    private const double TimeFactor = 0.05;
 
-    // A 0.2 s window (20 s × 0.01) with a small devices bucket: a sweep of the small tenant needs several of them.
+    // A 1 s window (20 s × 0.05) with small devices and apps buckets: a sweep of the small tenant needs several of them.
     private static SimulatorOptions LowLimits(SimulatorOptions options) =>
         options with { TimeFactor = TimeFactor, DevicesLimit = new ThrottleLimit(DeviceRequests, DeviceWrites), AppsLimit = new ThrottleLimit(12, 3), ManagedDevicesPageSize = 10 };
 
