@@ -5,7 +5,7 @@ namespace IntuneBanSync.TenantSimulator;
 
 /// <summary>
 /// Runs the simulated tenant as a process for the benchmark:
-/// <c>[--devices N] [--users N] [--seed N] [--time-factor X]</c>; prints the Graph URL, serves until stopped.
+/// <c>[--devices N] [--users N] [--seed N] [--time-factor X] [--latency-ms N] [--latency-per-item-ms X] [--offender-share X]</c>; prints the Graph URL, serves until stopped.
 /// </summary>
 public static class Program
 {
@@ -14,7 +14,7 @@ public static class Program
         if (!TryParse(args, out var seed, out var options, out var error))
         {
             await Console.Error.WriteLineAsync(error);
-            await Console.Error.WriteLineAsync("usage: IntuneBanSync.TenantSimulator [--devices N] [--users N] [--seed N] [--time-factor X]");
+            await Console.Error.WriteLineAsync("usage: IntuneBanSync.TenantSimulator [--devices N] [--users N] [--seed N] [--time-factor X] [--latency-ms N] [--latency-per-item-ms X] [--offender-share X]");
             return 2;
         }
 
@@ -39,6 +39,7 @@ public static class Program
         options = new SimulatorOptions();
         error = "";
         int? users = null;
+        double? offenders = null;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -56,6 +57,15 @@ public static class Program
                 case "--time-factor" when double.TryParse(value, CultureInfo.InvariantCulture, out var factor) && factor > 0:
                     options = options with { TimeFactor = factor };
                     break;
+                case "--latency-ms" when double.TryParse(value, CultureInfo.InvariantCulture, out var latency) && latency >= 0:
+                    options = options with { Latency = TimeSpan.FromMilliseconds(latency) };
+                    break;
+                case "--latency-per-item-ms" when double.TryParse(value, CultureInfo.InvariantCulture, out var perItem) && perItem >= 0:
+                    options = options with { LatencyPerItem = TimeSpan.FromMilliseconds(perItem) };
+                    break;
+                case "--offender-share" when double.TryParse(value, CultureInfo.InvariantCulture, out var share) && share is >= 0 and <= 1:
+                    offenders = share;
+                    break;
                 default:
                     error = $"Invalid argument '{args[i]}'" + (value is null ? "." : $" '{value}'.");
                     return false;
@@ -65,6 +75,7 @@ public static class Program
         }
 
         seed = users is { } count ? seed with { Users = count } : seed;
+        seed = offenders is { } tiktok ? seed with { TikTokShare = tiktok } : seed;
         return true;
     }
 }

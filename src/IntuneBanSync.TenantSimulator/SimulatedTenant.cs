@@ -166,11 +166,12 @@ public sealed class SimulatedTenant : IAsyncDisposable
     /// <summary>The latency model: a round trip per response, plus a share per item it returns (a batch counts its inner items).</summary>
     private async Task DelayAsync(GraphResponse response, CancellationToken ct)
     {
-        if (options.Latency <= TimeSpan.Zero && options.LatencyPerItem <= TimeSpan.Zero)
-            return;
         var items = response.Body?["value"] is JsonArray values ? values.Count
             : response.Body?["responses"] is JsonArray inner ? inner.Sum(r => r?["body"]?["value"] is JsonArray v ? v.Count : 1)
             : 1;
+        Requests.Returned(items);
+        if (options.Latency <= TimeSpan.Zero && options.LatencyPerItem <= TimeSpan.Zero)
+            return;
         await Task.Delay(options.Latency + (options.LatencyPerItem * items), TimeProvider.System, ct);
     }
 

@@ -10,16 +10,19 @@ internal sealed class BatchRoute(GraphPipeline pipeline, RequestLog log, Simulat
     public GraphResponse Handle(GraphRequest envelope)
     {
         var now = options.TimeProvider.GetUtcNow();
-        log.Batch();
         if (envelope.Body?["requests"] is not JsonArray requests)
         {
+            log.Batch(0);
             return GraphJson.BadRequest("A batch needs a 'requests' array.", now);
         }
 
         if (requests.Count > MaxRequests)
         {
+            log.Batch(0);
             return GraphJson.BadRequest($"Number of batch request steps exceeds the maximum of {MaxRequests}.", now);
         }
+
+        log.Batch(requests.Count);
 
         var responses = new JsonArray();
         foreach (var item in requests)

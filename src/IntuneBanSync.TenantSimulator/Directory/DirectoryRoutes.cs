@@ -31,6 +31,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
         router.Get("groups/{id}/transitiveMembers", directory, Needs.Any(GroupMemberRead), (request, args) => ListMembers(request, args["id"], transitive: true));
         router.Write("POST", "groups/{id}/members/$ref", directory, AddDeviceMembers, AddMemberReference);
         router.Write("DELETE", "groups/{id}/members/{memberId}/$ref", directory, Needs.Any(GroupMemberReadWrite), RemoveMemberReference);
+        router.Get("users", directory, Needs.Any("User.Read.All"), ListUsers);
         router.Get("users/{id}", directory, Needs.Any("User.Read.All"), GetUser);
         router.ReadingPost("users/{id}/checkMemberGroups", directory, Needs.All("User.Read.All", GroupMemberRead), CheckMemberGroups);
         router.Get("devices", directory, Needs.Any("Device.Read.All"), ListDevices);
@@ -260,6 +261,26 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
 
             state.ReplaceGroup(group with { MemberIds = remaining });
             return GraphResponse.NoContent();
+        }
+    }
+
+    /// <summary>Users by id, 15 at most a request (<c>$filter=id in (…)</c>), as the report reads the affected people's departments.</summary>
+    private GraphResponse ListUsers(GraphRequest request, RouteArgs args)
+    {
+        if (request.QueryValue("$filter") is not { } filter || !ODataFilter.TryIn(filter, out var property, out var ids) || property != "id")
+        {
+            return UnsupportedFilter(request.QueryValue("$filter") ?? "");
+        }
+
+        if (ids.Count > 15)
+        {
+            return GraphJson.BadRequest("Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15.", Now);
+        }
+
+        lock (state.Gate)
+        {
+            IReadOnlyList<User> users = [.. ids.Distinct(StringComparer.OrdinalIgnoreCase).Select(state.FindUser).OfType<User>()];
+            return Paging.Page(request, users, 100, 999, "users", Shape, Now);
         }
     }
 

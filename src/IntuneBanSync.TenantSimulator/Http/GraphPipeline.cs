@@ -10,7 +10,7 @@ internal sealed class GraphPipeline(GraphRouter router, ThrottleGate throttle, F
         var now = options.TimeProvider.GetUtcNow();
         var match = router.Match(request.Method, request.Version, request.Path);
         var isWrite = match?.Route.IsWrite ?? request.Method != "GET";
-        log.Request(match?.Route.Kind ?? $"{request.Method} (unknown route)", isWrite);
+        log.Request(match?.Route.Kind ?? $"{request.Method} (unknown route)", isWrite, match?.Route.Category ?? ThrottleCategory.None);
         if (match is null)
         {
             return GraphJson.NotFound($"Resource not found for the segment '{request.Path.Split('/')[0]}'.", now);
@@ -24,14 +24,14 @@ internal sealed class GraphPipeline(GraphRouter router, ThrottleGate throttle, F
 
         if (throttle.Admit(match.Route.Category, isWrite) is { } retryAfter)
         {
-            log.Throttle();
+            log.Throttle(match.Route.Category);
             return TooManyRequests(retryAfter, now);
         }
 
         switch (faults.Decide(request.Path.Trim('/')))
         {
             case { Status: 429 } fault:
-                log.Throttle();
+                log.Throttle(match.Route.Category);
                 return TooManyRequests(fault.RetryAfterSeconds, now);
             case { } fault:
                 log.Fault();

@@ -20,6 +20,20 @@ internal static partial class ODataFilter
         return match.Success;
     }
 
+    /// <summary><c>property in ('a','b')</c>; Graph takes at most 15 values by default (learn.microsoft.com/graph/filter-query-parameter).</summary>
+    public static bool TryIn(string filter, out string property, out IReadOnlyList<string> values)
+    {
+        var match = InPattern().Match(filter);
+        property = match.Success ? match.Groups["property"].Value : "";
+        values = match.Success
+            ? [.. match.Groups["value"].Captures.Select(c => c.Value.Replace("''", "'", StringComparison.Ordinal))]
+            : [];
+        return match.Success;
+    }
+
+    [GeneratedRegex(@"^\s*(?<property>[A-Za-z]+)\s+in\s+\(\s*'(?<value>(?:[^']|'')*)'(?:\s*,\s*'(?<value>(?:[^']|'')*)')*\s*\)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex InPattern();
+
     [GeneratedRegex(@"^\s*(?<property>[A-Za-z]+)\s+eq\s+'(?<value>(?:[^']|'')*)'\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex EqualsPattern();
 

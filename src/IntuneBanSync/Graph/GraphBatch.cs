@@ -14,8 +14,9 @@ public sealed record BatchAnswer(string Id, int Status, JsonElement? Body);
 /// JSON batching (concepts/json-batching.md): at most 20 requests a batch; the batch answers 200 even when items fail, and the SDK
 /// does not retry throttled inner requests, so items answered 429 are sent again after the largest Retry-After they carried
 /// (Intune sometimes omits it: back off exponentially), a bounded number of times. An item still throttled then is answered 429.
+/// Batches go out <paramref name="concurrency"/> at a time; the pacing handler counts each inner request against its bucket.
 /// </summary>
-public sealed class GraphBatch(GraphJson graph)
+public sealed class GraphBatch(GraphJson graph, int concurrency = 1)
 {
     // Retry-After is the service's wall-clock time, as the SDK's own RetryHandler waits it: not the sweep's clock, which tests move by hand.
     private static readonly TimeProvider Wall = TimeProvider.System;
@@ -25,13 +26,13 @@ public sealed class GraphBatch(GraphJson graph)
 
     public async Task<IReadOnlyDictionary<string, BatchAnswer>> SendAsync(string what, string versionRoot, IReadOnlyList<BatchItem> items, CancellationToken ct)
     {
-        var answers = new Dictionary<string, BatchAnswer>(StringComparer.Ordinal);
-        foreach (var chunk in items.Chunk(MaxItems))
+        var answers = new System.Collections.Concurrent.ConcurrentDictionary<string, BatchAnswer>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(items.Chunk(MaxItems), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = ct }, async (chunk, token) =>
         {
             var pending = chunk.ToList();
             for (var attempt = 0; pending.Count > 0; attempt++)
             {
-                var response = await graph.ReadingPostAsync(what, $"{versionRoot}/$batch", Envelope(pending), ct);
+                var response = await graph.ReadingPostAsync(what, $"{versionRoot}/$batch", Envelope(pending), token);
                 var throttled = new List<BatchItem>();
                 var wait = TimeSpan.Zero;
                 foreach (var answer in Answers(response))
@@ -50,9 +51,9 @@ public sealed class GraphBatch(GraphJson graph)
 
                 pending = throttled;
                 if (pending.Count > 0)
-                    await Task.Delay(wait, Wall, ct);
+                    await Task.Delay(wait, Wall, token);
             }
-        }
+        });
 
         return answers;
     }

@@ -27,6 +27,9 @@ public static class GraphClientBuilder
         else
             at = 0;
         handlers.Insert(at, new RetryHandler(new RetryHandlerOption { MaxRetry = options.MaxRetry, Delay = options.RetryDelaySeconds }));
+        // Inside the retry handler, so every attempt, a retry too, waits for room in its service bucket before it is sent.
+        if (options.Pacing)
+            handlers.Insert(++at, new GraphPacingHandler(new GraphPacing(options), baseUrl));
         // Inside the retry handler, so a hung attempt is one failed try among the retries, not the whole TimeoutSeconds.
         handlers.Insert(at + 1, new AttemptTimeoutHandler(TimeSpan.FromSeconds(options.RequestTimeoutSeconds)));
         // Last before the network: it sees every request, including retries and redirects.

@@ -18,14 +18,22 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
 
     private const int CheckMemberGroupsLimit = 20;
 
+    // Intune serves at most 1000 items a page (powershell-intune-samples #2: "a default limit of 1000 items in the response");
+    // directory objects at most 999 (learn.microsoft.com/graph/paging). Every list asks for the maximum, so a tenant costs the fewest pages.
+    internal const int IntuneMaxTop = 1000;
+    internal const int DirectoryMaxTop = 999;
+
+    // "Requests using the in operator are limited to 15 expressions in the filter clause by default" (learn.microsoft.com/graph/filter-query-parameter).
+    internal const int InOperatorLimit = 15;
+
     private readonly string _betaUrl = GraphClientBuilder.BetaUrl(options.BaseUrl);
     private readonly GraphJson _json = new(client, options);
-    private readonly GraphBatch _batch = new(new GraphJson(client, options));
+    private readonly GraphBatch _batch = new(new GraphJson(client, options), options.ReadConcurrency);
 
     public IAsyncEnumerable<DetectedAppRecord> DetectedAppsAsync(CancellationToken ct) =>
         GraphCalls.PagesAsync(
             "the tenant's detected apps",
-            () => client.DeviceManagement.DetectedApps.GetAsync(cancellationToken: ct),
+            () => client.DeviceManagement.DetectedApps.GetAsync(r => r.QueryParameters.Top = IntuneMaxTop, ct),
             next => client.DeviceManagement.DetectedApps.WithUrl(next).GetAsync(cancellationToken: ct),
             page => (page?.Value, page?.OdataNextLink),
             ToRecord,
@@ -34,7 +42,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     public IAsyncEnumerable<DeviceRecord> DevicesWithAppAsync(string detectedAppId, CancellationToken ct) =>
         GraphCalls.PagesAsync(
             $"the devices of detected app {detectedAppId}",
-            () => client.DeviceManagement.DetectedApps[detectedAppId].ManagedDevices.GetAsync(cancellationToken: ct),
+            () => client.DeviceManagement.DetectedApps[detectedAppId].ManagedDevices.GetAsync(r => r.QueryParameters.Top = IntuneMaxTop, ct),
             next => client.DeviceManagement.DetectedApps[detectedAppId].ManagedDevices.WithUrl(next).GetAsync(cancellationToken: ct),
             page => (page?.Value, page?.OdataNextLink),
             ToRecord,
@@ -61,6 +69,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
             {
                 r.QueryParameters.Select = DeviceFields;
                 r.QueryParameters.Filter = filter;
+                r.QueryParameters.Top = options.DevicePageSize;
             }),
             ct);
     }
@@ -98,7 +107,11 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
         var devices = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var members = GraphCalls.PagesAsync(
             $"the members of group {groupId}",
-            () => client.Groups[groupId].TransitiveMembers.GetAsync(r => r.QueryParameters.Select = ["id", "deviceId"], ct),
+            () => client.Groups[groupId].TransitiveMembers.GetAsync(r =>
+            {
+                r.QueryParameters.Select = ["id", "deviceId"];
+                r.QueryParameters.Top = DirectoryMaxTop;
+            }, ct),
             next => client.Groups[groupId].TransitiveMembers.WithUrl(next).GetAsync(cancellationToken: ct),
             page => (page?.Value, page?.OdataNextLink),
             member => member,
@@ -119,19 +132,34 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
         return new GroupMembers(groupId, users, devices);
     }
 
+    public int ReadConcurrency => options.ReadConcurrency;
+
+    /// <summary>
+    /// 15 users a request (<c>users?$filter=id in (…)</c>, the in operator's limit), 20 requests a batch: 300 users a round trip,
+    /// and a fifteenth of the requests one GET per user would cost against Entra's limits.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, UserRecord>> UsersAsync(IReadOnlyCollection<string> userIds, CancellationToken ct)
     {
-        var ids = userIds.Where(id => Guid.TryParse(id, out _)).Select(id => ODataFilter.Guid(id, "userId")).Distinct().ToList();
-        var answers = await _batch.SendAsync(
-            $"{ids.Count} users' departments", _json.V1,
-            [.. ids.Select(id => new BatchItem(id, "GET", $"/users/{id}?$select=id,department,preferredLanguage"))], ct);
+        var ids = userIds.Where(id => Guid.TryParse(id, out _)).Select(id => ODataFilter.Guid(id, "userId")).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var items = ids.Chunk(InOperatorLimit).Select((chunk, i) => new BatchItem(
+            i.ToString(System.Globalization.CultureInfo.InvariantCulture), "GET",
+            $"/users?$filter={Uri.EscapeDataString($"id in ({string.Join(',', chunk.Select(ODataFilter.Quote))})")}&$select=id,department,preferredLanguage&$top={InOperatorLimit}")).ToList();
+        var answers = await _batch.SendAsync($"{ids.Count} users' departments", _json.V1, items, ct);
         var users = new Dictionary<string, UserRecord>(StringComparer.OrdinalIgnoreCase);
         foreach (var answer in answers.Values)
         {
-            if (answer.Status == 200 && answer.Body is { } body)
-                users[answer.Id] = new UserRecord(answer.Id, Text(body, "department"), Text(body, "preferredLanguage"));
-            else if (answer.Status is 429 or >= 500 or 403)
-                throw new GraphReadException($"user {answer.Id}", new HttpRequestException($"HTTP {answer.Status}", null, (System.Net.HttpStatusCode)answer.Status));
+            if (answer.Status == 200 && answer.Body is { } body && body.TryGetProperty("value", out var found) && found.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var user in found.EnumerateArray())
+                {
+                    if (Text(user, "id") is { } id)
+                        users[id] = new UserRecord(id, Text(user, "department"), Text(user, "preferredLanguage"));
+                }
+            }
+            else if (answer.Status is not 200)
+            {
+                throw new GraphReadException($"the users of batch item {answer.Id}", new HttpRequestException($"HTTP {answer.Status}", null, (System.Net.HttpStatusCode)answer.Status));
+            }
         }
 
         return users;
@@ -186,7 +214,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
         var request = new RequestInformation
         {
             HttpMethod = Method.GET,
-            URI = new Uri($"{_betaUrl}/deviceManagement/managedDevices/{Uri.EscapeDataString(managedDeviceId)}/detectedApps"),
+            URI = new Uri($"{_betaUrl}/deviceManagement/managedDevices/{Uri.EscapeDataString(managedDeviceId)}/detectedApps?$top={IntuneMaxTop}"),
         };
         request.Headers.TryAdd("Accept", "application/json");
         return request;

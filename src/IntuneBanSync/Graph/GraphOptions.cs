@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace IntuneBanSync.Graph;
 
 /// <summary>How we call Graph. A record, so a caller copies it with <c>with { ... }</c> and no setting is lost.</summary>
-public sealed record GraphOptions
+public sealed record GraphOptions : IValidatableObject
 {
     public const string Section = "IntuneBanSync:Graph";
     public const string PublicCloud = "https://graph.microsoft.com/v1.0";
@@ -31,4 +31,52 @@ public sealed record GraphOptions
     /// <summary>Page size asked of managedDevices (Intune serves at most 1000).</summary>
     [Range(1, 1000)]
     public int DevicePageSize { get; set; } = 1000;
+
+    /// <summary>Independent reads in flight at once (the devices of each matched app, group members, Entra lookups, $batch envelopes).</summary>
+    [Range(1, 16)]
+    public int ReadConcurrency { get; set; } = 4;
+
+    /// <summary>
+    /// Requests are paced per Intune service bucket so a sweep stays under the limits instead of collecting 429s. Off, only
+    /// Retry-After paces (the SDK's retry handler).
+    /// </summary>
+    public bool Pacing { get; set; } = true;
+
+    /// <summary>The throttling window the limits below count over: 20 s in Intune (throttling-intune-devices.md). Shorter only against a simulator with a time factor.</summary>
+    [Range(0.01, 600)]
+    public double PacingWindowSeconds { get; set; } = 20;
+
+    /// <summary>Intune devices bucket (managedDevice, detectedApp, deviceHealthScript, …), per app per tenant: 2000 requests per 20 s.</summary>
+    [Range(1, 100_000)]
+    public int IntuneDevicesRequestsPerWindow { get; set; } = 2000;
+
+    /// <summary>Of those, POST/PUT/PATCH/DELETE: 200 per 20 s.</summary>
+    [Range(1, 100_000)]
+    public int IntuneDevicesWritesPerWindow { get; set; } = 200;
+
+    /// <summary>Intune apps bucket (deviceAppManagement), per app per tenant: 1000 requests per 20 s.</summary>
+    [Range(1, 100_000)]
+    public int IntuneAppsRequestsPerWindow { get; set; } = 1000;
+
+    /// <summary>Of those, writes: 100 per 20 s.</summary>
+    [Range(1, 100_000)]
+    public int IntuneAppsWritesPerWindow { get; set; } = 100;
+
+    /// <summary>Entra ID (users, groups, devices, directoryObjects). Entra counts resource units, not requests; this pace is a conservative stand-in.</summary>
+    [Range(1, 100_000)]
+    public int DirectoryRequestsPerWindow { get; set; } = 3000;
+
+    /// <summary>Of those, writes.</summary>
+    [Range(1, 100_000)]
+    public int DirectoryWritesPerWindow { get; set; } = 300;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (IntuneDevicesWritesPerWindow > IntuneDevicesRequestsPerWindow)
+            yield return new ValidationResult($"{nameof(IntuneDevicesWritesPerWindow)} cannot exceed {nameof(IntuneDevicesRequestsPerWindow)}.", [nameof(IntuneDevicesWritesPerWindow)]);
+        if (IntuneAppsWritesPerWindow > IntuneAppsRequestsPerWindow)
+            yield return new ValidationResult($"{nameof(IntuneAppsWritesPerWindow)} cannot exceed {nameof(IntuneAppsRequestsPerWindow)}.", [nameof(IntuneAppsWritesPerWindow)]);
+        if (DirectoryWritesPerWindow > DirectoryRequestsPerWindow)
+            yield return new ValidationResult($"{nameof(DirectoryWritesPerWindow)} cannot exceed {nameof(DirectoryRequestsPerWindow)}.", [nameof(DirectoryWritesPerWindow)]);
+    }
 }

@@ -3,6 +3,9 @@ namespace IntuneBanSync.Graph;
 /// <summary>What the sweep asks of a tenant. Implemented over the real Graph SDK by <see cref="GraphIntune"/>.</summary>
 public interface IIntuneGraph
 {
+    /// <summary>How many independent reads a caller may have in flight at once (the pacing handler keeps them under the limits).</summary>
+    int ReadConcurrency => 1;
+
     /// <summary>Every detected app of the tenant, page by page.</summary>
     IAsyncEnumerable<DetectedAppRecord> DetectedAppsAsync(CancellationToken ct);
 

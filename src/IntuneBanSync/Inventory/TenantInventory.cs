@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using IntuneBanSync.Planning;
 using IntuneBanSync.Sweeps;
 
@@ -37,19 +38,28 @@ public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList,
         }
 
         trace.AppsMatched(matched.Count);
+
+        // The matched apps' device lists are independent reads: a few in flight at once, merged in the order the apps were listed,
+        // so the sightings (and the report) are the same as when read one by one.
+        var listings = new DeviceListing[matched.Count];
         var listed = 0;
-        foreach (var (app, bans) in matched)
+        await Parallel.ForAsync(0, matched.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, graph.ReadConcurrency), CancellationToken = ct }, async (i, token) =>
         {
-            try
+            listings[i] = await ListAsync(matched[i].App, token);
+            progress?.Report(new SweepProgress(SweepPhase.ListingDevicesWithBannedApps, Interlocked.Increment(ref listed), matched.Count));
+        });
+
+        for (var i = 0; i < matched.Count; i++)
+        {
+            var (app, bans) = matched[i];
+            foreach (var deviceId in listings[i].DeviceIds)
             {
-                await foreach (var device in graph.DevicesWithAppAsync(app.Id, ct))
-                {
-                    if (!_seen.TryGetValue(device.Id, out var sightings))
-                        _seen[device.Id] = sightings = [];
-                    sightings.AddRange(bans.Select(b => new Sighting(b, app)));
-                }
+                if (!_seen.TryGetValue(deviceId, out var sightings))
+                    _seen[deviceId] = sightings = [];
+                sightings.AddRange(bans.Select(b => new Sighting(b, app)));
             }
-            catch (GraphReadException e)
+
+            if (listings[i].Failure is { } e)
             {
                 trace.ReadFailed(e);
                 var platforms = DeviceClassification.PlatformOfDetectedApp(app.Platform) is { } p ? [p] : Enum.GetValues<DevicePlatform>();
@@ -57,32 +67,79 @@ public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList,
                     foreach (var platform in platforms)
                         coverage.AppListingFailed(ban.Id, platform, $"{e.Message} ('{app.DisplayName}' {app.Version})");
             }
-
-            progress?.Report(new SweepProgress(SweepPhase.ListingDevicesWithBannedApps, ++listed, matched.Count));
         }
 
         return null;
     }
 
+    private async Task<DeviceListing> ListAsync(DetectedAppRecord app, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        try
+        {
+            await foreach (var device in graph.DevicesWithAppAsync(app.Id, ct))
+                ids.Add(device.Id);
+            return new DeviceListing(ids, null);
+        }
+        catch (GraphReadException e)
+        {
+            // What was listed before the failure still counts as seen, as it did when read one by one.
+            return new DeviceListing(ids, e);
+        }
+    }
+
+    private sealed record DeviceListing(List<string> DeviceIds, GraphReadException? Failure);
+
+    /// <summary>
+    /// The tenant's devices, streamed. The next pages are read while the caller evaluates the devices already here (at most
+    /// <see cref="Prefetched"/> held), so Graph's round trips overlap the sweep's own work instead of adding to it.
+    /// </summary>
     public async IAsyncEnumerable<ObservedDevice> DevicesAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await using var devices = graph.ManagedDevicesAsync(ct).GetAsyncEnumerator(ct);
-        while (true)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var channel = Channel.CreateBounded<DeviceRecord>(new BoundedChannelOptions(Prefetched) { SingleReader = true, SingleWriter = true });
+        var reader = Task.Run(() => ReadDevicesAsync(channel.Writer, stop.Token), stop.Token);
+        try
         {
-            try
+            while (true)
             {
-                if (!await devices.MoveNextAsync())
+                try
+                {
+                    if (!await channel.Reader.WaitToReadAsync(ct))
+                        yield break;
+                }
+                catch (GraphReadException e)
+                {
+                    trace.ReadFailed(e);
+                    coverage.DeviceListFailed(e.Message);
                     yield break;
-            }
-            catch (GraphReadException e)
-            {
-                trace.ReadFailed(e);
-                coverage.DeviceListFailed(e.Message);
-                yield break;
-            }
+                }
 
-            var device = devices.Current;
-            yield return new ObservedDevice(device, _seen.GetValueOrDefault(device.Id) ?? []);
+                while (channel.Reader.TryRead(out var device))
+                    yield return new ObservedDevice(device, _seen.GetValueOrDefault(device.Id) ?? []);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reader.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Two pages of Intune's largest: enough to keep a read in flight, small beside the tenant.</summary>
+    private const int Prefetched = 2000;
+
+    private async Task ReadDevicesAsync(ChannelWriter<DeviceRecord> writer, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var device in graph.ManagedDevicesAsync(ct))
+                await writer.WriteAsync(device, ct);
+            writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            writer.TryComplete(e);
         }
     }
 }

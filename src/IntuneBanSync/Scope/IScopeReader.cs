@@ -25,22 +25,38 @@ public sealed class TransitiveMembersScope(IIntuneGraph graph, InventoryCoverage
 {
     public async Task<GroupDirectory> ReadAsync(IReadOnlySet<string> groupIds, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
-        var members = new List<GroupMembers>();
-        var unreadable = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var group in groupIds)
+        // Each group's members are an independent read: a few in flight at once, gathered in the ban list's order.
+        var groups = groupIds.ToList();
+        var read = new (GroupMembers? Members, GraphReadException? Failure)[groups.Count];
+        var done = 0;
+        await Parallel.ForAsync(0, groups.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, graph.ReadConcurrency), CancellationToken = ct }, async (i, token) =>
         {
             try
             {
-                members.Add(await graph.TransitiveMembersAsync(group, ct));
+                read[i] = (await graph.TransitiveMembersAsync(groups[i], token), null);
             }
             catch (GraphReadException e)
             {
-                trace.ReadFailed(e);
-                unreadable[group] = e.Message;
-                coverage.Problems.Add(e.Message);
+                read[i] = (null, e);
             }
 
-            progress?.Report(new SweepProgress(SweepPhase.ReadingScopeGroups, members.Count + unreadable.Count, groupIds.Count));
+            progress?.Report(new SweepProgress(SweepPhase.ReadingScopeGroups, Interlocked.Increment(ref done), groups.Count));
+        });
+
+        var members = new List<GroupMembers>();
+        var unreadable = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (read[i].Members is { } found)
+            {
+                members.Add(found);
+            }
+            else if (read[i].Failure is { } e)
+            {
+                trace.ReadFailed(e);
+                unreadable[groups[i]] = e.Message;
+                coverage.Problems.Add(e.Message);
+            }
         }
 
         return new GroupDirectory(members, unreadable);
@@ -59,12 +75,20 @@ public sealed class MemberGroupsScope(IIntuneGraph graph, IReadOnlyList<DeviceRe
         {
             try
             {
-                foreach (var userId in devices.Select(d => d.UserId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
-                    foreach (var group in await graph.GroupsOfUserAsync(userId, groups, ct))
-                        users[group].Add(userId);
-                foreach (var entraId in devices.Select(d => d.AzureAdDeviceId).Where(id => Guid.TryParse(id, out var g) && g != Guid.Empty).OfType<string>())
-                    foreach (var group in await graph.GroupsOfDeviceAsync(entraId, groups, ct))
-                        entraDevices[group].Add(entraId);
+                // Each user's and each Entra device's lookup is independent: a few in flight at once.
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, graph.ReadConcurrency), CancellationToken = ct };
+                var userIds = devices.Select(d => d.UserId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                var userGroups = new IReadOnlySet<string>[userIds.Count];
+                await Parallel.ForAsync(0, userIds.Count, parallel, async (i, token) => userGroups[i] = await graph.GroupsOfUserAsync(userIds[i], groups, token));
+                var entraIds = devices.Select(d => d.AzureAdDeviceId).Where(id => Guid.TryParse(id, out var g) && g != Guid.Empty).OfType<string>().ToList();
+                var deviceGroups = new IReadOnlySet<string>[entraIds.Count];
+                await Parallel.ForAsync(0, entraIds.Count, parallel, async (i, token) => deviceGroups[i] = await graph.GroupsOfDeviceAsync(entraIds[i], groups, token));
+                for (var i = 0; i < userIds.Count; i++)
+                    foreach (var group in userGroups[i])
+                        users[group].Add(userIds[i]);
+                for (var i = 0; i < entraIds.Count; i++)
+                    foreach (var group in deviceGroups[i])
+                        entraDevices[group].Add(entraIds[i]);
             }
             catch (GraphReadException e)
             {

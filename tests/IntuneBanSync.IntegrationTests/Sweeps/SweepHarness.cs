@@ -16,7 +16,8 @@ internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurit
 
     public JournalStore Journal => new(azurite.CreateTableService(), TablePrefix);
 
-    public GraphOptions GraphOptions => new() { BaseUrl = Tenant.GraphUrl, RetryDelaySeconds = 0, MaxRetry = 10 };
+    // Paced over the simulator's window (20 s × its time factor of 0.01), as a real sweep is over Intune's 20 s.
+    public GraphOptions GraphOptions => new() { BaseUrl = Tenant.GraphUrl, RetryDelaySeconds = 0, MaxRetry = 10, PacingWindowSeconds = 0.2 };
 
     /// <param name="simulator">Changes to the simulated tenant's options (its lags, its managed Google Play binding, …).</param>
     public static async Task<SweepHarness> StartAsync(

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using IntuneBanSync.BanList;
+using IntuneBanSync.Graph;
+using IntuneBanSync.IntegrationTests.Infrastructure;
+using IntuneBanSync.IntegrationTests.Sweeps;
+using IntuneBanSync.Journal;
+using IntuneBanSync.Sweeps;
+using IntuneBanSync.TenantSimulator;
+
+namespace IntuneBanSync.IntegrationTests.Graph;
+
+/// <summary>What the sweep does to go fast at scale (concurrent reads, $batch retries, pacing) leaves its results as they were.</summary>
+[Collection("Azurite")]
+public sealed class ScaleTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Concurrent_reads_give_the_same_report_as_sequential_ones()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(1500, seed: 11), latency: TimeSpan.FromMilliseconds(3));
+        var sequentialFlight = new InFlightCounter();
+        var concurrentFlight = new InFlightCounter();
+
+        var sequential = await harness.Engine(harness.GraphOptions with { ReadConcurrency = 1 }, sequentialFlight)
+            .RunAsync(new SweepRequest(harness.TikTokBan(), "contoso", "test", SweepTarget.WholeTenant), null, CancellationToken.None);
+        var sequentialFindings = await OffendingDevicesAsync(harness, sequential.RunId);
+        var concurrent = await harness.Engine(harness.GraphOptions with { ReadConcurrency = 8 }, concurrentFlight)
+            .RunAsync(new SweepRequest(harness.TikTokBan(), "contoso", "test", SweepTarget.WholeTenant), null, CancellationToken.None);
+        var concurrentFindings = await OffendingDevicesAsync(harness, concurrent.RunId);
+
+        Assert.Equal(1, sequentialFlight.Max);
+        Assert.True(concurrentFlight.Max > 1, $"the concurrent sweep must have had reads in flight together (at most {concurrentFlight.Max})");
+        Assert.Equal(SweepStatus.Completed, concurrent.Status);
+        Assert.True(sequential.OffendingDevices > 0 && sequential.ExemptDevices > 0, "the seed must exercise offenders and exemption groups");
+        Assert.Equal(ExpectedReport.For(harness.Tenant.State, harness.Seed.Now), new ExpectedReport(
+            concurrent.DevicesEvaluated, concurrent.OffendingDevices, concurrent.AffectedPeople, concurrent.ExemptDevices,
+            concurrent.OutOfScopeDevices, concurrent.UnverifiedDevices, concurrent.CleanDevices));
+        Assert.Equal(sequential.Counts, concurrent.Counts);
+        Assert.Equal(sequential.ByPlatformAndOwnership, concurrent.ByPlatformAndOwnership);
+        Assert.Equal(sequentialFindings, concurrentFindings);
+    }
+
+    [Fact]
+    public async Task A_throttled_inner_batch_request_is_retried_after_its_Retry_After()
+    {
+        await using var tenant = await SimulatedTenant.StartAsync(TenantSeed.Small);
+        var options = new GraphOptions { BaseUrl = tenant.GraphUrl, RetryDelaySeconds = 0 };
+        var batch = new GraphBatch(new GraphJson(GraphClientBuilder.Create(options), options));
+        var users = tenant.State.Users.Take(20).ToList();
+        tenant.Faults.RetryAfterSeconds = 1;
+        tenant.Faults.ThrottleRate = 0.5;
+        var clock = Stopwatch.StartNew();
+
+        var answers = await batch.SendAsync("twenty users", options.BaseUrl, [.. users.Select(u => new BatchItem(u.Id, "GET", $"/users/{u.Id}?$select=id"))], CancellationToken.None);
+
+        Assert.True(tenant.Requests.Throttled > 0, "the simulator must actually have throttled inner requests");
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"a retry waits the Retry-After the throttled item carried (took {clock.Elapsed})");
+        Assert.Equal(users.Select(u => u.Id).Order(), answers.Keys.Order());
+        Assert.All(answers.Values, a => Assert.Equal(200, a.Status));
+    }
+
+    [Fact]
+    public async Task Pacing_keeps_an_enforce_sweep_under_the_simulators_limits()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite, simulator: LowLimits);
+
+        var report = await harness.Engine(PacedAtLowLimits(harness)).RunAsync(
+            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+
+        var requests = harness.Tenant.Requests.Snapshot();
+        Assert.Equal(SweepStatus.Completed, report.Status);
+        Assert.True(requests.ByService["devices"].Reads > 2 * DeviceRequests && requests.ByService["devices"].Writes > 2 * DeviceWrites,
+            "the sweep must need several windows of the devices bucket");
+        Assert.True(requests.Throttled == 0, $"throttled: {string.Join(", ", requests.ByService.Select(s => $"{s.Key} {s.Value}"))}");
+    }
+
+    [Fact]
+    public async Task Without_pacing_the_same_sweep_is_throttled()
+    {
+        await using var harness = await SweepHarness.StartAsync(azurite, simulator: LowLimits);
+
+        var report = await harness.Engine(PacedAtLowLimits(harness) with { Pacing = false }).RunAsync(
+            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+
+        Assert.Equal(SweepStatus.Completed, report.Status);
+        Assert.True(harness.Tenant.Requests.Throttled > 0, "the limits must be low enough that an unpaced sweep meets them");
+    }
+
+    [Fact]
+    public void Pacing_limits_are_validated_naming_the_setting()
+    {
+        var options = new GraphOptions { IntuneDevicesRequestsPerWindow = 100, IntuneDevicesWritesPerWindow = 200 };
+
+        var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => GraphClientBuilder.Create(options));
+
+        Assert.Contains(nameof(GraphOptions.IntuneDevicesWritesPerWindow), error.Message, StringComparison.Ordinal);
+    }
+
+    private const int DeviceRequests = 12;
+    private const int DeviceWrites = 3;
+    private const double TimeFactor = 0.05;
+
+    // A 1 s window (20 s × 0.05) with small devices and apps buckets: a sweep of the small tenant needs several of them.
+    private static SimulatorOptions LowLimits(SimulatorOptions options) =>
+        options with { TimeFactor = TimeFactor, DevicesLimit = new ThrottleLimit(DeviceRequests, DeviceWrites), AppsLimit = new ThrottleLimit(12, 3), ManagedDevicesPageSize = 10 };
+
+    private static GraphOptions PacedAtLowLimits(SweepHarness harness) => harness.GraphOptions with
+    {
+        PacingWindowSeconds = 20 * TimeFactor,
+        IntuneDevicesRequestsPerWindow = DeviceRequests,
+        IntuneDevicesWritesPerWindow = DeviceWrites,
+        IntuneAppsRequestsPerWindow = 12,
+        IntuneAppsWritesPerWindow = 3,
+        DevicePageSize = 10,
+    };
+
+    private static async Task<List<string>> OffendingDevicesAsync(SweepHarness harness, string runId)
+    {
+        var findings = new List<string>();
+        await foreach (var f in harness.Journal.GetFindingsAsync("contoso", runId, CancellationToken.None))
+            findings.Add($"{f.BanId}/{f.DeviceId}/{f.Decision}/{f.Reason}/{f.AppName}/{f.AppVersion}");
+        findings.Sort(StringComparer.Ordinal);
+        return findings;
+    }
+
+    /// <summary>The most requests this client had on the wire at once.</summary>
+    private sealed class InFlightCounter() : DelegatingHandler(new HttpClientHandler())
+    {
+        private int _now;
+        private int _max;
+
+        public int Max => Volatile.Read(ref _max);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref _now);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
+            {
+            }
+
+            try
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _now);
+            }
+        }
+    }
+}
