@@ -11,9 +11,6 @@ namespace IntuneBanSync.Functions.Devices;
 /// </summary>
 public sealed class GetDevice(ApiRequest api, JournalStore journal, AttestationStore attestations)
 {
-    /// <summary>The write a notification mechanism journals for each Company Portal notification it sends.</summary>
-    public static readonly WriteAction SendNotification = new("send-notification");
-
     [Function(nameof(GetDevice))]
     public async Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "devices/{id}")] HttpRequest request, string id, CancellationToken ct)
@@ -68,7 +65,7 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal, AttestationS
                     s.UserId,
                 }),
                 History = history,
-                Notifications = history.Where((_, i) => writes[i].Intent.Action == SendNotification),
+                Notifications = history.Where((_, i) => writes[i].Intent.Action == Enforcement.Notifications.CompanyPortalNotifications.SendNotification),
                 Attestations = attested.Select(a => new { a.BanId, a.UserId, a.UserPrincipalName, a.At, a.DeviceName }),
             },
             ReportJson.Options);

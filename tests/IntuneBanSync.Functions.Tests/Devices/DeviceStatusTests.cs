@@ -88,8 +88,8 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
         WriteIntent[] intents =
         [
             new("w-0001", "tiktok", deviceId, new WriteAction("add-member"), "group", "run-1", at),
-            new("w-0002", "tiktok", deviceId, GetDevice.SendNotification, "reminder-14", "run-1", at.AddMinutes(1)),
-            new("w-0003", "tiktok", Guid.NewGuid().ToString(), GetDevice.SendNotification, "reminder-14", "run-1", at.AddMinutes(2)),
+            new("w-0002", "tiktok", deviceId, IntuneBanSync.Enforcement.Notifications.CompanyPortalNotifications.SendNotification, "reminder-14", "run-1", at.AddMinutes(1)),
+            new("w-0003", "tiktok", Guid.NewGuid().ToString(), IntuneBanSync.Enforcement.Notifications.CompanyPortalNotifications.SendNotification, "reminder-14", "run-1", at.AddMinutes(2)),
         ];
         await host.Journal.RecordIntentsAsync(FunctionHost.Tenant, intents, CancellationToken.None);
         await host.Journal.RecordOutcomesAsync(FunctionHost.Tenant, [new("w-0002", "tiktok", WriteResult.Done, null, at.AddMinutes(1))], CancellationToken.None);
