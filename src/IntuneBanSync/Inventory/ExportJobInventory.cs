@@ -74,27 +74,7 @@ public sealed class ExportJobInventory(
         return null;
     }
 
-    public async IAsyncEnumerable<ObservedDevice> DevicesAsync([EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var devices = graph.ManagedDevicesAsync(ct).GetAsyncEnumerator(ct);
-        while (true)
-        {
-            try
-            {
-                if (!await devices.MoveNextAsync())
-                    yield break;
-            }
-            catch (GraphReadException e)
-            {
-                trace.ReadFailed(e);
-                coverage.DeviceListFailed(e.Message);
-                yield break;
-            }
-
-            var device = devices.Current;
-            yield return new ObservedDevice(device, _seen.GetValueOrDefault(device.Id) ?? []);
-        }
-    }
+    public IAsyncEnumerable<ObservedDevice> DevicesAsync(CancellationToken ct) => ManagedDeviceStream.ObservedAsync(graph, _seen, coverage, trace, ct);
 
     /// <summary>Polls while the job is not started or in progress, every <see cref="ExportJobPatience.Poll"/> of the sweep's clock, at most <see cref="ExportJobPatience.Total"/>.</summary>
     private async Task<ExportJob> WaitAsync(ExportJob job, CancellationToken ct)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using IntuneBanSync.Planning;
 using IntuneBanSync.Sweeps;
 
@@ -90,56 +89,5 @@ public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList,
 
     private sealed record DeviceListing(List<string> DeviceIds, GraphReadException? Failure);
 
-    /// <summary>
-    /// The tenant's devices, streamed. The next pages are read while the caller evaluates the devices already here (at most
-    /// <see cref="Prefetched"/> held), so Graph's round trips overlap the sweep's own work instead of adding to it.
-    /// </summary>
-    public async IAsyncEnumerable<ObservedDevice> DevicesAsync([EnumeratorCancellation] CancellationToken ct)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var channel = Channel.CreateBounded<DeviceRecord>(new BoundedChannelOptions(Prefetched) { SingleReader = true, SingleWriter = true });
-        var reader = Task.Run(() => ReadDevicesAsync(channel.Writer, stop.Token), stop.Token);
-        try
-        {
-            while (true)
-            {
-                try
-                {
-                    if (!await channel.Reader.WaitToReadAsync(ct))
-                        yield break;
-                }
-                catch (GraphReadException e)
-                {
-                    trace.ReadFailed(e);
-                    coverage.DeviceListFailed(e.Message);
-                    yield break;
-                }
-
-                while (channel.Reader.TryRead(out var device))
-                    yield return new ObservedDevice(device, _seen.GetValueOrDefault(device.Id) ?? []);
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await reader.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
-
-    /// <summary>Two pages of Intune's largest: enough to keep a read in flight, small beside the tenant.</summary>
-    private const int Prefetched = 2000;
-
-    private async Task ReadDevicesAsync(ChannelWriter<DeviceRecord> writer, CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var device in graph.ManagedDevicesAsync(ct))
-                await writer.WriteAsync(device, ct);
-            writer.TryComplete();
-        }
-        catch (Exception e)
-        {
-            writer.TryComplete(e);
-        }
-    }
+    public IAsyncEnumerable<ObservedDevice> DevicesAsync(CancellationToken ct) => ManagedDeviceStream.ObservedAsync(graph, _seen, coverage, trace, ct);
 }

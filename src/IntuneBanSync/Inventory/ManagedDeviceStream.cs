@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using IntuneBanSync.Planning;
+using IntuneBanSync.Sweeps;
+
+namespace IntuneBanSync.Inventory;
+
+/// <summary>
+/// The tenant's managed devices, streamed, each with what an inventory source saw of the ban list's apps on it. The next pages
+/// are read while the caller evaluates the devices already here (at most <see cref="Prefetched"/> held), so Graph's round trips
+/// overlap the sweep's own work instead of adding to it. A failed listing is recorded in the coverage, never taken as the end.
+/// </summary>
+internal static class ManagedDeviceStream
+{
+    /// <summary>Two pages of Intune's largest: enough to keep a read in flight, small beside the tenant.</summary>
+    private const int Prefetched = 2000;
+
+    public static async IAsyncEnumerable<ObservedDevice> ObservedAsync(
+        IIntuneGraph graph, IReadOnlyDictionary<string, List<Sighting>> seen, InventoryCoverage coverage, SweepTrace trace,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var channel = Channel.CreateBounded<DeviceRecord>(new BoundedChannelOptions(Prefetched) { SingleReader = true, SingleWriter = true });
+        var reader = Task.Run(() => ReadDevicesAsync(graph, channel.Writer, stop.Token), stop.Token);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await channel.Reader.WaitToReadAsync(ct))
+                        yield break;
+                }
+                catch (GraphReadException e)
+                {
+                    trace.ReadFailed(e);
+                    coverage.DeviceListFailed(e.Message);
+                    yield break;
+                }
+
+                while (channel.Reader.TryRead(out var device))
+                    yield return new ObservedDevice(device, seen.GetValueOrDefault(device.Id) ?? []);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reader.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task ReadDevicesAsync(IIntuneGraph graph, ChannelWriter<DeviceRecord> writer, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var device in graph.ManagedDevicesAsync(ct))
+                await writer.WriteAsync(device, ct);
+            writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            writer.TryComplete(e);
+        }
+    }
+}
