@@ -272,9 +272,9 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
             return UnsupportedFilter(request.QueryValue("$filter") ?? "");
         }
 
-        if (ids.Count > 15)
+        if (ids.Count > MaxClauses)
         {
-            return GraphJson.BadRequest("Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15.", Now);
+            return TooManyClauses(ids.Count);
         }
 
         lock (state.Gate)
@@ -283,6 +283,12 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
             return Paging.Page(request, users, 100, 999, "users", Shape, Now);
         }
     }
+
+    // An in list or an or of eqs: "limited to 15 expressions in the filter clause by default" (learn.microsoft.com/graph/filter-query-parameter).
+    private const int MaxClauses = 15;
+
+    private GraphResponse TooManyClauses(int count) =>
+        GraphJson.BadRequest($"Too many child clauses specified in search filter expression containing 'OR' operators: {count}. Max allowed: {MaxClauses}.", Now);
 
     private GraphResponse GetUser(GraphRequest request, RouteArgs args)
     {
@@ -301,12 +307,20 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
             IReadOnlyList<EntraDevice> devices = state.EntraDevicesUnlocked;
             if (request.QueryValue("$filter") is { } filter)
             {
-                if (!ODataFilter.TryEquals(filter, out var property, out var value) || property != "deviceId")
+                // deviceId supports eq (api-reference/v1.0/resources/device.md: "Supports $filter (eq, ne, not, startsWith)"), so also an
+                // or of eqs, 15 child clauses at most; not in, which the documentation does not list for it.
+                if (!ODataFilter.TryAnyEquals(filter, out var property, out var values) || property != "deviceId")
                 {
                     return UnsupportedFilter(filter);
                 }
 
-                devices = [.. devices.Where(d => string.Equals(d.DeviceId, value, StringComparison.OrdinalIgnoreCase))];
+                if (values.Count > MaxClauses)
+                {
+                    return TooManyClauses(values.Count);
+                }
+
+                var wanted = values.ToHashSet(StringComparer.OrdinalIgnoreCase);
+                devices = [.. devices.Where(d => wanted.Contains(d.DeviceId))];
             }
 
             return Paging.Page(request, devices, 100, 999, "devices", Shape, Now);

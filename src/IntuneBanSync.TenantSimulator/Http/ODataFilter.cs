@@ -31,6 +31,20 @@ internal static partial class ODataFilter
         return match.Success;
     }
 
+    /// <summary><c>p eq 'a' or p eq 'b'</c> (one property; one clause is a plain eq): Graph counts each eq a child clause of the or.</summary>
+    public static bool TryAnyEquals(string filter, out string property, out IReadOnlyList<string> values)
+    {
+        var match = AnyEqualsPattern().Match(filter);
+        property = match.Success ? match.Groups["property"].Value : "";
+        values = match.Success
+            ? [.. match.Groups["value"].Captures.Select(c => c.Value.Replace("''", "'", StringComparison.Ordinal))]
+            : [];
+        return match.Success;
+    }
+
+    [GeneratedRegex(@"^\s*(?<property>[A-Za-z]+)\s+eq\s+'(?<value>(?:[^']|'')*)'(?:\s+or\s+\k<property>\s+eq\s+'(?<value>(?:[^']|'')*)')*\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex AnyEqualsPattern();
+
     [GeneratedRegex(@"^\s*(?<property>[A-Za-z]+)\s+in\s+\(\s*'(?<value>(?:[^']|'')*)'(?:\s*,\s*'(?<value>(?:[^']|'')*)')*\s*\)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex InPattern();
 

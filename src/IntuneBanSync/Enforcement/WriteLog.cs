@@ -63,6 +63,34 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
         return answer;
     }
 
+    /// <summary>
+    /// One action per intent, sent many to a request (<see cref="GraphActions"/>): each step's intents are journaled in one
+    /// transaction, sent, and their outcomes journaled in another. An action not done is journaled as failed with Graph's answer;
+    /// a 403 stops the mechanism once its step's outcomes are journaled. Answers by write id.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ActionAnswer>> SendEachAsync(
+        IReadOnlyList<WriteIntent> intents, Func<IReadOnlyList<WriteIntent>, Task<IReadOnlyDictionary<string, ActionAnswer>>> send,
+        Func<WriteIntent, string?> doneDetail, CancellationToken ct)
+    {
+        var answers = new Dictionary<string, ActionAnswer>(StringComparer.Ordinal);
+        foreach (var step in intents.Chunk(IntentsPerStep))
+        {
+            guard?.ThrowIfLost();
+            await journal.RecordIntentsAsync(tenant, step, ct);
+            var answered = await send(step);
+            foreach (var intent in step)
+                answers[intent.WriteId] = answered.GetValueOrDefault(intent.WriteId) ?? ActionAnswer.None;
+            await RecordAsync([.. step.Select(i => answers[i.WriteId] is { Done: true } ? (i, WriteResult.Done, doneDetail(i)) : (i, WriteResult.Failed, answers[i.WriteId].Detail))], ct);
+            if (step.FirstOrDefault(i => answers[i.WriteId].Status == 403) is { } denied)
+                throw new PermissionDeniedException(denied.Action, new GraphWriteException(denied.Target, 403, new HttpRequestException(answers[denied.WriteId].Detail)));
+        }
+
+        return answers;
+    }
+
+    /// <summary>A window's worth of device writes (200 per 20 s): two table transactions of intents, two of outcomes.</summary>
+    private const int IntentsPerStep = 200;
+
     private static (WriteIntent, WriteResult, string?) Described(WriteIntent intent, (WriteResult Result, string? Detail) outcome) =>
         (intent, outcome.Result, outcome.Detail);
 

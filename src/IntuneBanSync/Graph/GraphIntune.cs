@@ -23,9 +23,6 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     internal const int IntuneMaxTop = 1000;
     internal const int DirectoryMaxTop = 999;
 
-    // "Requests using the in operator are limited to 15 expressions in the filter clause by default" (learn.microsoft.com/graph/filter-query-parameter).
-    internal const int InOperatorLimit = 15;
-
     private readonly string _betaUrl = GraphClientBuilder.BetaUrl(options.BaseUrl);
     private readonly GraphJson _json = new(client, options);
     private readonly GraphBatch _batch = new(new GraphJson(client, options), options.ReadConcurrency);
@@ -141,25 +138,11 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     public async Task<IReadOnlyDictionary<string, UserRecord>> UsersAsync(IReadOnlyCollection<string> userIds, CancellationToken ct)
     {
         var ids = userIds.Where(id => Guid.TryParse(id, out _)).Select(id => ODataFilter.Guid(id, "userId")).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var items = ids.Chunk(InOperatorLimit).Select((chunk, i) => new BatchItem(
-            i.ToString(System.Globalization.CultureInfo.InvariantCulture), "GET",
-            $"/users?$filter={Uri.EscapeDataString($"id in ({string.Join(',', chunk.Select(ODataFilter.Quote))})")}&$select=id,department,preferredLanguage&$top={InOperatorLimit}")).ToList();
-        var answers = await _batch.SendAsync($"{ids.Count} users' departments", _json.V1, items, ct);
         var users = new Dictionary<string, UserRecord>(StringComparer.OrdinalIgnoreCase);
-        foreach (var answer in answers.Values)
+        foreach (var user in await _batch.FindInAsync($"{ids.Count} users' departments", "users", v => ODataFilter.In("id", v), ids, "id,department,preferredLanguage", ct))
         {
-            if (answer.Status == 200 && answer.Body is { } body && body.TryGetProperty("value", out var found) && found.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var user in found.EnumerateArray())
-                {
-                    if (Text(user, "id") is { } id)
-                        users[id] = new UserRecord(id, Text(user, "department"), Text(user, "preferredLanguage"));
-                }
-            }
-            else if (answer.Status is not 200)
-            {
-                throw new GraphReadException($"the users of batch item {answer.Id}", new HttpRequestException($"HTTP {answer.Status}", null, (System.Net.HttpStatusCode)answer.Status));
-            }
+            if (Text(user, "id") is { } id)
+                users[id] = new UserRecord(id, Text(user, "department"), Text(user, "preferredLanguage"));
         }
 
         return users;

@@ -21,6 +21,8 @@ public sealed class GraphJson(GraphServiceClient client, GraphOptions options)
 
     public string Beta { get; } = GraphClientBuilder.BetaUrl(options.BaseUrl);
 
+    internal GraphOptions Options => options;
+
     /// <summary>Every item of a collection, following @odata.nextLink; a page that fails throws <see cref="GraphReadException"/>.</summary>
     public async IAsyncEnumerable<JsonElement> ListAsync(string what, string url, [EnumeratorCancellation] CancellationToken ct)
     {

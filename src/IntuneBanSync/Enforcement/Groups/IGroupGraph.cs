@@ -26,8 +26,8 @@ public interface IGroupGraph
     /// <summary>Removes one member with DELETE $ref; <see cref="MemberChange.AlreadyDone"/> when it was not a member.</summary>
     Task<MemberChange> RemoveMemberAsync(string groupId, string objectId, CancellationToken ct);
 
-    /// <summary>The Entra device object id for a managed device's azureADDeviceId, or null when Entra has none.</summary>
-    Task<string?> EntraDeviceObjectIdAsync(string azureAdDeviceId, CancellationToken ct);
+    /// <summary>The Entra device object ids of managed devices' azureADDeviceIds (by azureADDeviceId); a device Entra has none for is left out.</summary>
+    Task<IReadOnlyDictionary<string, string>> EntraDeviceObjectIdsAsync(IReadOnlyCollection<string> azureAdDeviceIds, CancellationToken ct);
 }
 
 /// <summary><see cref="NotFound"/>: the member object does not exist; <see cref="GroupNotFound"/>: the group does not (yet) answer.</summary>

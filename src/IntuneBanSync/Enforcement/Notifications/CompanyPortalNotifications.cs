@@ -80,15 +80,24 @@ public sealed class CompanyPortalNotifications(INotificationGraph graph, int lim
             var languages = await graph.PreferredLanguagesAsync(
                 [.. due.Select(d => d.Observation.Device.UserId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)], ct);
             var contact = NotificationContact.Of(context);
+            var ready = new List<Prepared>();
             foreach (var (observation, step) in due)
             {
-                var reach = await NotifyAsync(ban, observation, step, languages.GetValueOrDefault(observation.Device.UserId ?? ""), contact, context, now, ct);
-                devices[observation.Device.Id] = reach;
-                if (reach is { Reach: Reach.Notified, Newly: true })
-                    counts[step.Describe()] = counts.GetValueOrDefault(step.Describe()) + 1;
-                else if (reach.Reach == Reach.Pending)
-                    deferred++;
+                var (send, notSent) = Prepare(ban, observation, step, languages.GetValueOrDefault(observation.Device.UserId ?? ""), contact, context, now);
+                if (send is not null)
+                    ready.Add(send);
+                else
+                    devices[observation.Device.Id] = notSent!;
             }
+
+            foreach (var (sent, reach) in await SendAsync(ready, context, now, ct))
+            {
+                devices[sent.Observation.Device.Id] = reach;
+                if (reach is { Reach: Reach.Notified, Newly: true })
+                    counts[sent.Step.Describe()] = counts.GetValueOrDefault(sent.Step.Describe()) + 1;
+            }
+
+            deferred = devices.Values.Count(d => d.Reach == Reach.Pending);
         }
 
         return new MechanismResult(Id, devices, Notes: Notes(counts, deferred));
@@ -101,53 +110,57 @@ public sealed class CompanyPortalNotifications(INotificationGraph graph, int lim
     public Task<MechanismResult> WindDownAsync(MechanismContext context, CancellationToken ct) =>
         Task.FromResult(new MechanismResult(Id, new Dictionary<string, DeviceReach>(), WoundDown: true));
 
-    private async Task<DeviceReach> NotifyAsync(
-        Ban ban, BanObservation observation, NotificationStep step, string? preferredLanguage, BanListContact contact, MechanismContext context, DateTimeOffset now,
-        CancellationToken ct)
+    /// <summary>The notification due to one device, composed; or why none goes (the device's hour is used up, a template lacks a value).</summary>
+    private (Prepared? Send, DeviceReach? NotSent) Prepare(
+        Ban ban, BanObservation observation, NotificationStep step, string? preferredLanguage, BanListContact contact, MechanismContext context, DateTimeOffset now)
     {
         var deviceId = observation.Device.Id;
         var recent = RecentSends(deviceId, context.Audit, now);
         if (HourlyLimit.Left(recent, now, limitPerHour) == 0)
-            return Reached(observation, Reach.Pending, Deferred(step, HourlyLimit.NextAt(recent, now, limitPerHour)));
+            return (null, Reached(observation, Reach.Pending, Deferred(step, HourlyLimit.NextAt(recent, now, limitPerHour))));
 
-        var language = NotificationText.LanguageFor(ban, step.Kind, preferredLanguage);
-        RenderedNotification text;
         try
         {
-            text = NotificationText.Compose(ban, step.Kind, preferredLanguage, contact, AppOf(ban, observation));
+            var text = NotificationText.Compose(ban, step.Kind, preferredLanguage, contact, AppOf(ban, observation));
+            var intent = context.Log.Plan(Id, ban.Id, deviceId, SendNotification, step.Target);
+            return (new Prepared(observation, step, intent, text, NotificationText.LanguageFor(ban, step.Kind, preferredLanguage)), null);
         }
         catch (ArgumentException e)
         {
             // Validation measured the templates with the ban list's contact; a template needing a value this sweep lacks is not sent half-filled.
-            return Reached(observation, Reach.Failed, $"{step.Describe()} not sent: {e.Message}");
+            return (null, Reached(observation, Reach.Failed, $"{step.Describe()} not sent: {e.Message}"));
+        }
+    }
+
+    /// <summary>The composed notifications, 20 to a request; a 429 for a device means someone else (an administrator in the portal) used up its hour.</summary>
+    private async Task<List<(Prepared Sent, DeviceReach Reach)>> SendAsync(List<Prepared> ready, MechanismContext context, DateTimeOffset now, CancellationToken ct)
+    {
+        var byWrite = ready.ToDictionary(r => r.Intent.WriteId, StringComparer.Ordinal);
+        var answers = await context.Log.SendEachAsync(
+            [.. ready.Select(r => r.Intent)],
+            step => graph.SendEachAsync([.. step.Select(i => new NotificationSend(i.WriteId, i.DeviceId!, byWrite[i.WriteId].Text.Title, byWrite[i.WriteId].Text.Body))], ct),
+            intent => $"{byWrite[intent.WriteId].Language}: {byWrite[intent.WriteId].Text.Title}",
+            ct);
+        var reached = new List<(Prepared, DeviceReach)>();
+        foreach (var prepared in ready)
+        {
+            var (observation, step, intent, _, language) = prepared;
+            var answer = answers[intent.WriteId];
+            if (answer.Done)
+            {
+                lock (_sent)
+                    _sent.Add(new Sent(intent.WriteId, observation.Device.Id, now));
+            }
+
+            reached.Add((prepared, answer switch
+            {
+                { Done: true } => Reached(observation, Reach.Notified, $"{step.Describe()} sent in {language}", newly: true),
+                { Status: 429 } => Reached(observation, Reach.Pending, Deferred(step, null)),
+                _ => Reached(observation, Reach.Failed, $"{step.Describe()} refused: {answer.Detail}"),
+            }));
         }
 
-        var intent = context.Log.Plan(Id, ban.Id, deviceId, SendNotification, step.Target);
-        try
-        {
-            await context.Log.SendAsync(
-                intent,
-                async () =>
-                {
-                    await graph.SendAsync(deviceId, text.Title, text.Body, ct);
-                    return true;
-                },
-                _ => (WriteResult.Done, $"{language}: {text.Title}"),
-                ct);
-        }
-        catch (GraphWriteException e) when (e.Status == 429)
-        {
-            // Someone else (an administrator in the portal) used up the device's hour: Graph counts every sender's notifications.
-            return Reached(observation, Reach.Pending, Deferred(step, null));
-        }
-        catch (GraphWriteException e)
-        {
-            return Reached(observation, Reach.Failed, $"{step.Describe()} refused: {e.Message}");
-        }
-
-        lock (_sent)
-            _sent.Add(new Sent(intent.WriteId, deviceId, now));
-        return Reached(observation, Reach.Notified, $"{step.Describe()} sent in {language}", newly: true);
+        return reached;
     }
 
     /// <summary>What each device was sent before, from the audit: sends not refused (an outcome a crash lost counts as sent).</summary>
@@ -169,7 +182,7 @@ public sealed class CompanyPortalNotifications(INotificationGraph graph, int lim
     /// <summary>Our sends to a device within the hour: this ban's from the audit, every other ban's from this process.</summary>
     private List<DateTimeOffset> RecentSends(string deviceId, AuditView audit, DateTimeOffset now)
     {
-        var mine = Sends(audit).Where(e => string.Equals(e.Intent.DeviceId, deviceId, StringComparison.OrdinalIgnoreCase)).ToList();
+        var mine = audit.OfDevice(deviceId).Where(IsSend).ToList();
         var known = mine.Select(e => e.Intent.WriteId).ToHashSet(StringComparer.Ordinal);
         lock (_sent)
         {
@@ -178,9 +191,10 @@ public sealed class CompanyPortalNotifications(INotificationGraph graph, int lim
         }
     }
 
-    private static IEnumerable<AuditEntry> Sends(AuditView audit) =>
-        audit.Entries.Where(e => e.Intent.Action == SendNotification && e.Intent.DeviceId is not null
-            && e.Outcome?.Result is not (WriteResult.Failed or WriteResult.NotApplied));
+    private static IEnumerable<AuditEntry> Sends(AuditView audit) => audit.Entries.Where(IsSend);
+
+    private static bool IsSend(AuditEntry e) =>
+        e.Intent.Action == SendNotification && e.Intent.DeviceId is not null && e.Outcome?.Result is not (WriteResult.Failed or WriteResult.NotApplied);
 
     /// <summary>The app as the ban spells it, when the device's detected app is one of its display names; the ban's first name otherwise.</summary>
     private static string? AppOf(Ban ban, BanObservation observation) =>
@@ -203,6 +217,8 @@ public sealed class CompanyPortalNotifications(INotificationGraph graph, int lim
             notes.Add($"{deferred} Company Portal notification{(deferred == 1 ? "" : "s")} deferred to the next sweep by Graph's limit of {HourlyLimit.PerDevicePerHour} per device per hour");
         return notes.Count == 0 ? null : notes;
     }
+
+    private sealed record Prepared(BanObservation Observation, NotificationStep Step, WriteIntent Intent, RenderedNotification Text, string Language);
 
     private sealed record Sent(string WriteId, string DeviceId, DateTimeOffset At);
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.Graph;
-using Microsoft.Kiota.Abstractions;
 
 namespace IntuneBanSync.Enforcement.Notifications;
 
@@ -10,9 +9,12 @@ public interface INotificationGraph
     /// <summary>preferredLanguage of these users only (a $batch of ≤ 20 per request); a user Graph does not answer for is left out.</summary>
     Task<IReadOnlyDictionary<string, string?>> PreferredLanguagesAsync(IReadOnlyCollection<string> userIds, CancellationToken ct);
 
-    /// <summary>Sends one notification to the user of one managed device; refused → <see cref="GraphWriteException"/> with the status.</summary>
-    Task SendAsync(string managedDeviceId, string title, string body, CancellationToken ct);
+    /// <summary>Sends each notification to the user of its managed device, 20 to a $batch; one answer per key (429: the device's hour is used up).</summary>
+    Task<IReadOnlyDictionary<string, ActionAnswer>> SendEachAsync(IReadOnlyList<NotificationSend> sends, CancellationToken ct);
 }
+
+/// <summary>One Company Portal notification to send, answered by its key.</summary>
+public sealed record NotificationSend(string Key, string ManagedDeviceId, string Title, string Body);
 
 /// <summary>
 /// <see cref="INotificationGraph"/> over the SDK: the users through <see cref="GraphIntune.UsersAsync"/> (the report's department read),
@@ -21,7 +23,7 @@ public interface INotificationGraph
 public sealed class GraphNotifications(GraphServiceClient client, GraphOptions options) : INotificationGraph
 {
     private readonly GraphIntune _users = new(client, options);
-    private readonly GraphJson _json = new(client, options);
+    private readonly GraphActions _actions = new(new GraphJson(client, options));
 
     public async Task<IReadOnlyDictionary<string, string?>> PreferredLanguagesAsync(IReadOnlyCollection<string> userIds, CancellationToken ct) =>
         userIds.Count == 0
@@ -30,11 +32,13 @@ public sealed class GraphNotifications(GraphServiceClient client, GraphOptions o
 
     // POST /deviceManagement/managedDevices/{managedDeviceId}/sendCustomNotificationToCompanyPortal, body notificationTitle and
     // notificationBody, 204 No Content (microsoft-graph-docs-contrib api-reference/beta/api/intune-devices-manageddevice-sendcustomnotificationtocompanyportal.md).
-    public async Task SendAsync(string managedDeviceId, string title, string body, CancellationToken ct) =>
-        await _json.WriteAsync(
-            $"send a Company Portal notification to device {managedDeviceId}",
-            Method.POST,
-            $"{_json.Beta}/deviceManagement/managedDevices/{Uri.EscapeDataString(ODataFilter.Guid(managedDeviceId, "managedDeviceId"))}/sendCustomNotificationToCompanyPortal",
-            new JsonObject { ["notificationTitle"] = title, ["notificationBody"] = body },
+    public Task<IReadOnlyDictionary<string, ActionAnswer>> SendEachAsync(IReadOnlyList<NotificationSend> sends, CancellationToken ct) =>
+        _actions.PostEachAsync(
+            $"send {sends.Count} Company Portal notifications",
+            GraphVersion.Beta,
+            [.. sends.Select(s => new GraphAction(
+                s.Key,
+                $"/deviceManagement/managedDevices/{Uri.EscapeDataString(ODataFilter.Guid(s.ManagedDeviceId, "managedDeviceId"))}/sendCustomNotificationToCompanyPortal",
+                new JsonObject { ["notificationTitle"] = s.Title, ["notificationBody"] = s.Body }))],
             ct);
 }

@@ -10,6 +10,8 @@ namespace IntuneBanSync.Enforcement.Policies;
 /// </summary>
 public sealed class GraphPolicies(GraphJson graph)
 {
+    private readonly GraphActions _actions = new(graph);
+
     /// <summary>A collection under deviceManagement on beta, e.g. "deviceCompliancePolicies".</summary>
     public string Collection(string name) => $"{graph.Beta}/deviceManagement/{name}";
 
@@ -81,6 +83,10 @@ public sealed class GraphPolicies(GraphJson graph)
 
     /// <summary>A POST action on an entity (e.g. a device's on-demand remediation).</summary>
     public Task ActAsync(string what, string url, JsonNode? body, CancellationToken ct) => graph.WriteAsync(what, Method.POST, url, body, ct);
+
+    /// <summary>One beta action per object, 20 to a $batch (<see cref="GraphActions"/>); one answer per key.</summary>
+    public Task<IReadOnlyDictionary<string, ActionAnswer>> ActEachAsync(string what, IReadOnlyList<GraphAction> actions, CancellationToken ct) =>
+        _actions.PostEachAsync(what, GraphVersion.Beta, actions, ct);
 
     public GraphJson Json => graph;
 }

@@ -113,15 +113,9 @@ public sealed class PolicyScope(IGroupGraph groups, GraphPolicies policies)
         var sweep = context.Sweep!;
         var wanted = sweep.Exemptions.Where(e => e.Subject.Kind == ExemptionSubjectKind.User).Select(e => e.Subject.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var byDevice = sweep.Exemptions.Where(e => e.Subject.Kind == ExemptionSubjectKind.Device).Select(e => e.Subject.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var observation in sweep.WithDecision(DecisionKind.Exempt).Where(o => byDevice.Contains(o.Device.Id)))
-        {
-            var objectId = sweep.EarlierStateOf(observation.Device.Id)?.EntraObjectId
-                ?? (observation.Device.AzureAdDeviceId is { Length: > 0 } entra && Guid.TryParse(entra, out var parsed) && parsed != Guid.Empty
-                    ? await groups.EntraDeviceObjectIdAsync(entra, ct)
-                    : null);
-            if (objectId is not null)
-                wanted.Add(objectId);
-        }
+        var exempted = sweep.WithDecision(DecisionKind.Exempt).Where(o => byDevice.Contains(o.Device.Id)).ToList();
+        if (exempted.Count > 0)
+            wanted.UnionWith((await EntraObjects.OfAsync(exempted, sweep, groups, ct)).Values);
 
         return wanted;
     }

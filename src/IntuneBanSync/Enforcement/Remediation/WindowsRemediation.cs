@@ -345,38 +345,28 @@ public sealed class WindowsRemediation(GraphPolicies policies, PolicyScope scope
     private async Task<Dictionary<string, string>> RunOnDemandAsync(
         Ban ban, string scriptId, IReadOnlyList<BanObservation> offending, MechanismContext context, CancellationToken ct)
     {
-        var refused = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var intents = new List<WriteIntent>();
         foreach (var observation in offending)
         {
             var deviceId = observation.Device.Id;
             var since = context.Sweep!.EarlierStateOf(deviceId)?.ResolvedAt;
-            if (context.Audit.Entries.Any(e => e.Intent.Action == RunOnDemand && e.Intent.DeviceId == deviceId
+            if (context.Audit.OfDevice(deviceId).Any(e => e.Intent.Action == RunOnDemand
                 && e.Outcome?.Result is not (WriteResult.Failed or WriteResult.NotApplied) && (since is null || e.Intent.At > since)))
                 continue;
-            var intent = context.Log.Plan(Id, ban.Id, deviceId, RunOnDemand, $"managedDevices/{deviceId}/initiateOnDemandProactiveRemediation/{scriptId}");
-            try
-            {
-                await context.Log.SendAsync(
-                    intent,
-                    async () =>
-                    {
-                        await policies.ActAsync(
-                            $"run remediation {scriptId} on device {deviceId}",
-                            $"{policies.Json.Beta}/deviceManagement/managedDevices/{Uri.EscapeDataString(deviceId)}/initiateOnDemandProactiveRemediation",
-                            new JsonObject { ["scriptPolicyId"] = scriptId },
-                            ct);
-                        return true;
-                    },
-                    _ => (WriteResult.Done, null),
-                    ct);
-            }
-            catch (GraphWriteException e)
-            {
-                refused[deviceId] = e.Message;
-            }
+            intents.Add(context.Log.Plan(Id, ban.Id, deviceId, RunOnDemand, $"managedDevices/{deviceId}/initiateOnDemandProactiveRemediation/{scriptId}"));
         }
 
-        return refused;
+        var body = new JsonObject { ["scriptPolicyId"] = scriptId };
+        var answers = await context.Log.SendEachAsync(
+            intents,
+            step => policies.ActEachAsync(
+                $"run remediation {scriptId} on {step.Count} devices",
+                [.. step.Select(i => new GraphAction(i.WriteId, $"/deviceManagement/managedDevices/{Uri.EscapeDataString(i.DeviceId!)}/initiateOnDemandProactiveRemediation", body))],
+                ct),
+            _ => null,
+            ct);
+        return intents.Where(i => !answers[i.WriteId].Done)
+            .ToDictionary(i => i.DeviceId!, i => $"Could not run remediation {scriptId} on device {i.DeviceId}: {answers[i.WriteId].Detail}", StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Every device's last run, in one paged read (not one read per device).</summary>

@@ -17,6 +17,8 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
 
     private readonly GraphJson _json = new(client, options);
 
+    private readonly GraphActions _actions = new(new GraphJson(client, options));
+
     private const string Publisher = "IntuneBanSync";
 
     private static readonly Dictionary<string, ParsableFactory<IParsable>> ErrorMapping =
@@ -128,16 +130,14 @@ public sealed class GraphUninstall(GraphServiceClient client, GraphOptions optio
 
     public Task<MemberChange> RemoveMemberAsync(string groupId, string objectId, CancellationToken ct) => _groups.RemoveMemberAsync(groupId, objectId, ct);
 
-    public Task<string?> EntraDeviceObjectIdAsync(string azureAdDeviceId, CancellationToken ct) => _groups.EntraDeviceObjectIdAsync(azureAdDeviceId, ct);
+    public Task<IReadOnlyDictionary<string, string>> EntraDeviceObjectIdsAsync(IReadOnlyCollection<string> azureAdDeviceIds, CancellationToken ct) =>
+        _groups.EntraDeviceObjectIdsAsync(azureAdDeviceIds, ct);
 
-    public Task SyncDeviceAsync(string managedDeviceId, CancellationToken ct) =>
-        GraphCalls.WriteAsync(
-            $"ask device {managedDeviceId} to check in",
-            async () =>
-            {
-                await client.DeviceManagement.ManagedDevices[managedDeviceId].SyncDevice.PostAsync(cancellationToken: ct);
-                return true;
-            },
+    public Task<IReadOnlyDictionary<string, ActionAnswer>> SyncDevicesAsync(IReadOnlyList<(string Key, string ManagedDeviceId)> devices, CancellationToken ct) =>
+        _actions.PostEachAsync(
+            $"ask {devices.Count} devices to check in",
+            GraphVersion.V1,
+            [.. devices.Select(d => new GraphAction(d.Key, $"/deviceManagement/managedDevices/{Uri.EscapeDataString(ODataFilter.Guid(d.ManagedDeviceId, "managedDeviceId"))}/syncDevice"))],
             ct);
 
     public async Task<ManagedPlaySettings> ManagedPlayAsync(CancellationToken ct)

@@ -23,8 +23,8 @@ public interface IUninstallGraph : IGroupGraph
     /// <summary>Deletes one assignment; false when it was already gone.</summary>
     Task<bool> DeleteAssignmentAsync(string appId, string assignmentId, CancellationToken ct);
 
-    /// <summary>Asks the device to check in (POST syncDevice).</summary>
-    Task SyncDeviceAsync(string managedDeviceId, CancellationToken ct);
+    /// <summary>Asks devices to check in (POST syncDevice), 20 to a $batch; one answer per key.</summary>
+    Task<IReadOnlyDictionary<string, ActionAnswer>> SyncDevicesAsync(IReadOnlyList<(string Key, string ManagedDeviceId)> devices, CancellationToken ct);
 
     /// <summary>The tenant's managed Google Play binding and its last app sync (beta androidManagedStoreAccountEnterpriseSettings).</summary>
     Task<ManagedPlaySettings> ManagedPlayAsync(CancellationToken ct);

@@ -124,6 +124,7 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
             : new HashSet<string>(await graph.DirectMemberIdsAsync(groupId, ct), StringComparer.OrdinalIgnoreCase);
         var ready = new List<(BanObservation Observation, UninstallRoute Route, string ObjectId)>();
         var notes = new List<string>();
+        var entra = await EntraObjects.OfAsync(routed.Select(r => r.Observation), sweep, graph, ct);
         foreach (var routeGroup in routed.GroupBy(r => r.Route.Name))
         {
             var apps = routes[routeGroup.Key];
@@ -141,7 +142,7 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
                     continue;
                 }
 
-                var objectId = sweep.EarlierStateOf(observation.Device.Id)?.EntraObjectId ?? await EntraObjectIdAsync(observation.Device, ct);
+                var objectId = entra.GetValueOrDefault(observation.Device.Id);
                 if (objectId is null)
                     devices[observation.Device.Id] = Failed(route, "no Entra device object for this device");
                 else if (members.Contains(objectId))
@@ -436,11 +437,6 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         return null;
     }
 
-    private async Task<string?> EntraObjectIdAsync(DeviceRecord device, CancellationToken ct) =>
-        device.AzureAdDeviceId is { Length: > 0 } entraDeviceId && Guid.TryParse(entraDeviceId, out var parsed) && parsed != Guid.Empty
-            ? await graph.EntraDeviceObjectIdAsync(entraDeviceId, ct)
-            : null;
-
     private async Task AddMembersAsync(
         Ban ban, string groupId, List<(BanObservation Observation, UninstallRoute Route, string ObjectId)> ready,
         Dictionary<string, DeviceReach> devices, HashSet<string> members, GroupReplication replication, MechanismContext context, CancellationToken ct)
@@ -492,18 +488,10 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
             .Where(d => d.Value.Newly || audit.Added(d.Key))
             .Select(d => d.Key)
             .ToList();
-        foreach (var deviceId in toSync)
-        {
-            var intent = context.Log.Plan(Id, ban.Id, deviceId, SyncDevice, $"managedDevices/{deviceId}/syncDevice");
-            try
-            {
-                await context.Log.SendAsync(intent, async () => { await graph.SyncDeviceAsync(deviceId, ct); return true; }, _ => (WriteResult.Done, null), ct);
-            }
-            catch (GraphWriteException)
-            {
-                // Journaled as failed; the device still syncs on its own schedule.
-            }
-        }
+        var intents = toSync.Select(deviceId => context.Log.Plan(Id, ban.Id, deviceId, SyncDevice, $"managedDevices/{deviceId}/syncDevice")).ToList();
+
+        // A refused check-in is journaled as failed; the device still syncs on its own schedule.
+        await context.Log.SendEachAsync(intents, step => graph.SyncDevicesAsync([.. step.Select(i => (i.WriteId, i.DeviceId!))], ct), _ => null, ct);
     }
 
     /// <summary>Devices that became exempt or left the ban's scope come out of the group, if we put them there.</summary>

@@ -34,14 +34,14 @@ public sealed class UninstallAudit(AuditView audit)
             ?.Intent.DeviceId;
 
     public bool Added(string deviceId) =>
-        Entries.Any(e => e.Intent.Action == UninstallAssignment.AddMember && e.Intent.DeviceId == deviceId);
+        audit.OfDevice(deviceId).Any(e => e.Intent.Action == UninstallAssignment.AddMember);
 
     /// <summary>True when a sync was already asked of the device after it was last added to the group: asking again is not idempotent.</summary>
     public bool SyncedSinceLastAdd(string deviceId)
     {
-        var lastAdd = Entries.LastOrDefault(e => e.Intent.Action == UninstallAssignment.AddMember && e.Intent.DeviceId == deviceId)?.Intent.WriteId;
-        return Entries.Any(e => e.Intent.Action == UninstallAssignment.SyncDevice && e.Intent.DeviceId == deviceId &&
-            (lastAdd is null || string.CompareOrdinal(e.Intent.WriteId, lastAdd) > 0));
+        var ofDevice = audit.OfDevice(deviceId).ToList();
+        var lastAdd = ofDevice.LastOrDefault(e => e.Intent.Action == UninstallAssignment.AddMember)?.Intent.WriteId;
+        return ofDevice.Any(e => e.Intent.Action == UninstallAssignment.SyncDevice && (lastAdd is null || string.CompareOrdinal(e.Intent.WriteId, lastAdd) > 0));
     }
 
     /// <summary>Our last approval of a package in managed Google Play that was not refused, if any.</summary>

@@ -276,17 +276,19 @@ public sealed class GraphUninstallTests
     }
 
     [Fact]
-    public async Task The_Entra_object_id_is_found_for_a_known_device_id_and_null_for_an_unknown_one()
+    public async Task Entra_object_ids_are_found_15_a_request_in_one_batch_and_an_unknown_device_is_left_out()
     {
         await using var tenant = await StartAsync();
         var graph = Enforcement(tenant);
-        var device = tenant.State.EntraDevices[3];
+        var known = tenant.State.EntraDevices.Take(40).ToList();
+        var unknown = Guid.NewGuid().ToString();
 
-        var known = await graph.EntraDeviceObjectIdAsync(device.DeviceId, default);
-        var unknown = await graph.EntraDeviceObjectIdAsync(Guid.NewGuid().ToString(), default);
+        var found = await graph.EntraDeviceObjectIdsAsync([.. known.Select(d => d.DeviceId.ToUpperInvariant()), unknown], default);
 
-        Assert.Equal(device.Id, known);
-        Assert.Null(unknown);
+        Assert.Equal(known.ToDictionary(d => d.DeviceId, d => d.Id), found.ToDictionary(f => f.Key.ToLowerInvariant(), f => f.Value));
+        Assert.False(found.ContainsKey(unknown));
+        Assert.Equal(1, tenant.Requests.Batches);
+        Assert.Equal(3, tenant.Requests.ByKind["GET devices"]);
     }
 
     [Fact]
@@ -295,35 +297,39 @@ public sealed class GraphUninstallTests
         await using var tenant = await StartAsync();
         var graph = Enforcement(tenant);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => graph.EntraDeviceObjectIdAsync("x' or deviceId ne 'y", default));
+        await Assert.ThrowsAsync<ArgumentException>(() => graph.EntraDeviceObjectIdsAsync(["x' or deviceId ne 'y"], default));
 
         Assert.Equal(0, tenant.Requests.Reads);
     }
 
     [Fact]
-    public async Task Syncing_a_device_is_one_write()
+    public async Task Devices_are_asked_to_check_in_20_a_batch_each_counted_as_a_write()
     {
         await using var tenant = await StartAsync();
         var graph = Enforcement(tenant);
-        var device = tenant.State.ManagedDevices[0].Id;
+        var devices = tenant.State.ManagedDevices.Take(25).Select((d, i) => ($"w{i}", d.Id)).ToList();
 
-        await graph.SyncDeviceAsync(device, default);
+        var answers = await graph.SyncDevicesAsync(devices, default);
 
-        Assert.Equal(1, tenant.Requests.Writes);
-        Assert.Equal(1, tenant.Requests.ByKind["POST deviceManagement/managedDevices/{id}/syncDevice"]);
+        Assert.All(devices, d => Assert.True(answers[d.Item1].Done));
+        Assert.Equal(25, tenant.Requests.Writes);
+        Assert.Equal(2, tenant.Requests.Batches);
+        Assert.Equal(25, tenant.Requests.ByKind["POST deviceManagement/managedDevices/{id}/syncDevice"]);
     }
 
     [Fact]
-    public async Task A_refused_write_carries_its_status()
+    public async Task A_refused_check_in_is_answered_with_its_status_and_the_service_message()
     {
         await using var tenant = await StartAsync();
         var graph = Enforcement(tenant);
         var device = tenant.State.ManagedDevices[0].Id;
         tenant.Faults.FailPath("deviceManagement/managedDevices", 403);
 
-        var error = await Assert.ThrowsAsync<GraphWriteException>(() => graph.SyncDeviceAsync(device, default));
+        var answer = (await graph.SyncDevicesAsync([("w", device)], default))["w"];
 
-        Assert.Equal(403, error.Status);
+        Assert.False(answer.Done);
+        Assert.Equal(403, answer.Status);
+        Assert.StartsWith("HTTP 403", answer.Detail);
     }
 
     [Fact]
