@@ -1,17 +1,13 @@
-using System.Text.Json.Nodes;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Functions.Admin;
 
 namespace IntuneBanSync.Functions.Tests.Admin;
 
 /// <summary>The ban list and its exemptions edited by an administrator over HTTP, versioned by ETag and audited with the caller's name.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
     [Fact]
     public async Task Get_answers_the_stored_list_with_its_etag()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
 
         var answer = await GetAsync(host);
@@ -24,7 +20,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Put_with_the_current_etag_replaces_the_list_and_answers_a_new_etag()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
         var changed = Document(stored);
         changed["exemptions"]![0]!["justification"] = "Official communications accounts, renewed";
@@ -43,7 +39,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Put_with_a_stale_etag_is_refused_with_412_and_changes_nothing()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stale = await host.ImportBanListAsync();
         var theirs = await host.BanLists.PutAsync(FunctionHost.Tenant, stale.Json, stale.ETag, "bob", CancellationToken.None);
         var before = await GetAsync(host);
@@ -61,7 +57,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Put_without_if_match_over_a_stored_list_is_refused_with_412()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
 
         var answer = await PutAsync(host, stored.Json, ifMatch: null);
@@ -73,7 +69,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Put_of_an_invalid_list_is_refused_naming_the_json_path_and_changes_nothing()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
         var invalid = Document(stored);
         invalid["exemptions"]![0]!["ban"] = "no-such-ban";
@@ -89,7 +85,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Adding_then_deleting_an_exemption_changes_the_list_and_audits_the_caller()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
         var exemption = Document(stored)["exemptions"]![0]!.AsObject();
         exemption["id"] = "press-office";
@@ -114,7 +110,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Adding_an_exemption_with_an_id_in_use_is_refused_naming_its_path()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
         var exemption = Document(stored)["exemptions"]![0]!.AsObject();
 
@@ -128,7 +124,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Deleting_an_unknown_exemption_is_not_found()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
 
         var answer = await CallAsync(HttpCalls.Request(HttpMethods.Delete), (api, r) => api.DeleteExemption(r, "nobody", CancellationToken.None), host);
@@ -140,7 +136,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Put_of_a_body_longer_than_any_ban_list_is_refused_naming_the_body_and_changes_nothing()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
 
         var answer = await PutAsync(host, new string(' ', IntuneBanSync.Functions.Api.JsonBody.MaxLength + 1), stored.ETag);
@@ -153,7 +149,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Put_with_a_lone_surrogate_in_a_string_is_refused_naming_its_path_and_changes_nothing()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
         var changed = Document(stored);
         changed["bans"]![0]!["name"] = "TikTok SURROGATE";
@@ -168,7 +164,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Adding_an_exemption_with_a_lone_surrogate_is_refused_naming_its_path_and_changes_nothing()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
         var exemption = Document(stored)["exemptions"]![0]!.AsObject();
         exemption["id"] = "SURROGATE";
@@ -183,7 +179,7 @@ public sealed class BanListApiTests(AzuriteFixture azurite, TenantFixture fixtur
     [Fact]
     public async Task Adding_an_exemption_whose_property_name_holds_a_lone_surrogate_is_refused_naming_its_object()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var stored = await host.ImportBanListAsync();
 
         var answer = await CallAsync(HttpCalls.Request(HttpMethods.Post, """{"id":"x","\ud800":"y"}"""), (api, r) => api.AddExemption(r, CancellationToken.None), host);

@@ -1,22 +1,17 @@
-using System.Text.Json.Nodes;
 using Azure.Data.Tables;
-using IntuneBanSync.Functions.Admin;
-using IntuneBanSync.Functions.Devices;
-using IntuneBanSync.Functions.SelfAttestation;
 
 namespace IntuneBanSync.Functions.Tests.Composition;
 
 /// <summary>The tables and the sweep queue are created once, when the host starts; a request never asks to create them.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class StorageSetupTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class StorageSetupTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
     [Fact]
     public async Task Host_start_creates_every_table_and_the_sweep_queue()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var tables = new List<string>();
-        await foreach (var table in new TableServiceClient(azurite.ConnectionString).QueryAsync(t => t.Name.CompareTo(host.TablePrefix) >= 0))
+        await foreach (var table in new TableServiceClient(Azurite.ConnectionString).QueryAsync(t => t.Name.CompareTo(host.TablePrefix) >= 0))
             if (table.Name.StartsWith(host.TablePrefix, StringComparison.Ordinal))
                 tables.Add(table.Name[host.TablePrefix.Length..]);
         Assert.Equal(["Attestations", "Audit", "BanListAudit", "BanLists", "BanResources", "DeviceStates", "Findings", "Locks", "Runs"], tables.Order());
@@ -27,7 +22,7 @@ public sealed class StorageSetupTests(AzuriteFixture azurite, TenantFixture fixt
     public async Task Http_functions_ask_to_create_no_table_and_no_queue()
     {
         var requests = new StorageRequests();
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed, services: requests.Watch);
+        await using var host = await StartHostAsync(services: requests.Watch);
         var stored = await host.ImportBanListAsync();
         var run = await host.RunReportSweepAsync();
         var device = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).Keys.First();
@@ -45,8 +40,8 @@ public sealed class StorageSetupTests(AzuriteFixture azurite, TenantFixture fixt
             await CallAsync(HttpCalls.Get().As(AppRoles.Helpdesk), r => host.Create<GetSweep>().Run(r, run.RunId, CancellationToken.None)),
             await CallAsync(HttpCalls.Get().As(AppRoles.Helpdesk), r => host.Create<GetDevice>().Run(r, device, CancellationToken.None)),
         };
-        var user = SelfAttestation.Attesters.WithCoveredDevices(fixture.Tenant, 1);
-        var attestable = SelfAttestation.Attesters.CoveredDevicesOf(fixture.Tenant, user.Id)[0].Id;
+        var user = SelfAttestation.Attesters.WithCoveredDevices(Tenant, 1);
+        var attestable = SelfAttestation.Attesters.CoveredDevicesOf(Tenant, user.Id)[0].Id;
         var page = HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName);
         var shown = await HttpCalls.ExecuteAsync(await host.Create<AttestationPage>().ShowAttestations(page, CancellationToken.None), page);
         var form = HttpCalls.FormPost(new Dictionary<string, string>

@@ -1,17 +1,13 @@
-using IntuneBanSync.Functions.Devices;
-using IntuneBanSync.Journal;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.Functions.Tests.Devices;
 
 /// <summary>GET /api/devices/{id}: what the journal knows of one device, after a sweep saw the banned app on it.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
     [Fact]
     public async Task Device_the_banned_app_was_seen_on_answers_its_ban_states()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var run = await host.RunReportSweepAsync();
         var (deviceId, state) = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).First();
 
@@ -31,7 +27,7 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_still_seen_by_a_later_sweep_that_rewrote_nothing_answers_that_sweep_as_last_seen()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var first = await host.RunReportSweepAsync();
         ((FakeTimeProvider)host.Services.GetRequiredService<TimeProvider>()).Advance(TimeSpan.FromHours(4));
         var second = await host.RunReportSweepAsync();
@@ -49,7 +45,7 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_view_lists_the_attestations_of_its_user()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         await host.RunReportSweepAsync();
         var deviceId = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).Keys.First();
         var attested = new Attestation("tiktok", deviceId, "a0000000-0000-4000-8000-000000000001", "alex@contoso.example", TenantFixture.Seed.Now, "iPhone of Alex");
@@ -67,7 +63,7 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_known_only_by_an_attestation_is_found()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var deviceId = Guid.NewGuid().ToString();
         await host.Attestations.RecordAsync(
             FunctionHost.Tenant, new Attestation("tiktok", deviceId, "a0000000-0000-4000-8000-000000000001", "alex@contoso.example", TenantFixture.Seed.Now), CancellationToken.None);
@@ -81,7 +77,7 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_view_lists_the_notifications_sent_to_it_apart_from_its_other_writes()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         await host.RunReportSweepAsync();
         var deviceId = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).Keys.First();
         var at = TenantFixture.Seed.Now;
@@ -106,7 +102,7 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_the_journal_never_saw_is_not_found()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         await host.RunReportSweepAsync();
 
         var answer = await GetAsync(host, Guid.NewGuid().ToString());
@@ -117,7 +113,7 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_id_that_is_not_a_guid_is_refused_naming_id()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var answer = await GetAsync(host, "' or PartitionKey ne '");
 

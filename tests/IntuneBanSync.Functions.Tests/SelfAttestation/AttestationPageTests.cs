@@ -1,20 +1,14 @@
-using System.Text.Json.Nodes;
-using IntuneBanSync.Functions.SelfAttestation;
-using Microsoft.Extensions.Time.Testing;
 using static IntuneBanSync.Functions.Tests.SelfAttestation.Attesters;
 
 namespace IntuneBanSync.Functions.Tests.SelfAttestation;
 
 /// <summary>GET and POST /api/attest called as methods: who may see and attest what, and what the journal keeps.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
-    private SimulatedTenant Tenant => fixture.Tenant;
-
     [Fact]
     public async Task Signed_in_user_without_any_app_role_sees_exactly_their_own_covered_devices()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 2);
 
         var page = await GetAsync(host, HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName));
@@ -26,7 +20,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Page_lists_only_the_devices_whose_platform_and_ownership_the_ban_covers()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = Tenant.State.Users.OrderBy(u => u.Id, StringComparer.Ordinal).First(u =>
             CoveredDevicesOf(Tenant, u.Id).Any(IsAndroid) && CoveredDevicesOf(Tenant, u.Id).Any(d => !IsAndroid(d)));
         await ChangeBanAsync(host, ban => ban["scope"]!["platforms"] = new JsonArray("android"));
@@ -39,7 +33,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Ban_no_longer_in_force_covers_no_device()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
         await ChangeBanAsync(host, ban =>
         {
@@ -58,7 +52,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Page_without_a_principal_asks_to_sign_in()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var page = await GetAsync(host, HttpCalls.Get());
 
@@ -70,7 +64,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Principal_is_not_trusted_where_App_Service_Authentication_is_off()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed, s => s.Remove(PlatformAuthOptions.Setting));
+        await using var host = await StartHostAsync(s => s.Remove(PlatformAuthOptions.Setting));
         var user = WithCoveredDevices(Tenant, 1);
 
         var page = await GetAsync(host, HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName));
@@ -82,7 +76,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Unknown_tenant_is_refused()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
 
         var page = await GetAsync(host, HttpCalls.Get("?tenant=fabrikam").AsUser(user.Id, user.UserPrincipalName));
@@ -93,7 +87,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Page_is_off_without_a_token_key()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed, s => s.Remove("IntuneBanSync:Attestation:TokenKey"));
+        await using var host = await StartHostAsync(s => s.Remove("IntuneBanSync:Attestation:TokenKey"));
         var user = WithCoveredDevices(Tenant, 1);
 
         var page = await GetAsync(host, HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName));
@@ -105,7 +99,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Attesting_records_who_when_which_device_and_which_ban()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
         var device = CoveredDevicesOf(Tenant, user.Id)[0];
         var page = await GetAsync(host, HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName));
@@ -123,7 +117,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Tenant_is_named_in_any_case_and_journaled_under_its_canonical_name()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
         var device = CoveredDevicesOf(Tenant, user.Id)[0];
         var page = await GetAsync(host, HttpCalls.Get("?tenant=CONTOSO").AsUser(user.Id, user.UserPrincipalName));
@@ -139,7 +133,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Attested_device_shows_the_date_of_its_confirmation()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
         var device = CoveredDevicesOf(Tenant, user.Id)[0];
         var page = await GetAsync(host, HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName));
@@ -153,7 +147,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Another_users_device_cannot_be_attested_even_with_a_valid_token()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
         var owner = WithCoveredDevices(Tenant, 1, except: user);
         var theirs = CoveredDevicesOf(Tenant, owner.Id)[0];
@@ -169,7 +163,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Post_without_the_antiforgery_token_is_refused()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
         var device = CoveredDevicesOf(Tenant, user.Id)[0];
 
@@ -182,7 +176,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Post_with_a_token_issued_to_another_user_is_refused()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
         var other = WithCoveredDevices(Tenant, 1, except: user);
         var device = CoveredDevicesOf(Tenant, user.Id)[0];
@@ -197,7 +191,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Post_with_a_token_older_than_its_lifetime_is_refused()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
         var device = CoveredDevicesOf(Tenant, user.Id)[0];
         var page = await GetAsync(host, HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName));
@@ -212,7 +206,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Post_for_a_ban_not_in_the_list_is_not_found()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
         var device = CoveredDevicesOf(Tenant, user.Id)[0];
         var token = host.Services.GetRequiredService<AttestationTokens>().Issue(FunctionHost.Tenant, user.Id, device.Id, "wechat");
@@ -230,7 +224,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [InlineData("es-ES,en;q=0.3,fr;q=0.7", "fr", "Je l'ai supprimée")]
     public async Task Page_is_in_the_first_accepted_language_it_is_written_in(string acceptLanguage, string language, string button)
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
         var request = HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName);
         request.Headers.AcceptLanguage = acceptLanguage;
@@ -244,7 +238,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Page_falls_back_to_the_bans_default_language()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         await ChangeBanAsync(host, ban => ban["notifications"] = new JsonObject { ["defaultLanguage"] = "nl" });
         var user = WithCoveredDevices(Tenant, 1);
         var request = HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName);
@@ -258,7 +252,7 @@ public sealed class AttestationPageTests(AzuriteFixture azurite, TenantFixture f
     [Fact]
     public async Task Page_allows_no_script_and_no_framing()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var user = WithCoveredDevices(Tenant, 1);
 
         var page = await GetAsync(host, HttpCalls.Get().AsUser(user.Id, user.UserPrincipalName));

@@ -1,6 +1,3 @@
-using IntuneBanSync.Functions.SelfAttestation;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.Functions.Tests.SelfAttestation;
 

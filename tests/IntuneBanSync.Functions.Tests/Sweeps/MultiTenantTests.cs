@@ -1,13 +1,9 @@
-using IntuneBanSync.Functions.Admin;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
 using Microsoft.Azure.Functions.Worker;
 
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 
 /// <summary>One deployment sweeping two tenants (both the simulator here), each journaled in its own partition.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class MultiTenantTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class MultiTenantTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
     [Fact]
     public async Task Scheduled_sweep_journals_one_completed_run_per_tenant()
@@ -25,7 +21,7 @@ public sealed class MultiTenantTests(AzuriteFixture azurite, TenantFixture fixtu
         {
             var run = Assert.Single(await host.Journal.ListRunsAsync(tenant, CancellationToken.None).ToListAsync());
             Assert.Equal((tenant, "timer", SweepStatus.Completed), (run.Tenant, run.Trigger, run.Status));
-            Assert.Equal(fixture.Tenant.State.ManagedDevices.Count, run.Counts.DevicesEvaluated);
+            Assert.Equal(Tenant.State.ManagedDevices.Count, run.Counts.DevicesEvaluated);
         }
 
         Assert.Empty(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
@@ -67,7 +63,7 @@ public sealed class MultiTenantTests(AzuriteFixture azurite, TenantFixture fixtu
         await using var host = await StartAsync();
         var locks = host.Services.GetRequiredService<TenantLocks>();
         await using var lease = await locks.TryAcquireAsync("federal", "another sweep", TimeSpan.FromMinutes(10), CancellationToken.None);
-        var request = HttpCalls.JsonPost($$"""{ "device": "{{fixture.Tenant.State.ManagedDevices[0].Id}}" }""").WithQuery("?tenant=FEDERAL");
+        var request = HttpCalls.JsonPost($$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}" }""").WithQuery("?tenant=FEDERAL");
 
         var answer = await PostAsync(host, request);
 
@@ -94,7 +90,7 @@ public sealed class MultiTenantTests(AzuriteFixture azurite, TenantFixture fixtu
     public async Task Ban_list_stored_through_a_tenant_name_in_another_case_is_the_one_that_tenant_reads()
     {
         await using var host = await StartAsync();
-        var json = SampleBanList.TikTok(fixture.Tenant.State, TenantFixture.Seed.Now);
+        var json = SampleBanList.TikTok(Tenant.State, TenantFixture.Seed.Now);
         var put = HttpCalls.Request(HttpMethods.Put, json, "?tenant=FEDERAL").As(AppRoles.ForTenant(AppRoles.Admin, "federal"));
 
         var stored = await HttpCalls.ExecuteAsync(await host.Create<BanListApi>().PutBanList(put, CancellationToken.None), put);
@@ -109,7 +105,7 @@ public sealed class MultiTenantTests(AzuriteFixture azurite, TenantFixture fixtu
     public async Task Admin_of_one_tenant_may_not_change_the_other_tenants_ban_list()
     {
         await using var host = await StartAsync();
-        var json = SampleBanList.TikTok(fixture.Tenant.State, TenantFixture.Seed.Now);
+        var json = SampleBanList.TikTok(Tenant.State, TenantFixture.Seed.Now);
         var put = HttpCalls.Request(HttpMethods.Put, json, "?tenant=regional").As(AppRoles.ForTenant(AppRoles.Admin, "federal"));
 
         var answer = await HttpCalls.ExecuteAsync(await host.Create<BanListApi>().PutBanList(put, CancellationToken.None), put);
@@ -119,12 +115,12 @@ public sealed class MultiTenantTests(AzuriteFixture azurite, TenantFixture fixtu
     }
 
     private Task<SweepHost> StartAsync() =>
-        SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed, settings =>
+        StartHostAsync(settings =>
         {
             settings["IntuneBanSync:Tenant"] = "federal";
             settings["IntuneBanSync:Tenants:0:Name"] = "federal";
             settings["IntuneBanSync:Tenants:1:Name"] = "regional";
-            settings["IntuneBanSync:Tenants:1:GraphBaseUrl"] = fixture.Tenant.GraphUrl;
+            settings["IntuneBanSync:Tenants:1:GraphBaseUrl"] = Tenant.GraphUrl;
         });
 
     private static async Task<HttpAnswer> PostAsync(SweepHost host, HttpRequest request)

@@ -4,13 +4,12 @@ namespace IntuneBanSync.Functions.Tests.Sweeps;
 /// A whole-tenant sweep asked for over HTTP, end to end: 202 with the run's URL, the message on Azurite's real queue,
 /// the queue trigger running it over the simulated tenant, and GET /api/sweeps/{runId} telling how it went.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
     [Fact]
     public async Task Whole_tenant_sweep_is_accepted_then_run_from_the_queue_and_reported_at_its_location()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var accepted = await PostAsync(host, "{}");
         var message = await host.ReceiveQueuedAsync(accepted.String("runId")!);
@@ -23,15 +22,15 @@ public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixtu
         Assert.Equal("completed", status.String("status"));
         Assert.Equal(accepted.String("runId"), status.String("runId"));
         var report = status.Body.GetProperty("report");
-        Assert.Equal(fixture.Tenant.State.ManagedDevices.Count, report.GetProperty("devicesEvaluated").GetInt32());
+        Assert.Equal(Tenant.State.ManagedDevices.Count, report.GetProperty("devicesEvaluated").GetInt32());
         Assert.True(report.GetProperty("offendingDevices").GetInt32() > 0, $"expected offending devices in {report}");
     }
 
     [Fact]
     public async Task Queued_sweep_is_reported_queued_until_the_queue_runs_it()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        var before = fixture.Tenant.Requests.Snapshot();
+        await using var host = await StartHostAsync();
+        var before = Tenant.Requests.Snapshot();
 
         var accepted = await PostAsync(host, "{}");
         var status = await GetLocationAsync(host, accepted.Location!);
@@ -39,14 +38,14 @@ public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixtu
         Assert.Equal(StatusCodes.Status200OK, status.Status);
         Assert.Equal("queued", status.String("status"));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, status.Body.GetProperty("report").ValueKind);
-        Assert.Equal(before.Reads, fixture.Tenant.Requests.Snapshot().Reads);
+        Assert.Equal(before.Reads, Tenant.Requests.Snapshot().Reads);
         await host.ReceiveQueuedAsync(accepted.String("runId")!);
     }
 
     [Fact]
     public async Task Poisoned_sweep_marks_its_run_failed()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var accepted = await PostAsync(host, "{}");
         var message = await host.ReceiveQueuedAsync(accepted.String("runId")!);
 
@@ -61,7 +60,7 @@ public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixtu
     [Fact]
     public async Task Status_of_an_unknown_run_is_not_found()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var request = HttpCalls.Get().As(AppRoles.Helpdesk);
 
         var answer = await HttpCalls.ExecuteAsync(await host.Create<GetSweep>().Run(request, "20990101T000000Z-unknown", CancellationToken.None), request);
@@ -72,7 +71,7 @@ public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixtu
     [Fact]
     public async Task Status_of_a_run_id_with_forbidden_characters_is_refused_naming_runId()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var request = HttpCalls.Get().As(AppRoles.Helpdesk);
 
         var answer = await HttpCalls.ExecuteAsync(await host.Create<GetSweep>().Run(request, "run' or 1 eq 1", CancellationToken.None), request);

@@ -1,18 +1,13 @@
-using IntuneBanSync.BanList;
-using IntuneBanSync.Journal;
 
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 
 /// <summary>POST /api/sweeps called as a method over a simulated tenant and Azurite, by a helpdesk caller unless said otherwise.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
-    private SimulatedTenant Tenant => fixture.Tenant;
-
     [Fact]
     public async Task Sweep_of_one_user_writes_nothing_to_the_tenant()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var before = Tenant.Requests.Snapshot();
 
         var answer = await CallAsync(host, $$"""{ "user": "{{Tenant.State.ManagedDevices.First(d => d.UserPrincipalName is not null).UserPrincipalName}}" }""");
@@ -26,7 +21,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_now_evaluates_deadlines_at_the_host_clock()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var answer = await CallAsync(host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}" }""");
 
@@ -36,7 +31,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_one_user_evaluates_only_that_users_devices()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var (upn, devices) = Tenant.State.ManagedDevices
             .Where(d => d.UserPrincipalName is not null)
             .GroupBy(d => d.UserPrincipalName!)
@@ -53,7 +48,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_a_device_that_is_not_a_guid_is_refused_naming_device_without_calling_graph()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var before = Tenant.Requests.Snapshot();
 
         var answer = await CallAsync(host, """{ "device": "not-a-guid" }""");
@@ -66,7 +61,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_with_a_body_that_is_not_json_is_refused_naming_body()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var answer = await CallAsync(host, """{ "device": """);
 
@@ -77,7 +72,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_in_enforce_mode_of_one_device_is_refused_naming_mode()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var answer = await CallAsync(host, HttpCalls.JsonPost($$"""{ "mode": "enforce", "device": "{{Tenant.State.ManagedDevices[0].Id}}" }""").As(AppRoles.Admin));
 
@@ -88,7 +83,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_in_enforce_mode_is_forbidden_to_helpdesk()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var answer = await CallAsync(host, """{ "mode": "enforce" }""");
 
@@ -101,7 +96,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_in_enforce_mode_of_the_whole_tenant_by_an_admin_is_queued_as_enforce()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var before = Tenant.Requests.Snapshot();
 
         var answer = await CallAsync(host, HttpCalls.JsonPost("""{ "mode": "enforce" }""").As(AppRoles.Admin));
@@ -117,7 +112,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_an_unknown_device_is_not_found()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var answer = await CallAsync(host, $$"""{ "device": "{{Guid.NewGuid()}}" }""");
 
@@ -127,7 +122,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_one_device_evaluates_that_device()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var device = Tenant.State.ManagedDevices[0];
 
         var answer = await CallAsync(host, $$"""{ "device": "{{device.Id}}" }""");
@@ -141,7 +136,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [InlineData("application/json")]
     public async Task Sweep_without_a_body_queues_a_report_sweep_of_the_whole_tenant(string? contentType)
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var before = Tenant.Requests.Snapshot();
 
         var answer = await CallAsync(host, HttpCalls.EmptyPost(contentType).As(AppRoles.Helpdesk));
@@ -157,7 +152,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_a_user_id_in_braces_sweeps_that_user()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var userId = Tenant.State.ManagedDevices.First(d => d.UserId is not null).UserId!;
         var devices = Tenant.State.ManagedDevices.Count(d => d.UserId == userId);
 
@@ -170,7 +165,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_a_user_that_is_neither_an_id_nor_a_upn_is_refused_naming_user_without_calling_graph()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         var before = Tenant.Requests.Snapshot();
 
         var answer = await CallAsync(host, """{ "user": "{6b1d2c3e-4f50}" }""");
@@ -183,7 +178,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_one_device_as_of_another_time_evaluates_deadlines_then()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var answer = await CallAsync(host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}", "asOf": "2027-02-01T10:00:00+01:00" }""");
 
@@ -194,7 +189,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_as_of_another_time_in_enforce_mode_is_refused_naming_asOf_and_queues_nothing()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var answer = await CallAsync(host, HttpCalls.JsonPost("""{ "mode": "enforce", "asOf": "2027-02-01T00:00:00Z" }""").As(AppRoles.Admin));
 
@@ -209,7 +204,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [InlineData("2027-02-01T00:00:00")]
     public async Task Sweep_as_of_a_time_that_is_not_iso_8601_with_a_zone_is_refused_naming_asOf(string asOf)
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var answer = await CallAsync(host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}", "asOf": "{{asOf}}" }""");
 
@@ -220,7 +215,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_with_a_lone_surrogate_is_refused_naming_its_path()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
 
         var answer = await CallAsync(host, """{ "user": "\ud800" }""");
 
@@ -231,7 +226,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Enforcement_of_a_tenant_asks_for_admin_of_that_tenant()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed, settings =>
+        await using var host = await StartHostAsync(settings =>
         {
             settings["IntuneBanSync:Tenants:0:Name"] = FunctionHost.Tenant;
             settings["IntuneBanSync:Tenants:1:Name"] = "regional";
