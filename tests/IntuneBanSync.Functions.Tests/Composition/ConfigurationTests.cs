@@ -1,4 +1,3 @@
-
 namespace IntuneBanSync.Functions.Tests.Composition;
 
 /// <summary>

@@ -1,11 +1,10 @@
-
 namespace IntuneBanSync.Functions.Tests.Security;
 
 /// <summary>
 /// Every HTTP function, called with everything arranged for it to succeed, answers by who calls: 401 without a principal,
 /// 403 without its role, its success with it, and 401 for a principal forged on an app without App Service Authentication.
 /// </summary>
-public sealed class AuthorizationMatrixTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
+public sealed class AuthorizationMatrixTests(AzuriteFixture azurite, TenantFixture fixture) : SimulatedTenantTests(azurite, fixture)
 {
     public enum Caller { NoPrincipal, WrongRole, RightRole, ForgedWithoutPlatformAuth }
 

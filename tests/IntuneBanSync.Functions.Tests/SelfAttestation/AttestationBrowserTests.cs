@@ -9,7 +9,7 @@ namespace IntuneBanSync.Functions.Tests.SelfAttestation;
 /// Authentication, over the simulated tenant and Azurite. Each browser context is one signed-in user.
 /// </summary>
 public sealed class AttestationBrowserTests(AzuriteFixture azurite, TenantFixture fixture, BrowserFixture browser)
-    : SweepHostTests(azurite, fixture), IClassFixture<BrowserFixture>, IAsyncLifetime
+    : SimulatedTenantTests(azurite, fixture), IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private readonly List<IBrowserContext> _contexts = [];
 

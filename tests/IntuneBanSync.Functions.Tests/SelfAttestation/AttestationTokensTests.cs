@@ -1,4 +1,3 @@
-
 namespace IntuneBanSync.Functions.Tests.SelfAttestation;
 
 /// <summary>The antiforgery token of the attestation forms: bound to the tenant, the principal, the device, the ban and a time window.</summary>
