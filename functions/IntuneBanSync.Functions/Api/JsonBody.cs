@@ -35,7 +35,7 @@ public static class JsonBody
         where T : class =>
         ParseAsync(request, text => string.IsNullOrWhiteSpace(text) ? whenEmpty : JsonSerializer.Deserialize<T>(text, options) ?? whenEmpty, "not valid JSON", ct);
 
-    /// <summary>The body's text parsed, or 400 naming "body": "{<paramref name="notThat"/>}." when it parses to nothing, with the parser's words when it fails.</summary>
+    /// <summary>The body's text parsed, or 400 naming "body": <paramref name="notThat"/> when it parses to nothing, with the parser's words when it fails.</summary>
     private static async Task<(T? Value, IResult? Invalid)> ParseAsync<T>(HttpRequest request, Func<string, T?> parse, string notThat, CancellationToken ct)
         where T : class
     {
