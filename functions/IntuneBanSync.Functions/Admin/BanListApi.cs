@@ -13,12 +13,11 @@ public sealed class BanListApi(ApiRequest api, BanListStore store)
     [Function(nameof(GetBanList))]
     public async Task<IResult> GetBanList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "banlist")] HttpRequest request, CancellationToken ct)
     {
-        var check = api.Check(request, AppRoles.Admin);
-        if (!check.Allowed)
-            return check.Denied!;
+        if (!api.Allows(request, AppRoles.Admin, out var call, out var refusal))
+            return refusal;
 
-        if (await store.GetAsync(check.Tenant!, ct) is not { } stored)
-            return TypedResults.NotFound(new { error = $"Tenant {check.Tenant} has no stored ban list yet." });
+        if (await store.GetAsync(call.Tenant, ct) is not { } stored)
+            return TypedResults.NotFound(new { error = $"Tenant {call.Tenant} has no stored ban list yet." });
         request.HttpContext.Response.Headers.ETag = stored.ETag;
         return TypedResults.Text(stored.Json, "application/json");
     }
@@ -26,19 +25,16 @@ public sealed class BanListApi(ApiRequest api, BanListStore store)
     [Function(nameof(PutBanList))]
     public async Task<IResult> PutBanList([HttpTrigger(AuthorizationLevel.Function, "put", Route = "banlist")] HttpRequest request, CancellationToken ct)
     {
-        var check = api.Check(request, AppRoles.Admin);
-        if (!check.Allowed)
-            return check.Denied!;
+        var put = await api.ReadAsync(request, AppRoles.Admin, JsonBody.ReadAsync, ct);
+        if (!put.TryGet(out var call, out var json, out var refusal))
+            return refusal;
 
-        var (json, invalid) = await JsonBody.ReadAsync(request, ct);
-        if (invalid is not null)
-            return invalid;
         var ifMatch = request.Headers.IfMatch.FirstOrDefault();
         try
         {
-            var stored = await store.PutAsync(check.Tenant!, json!, ifMatch, check.Caller!.Name, ct);
+            var stored = await store.PutAsync(call.Tenant, json, ifMatch, call.Caller.Name, ct);
             request.HttpContext.Response.Headers.ETag = stored.ETag;
-            return TypedResults.Ok(new { tenant = check.Tenant, version = stored.Version, changedBy = stored.ChangedBy });
+            return TypedResults.Ok(new { tenant = call.Tenant, version = stored.Version, changedBy = stored.ChangedBy });
         }
         catch (BanListRejectedException e)
         {
@@ -55,20 +51,16 @@ public sealed class BanListApi(ApiRequest api, BanListStore store)
     [Function(nameof(AddExemption))]
     public async Task<IResult> AddExemption([HttpTrigger(AuthorizationLevel.Function, "post", Route = "exemptions")] HttpRequest request, CancellationToken ct)
     {
-        var check = api.Check(request, AppRoles.Admin);
-        if (!check.Allowed)
-            return check.Denied!;
-
-        var (exemption, invalid) = await JsonBody.ReadObjectAsync(request, ct);
-        if (invalid is not null)
-            return invalid;
+        var add = await api.ReadAsync(request, AppRoles.Admin, JsonBody.ReadObjectAsync, ct);
+        if (!add.TryGet(out var call, out var exemption, out var refusal))
+            return refusal;
 
         try
         {
-            var stored = await store.AddExemptionAsync(check.Tenant!, exemption!, check.Caller!.Name, ct);
+            var stored = await store.AddExemptionAsync(call.Tenant, exemption, call.Caller.Name, ct);
             request.HttpContext.Response.Headers.ETag = stored.ETag;
-            var id = exemption!["id"]?.GetValue<string>() ?? "";
-            return TypedResults.Created($"/api/exemptions/{Uri.EscapeDataString(id)}?tenant={Uri.EscapeDataString(check.Tenant!)}", new { version = stored.Version });
+            var id = exemption["id"]?.GetValue<string>() ?? "";
+            return TypedResults.Created($"/api/exemptions/{Uri.EscapeDataString(id)}?tenant={Uri.EscapeDataString(call.Tenant)}", new { version = stored.Version });
         }
         catch (BanListRejectedException e)
         {
@@ -84,13 +76,12 @@ public sealed class BanListApi(ApiRequest api, BanListStore store)
     public async Task<IResult> DeleteExemption(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "exemptions/{id}")] HttpRequest request, string id, CancellationToken ct)
     {
-        var check = api.Check(request, AppRoles.Admin);
-        if (!check.Allowed)
-            return check.Denied!;
+        if (!api.Allows(request, AppRoles.Admin, out var call, out var refusal))
+            return refusal;
 
         try
         {
-            var stored = await store.DeleteExemptionAsync(check.Tenant!, id, check.Caller!.Name, ct);
+            var stored = await store.DeleteExemptionAsync(call.Tenant, id, call.Caller.Name, ct);
             request.HttpContext.Response.Headers.ETag = stored.ETag;
             return TypedResults.NoContent();
         }

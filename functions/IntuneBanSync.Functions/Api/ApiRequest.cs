@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using IntuneBanSync.Functions.Composition;
 using IntuneBanSync.Functions.Security;
 
@@ -9,18 +10,40 @@ namespace IntuneBanSync.Functions.Api;
 /// </summary>
 public sealed class ApiRequest(CallerAuthorization authorization, TenantSweeps tenants)
 {
-    public ApiCheck Check(HttpRequest request, string role)
+    /// <summary>Whether the request may go on: the caller and the tenant to act for, or the answer to return at once.</summary>
+    public bool Allows(HttpRequest request, string role, [NotNullWhen(true)] out ApiCall? call, [NotNullWhen(false)] out IResult? refusal)
     {
+        call = null;
         var caller = authorization.Check(request, role);
         if (!caller.Allowed)
-            return ApiCheck.Deny(caller.Denied!);
+        {
+            refusal = caller.Denied!;
+            return false;
+        }
 
         var asked = request.Query["tenant"].FirstOrDefault() ?? tenants.Default;
         if (tenants.Scope(asked) is not { } scope)
-            return ApiCheck.Deny(Invalid("tenant", $"'{Reports.PlainText.Strip(asked)}' is not a tenant of this deployment ({string.Join(", ", tenants.Names)})."));
+        {
+            refusal = Invalid("tenant", $"'{Reports.PlainText.Strip(asked)}' is not a tenant of this deployment ({string.Join(", ", tenants.Names)}).");
+            return false;
+        }
 
-        var allowed = CallerAuthorization.Authorize(caller.Caller!, role, scope);
-        return allowed.Allowed ? new ApiCheck(caller.Caller, scope, null) : ApiCheck.Deny(allowed.Denied!);
+        call = new ApiCall(caller.Caller!, scope);
+        return call.Holds(role, out refusal);
+    }
+
+    /// <summary>
+    /// <see cref="Allows"/>, then the body as <paramref name="read"/> reads it (one of <see cref="JsonBody"/>'s readers, or the
+    /// function's own over them): a body is read only for a caller who may send it.
+    /// </summary>
+    public async Task<ApiRead<T>> ReadAsync<T>(
+        HttpRequest request, string role, Func<HttpRequest, CancellationToken, Task<(T? Value, IResult? Invalid)>> read, CancellationToken ct)
+        where T : class
+    {
+        if (!Allows(request, role, out var call, out var refusal))
+            return ApiRead<T>.Refused(refusal);
+        var (body, invalid) = await read(request, ct);
+        return invalid is null ? ApiRead<T>.Allowed(call, body!) : ApiRead<T>.Refused(invalid);
     }
 
     /// <summary>
@@ -39,27 +62,49 @@ public sealed class ApiRequest(CallerAuthorization authorization, TenantSweeps t
             : new SignedInCheck(identified.Caller, null, SignedInFailure.UnknownTenant);
     }
 
-    /// <summary>A further role a request turns out to need (an enforcing sweep asks for Admin), on the tenant already checked.</summary>
-    public static ApiCheck Require(ApiCheck check, string role)
-    {
-        if (!check.Allowed)
-            return check;
-        var allowed = CallerAuthorization.Authorize(check.Caller!, role, check.Scope!);
-        return allowed.Allowed ? check : ApiCheck.Deny(allowed.Denied!);
-    }
-
     public static IResult Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }
 
-/// <summary>Either the caller and the tenant (canonical name) to act for, or the answer to return at once.</summary>
-public sealed record ApiCheck(Caller? Caller, TenantScope? Scope, IResult? Denied)
+/// <summary>The caller, allowed, and the tenant (canonical name) they act for.</summary>
+public sealed record ApiCall(Caller Caller, TenantScope Scope)
 {
-    public bool Allowed => Caller is not null;
+    public string Tenant => Scope.Tenant;
 
-    public string? Tenant => Scope?.Tenant;
+    /// <summary>Whether the caller also holds <paramref name="role"/> on this tenant (an enforcing sweep asks for Admin), or the 403.</summary>
+    public bool Holds(string role, [NotNullWhen(false)] out IResult? refusal)
+    {
+        refusal = CallerAuthorization.Authorize(Caller, role, Scope).Denied;
+        return refusal is null;
+    }
+}
 
-    internal static ApiCheck Deny(IResult answer) => new(null, null, answer);
+/// <summary>An allowed call and the body it sent, or the answer to return instead: the check's (401, 403, 400 on tenant) or the body's (400).</summary>
+public sealed class ApiRead<T>
+    where T : class
+{
+    private readonly ApiCall? _call;
+    private readonly T? _body;
+    private readonly IResult? _refusal;
+
+    private ApiRead(ApiCall? call, T? body, IResult? refusal) => (_call, _body, _refusal) = (call, body, refusal);
+
+    internal static ApiRead<T> Allowed(ApiCall call, T body) => new(call, body, null);
+
+    internal static ApiRead<T> Refused(IResult refusal) => new(null, null, refusal);
+
+    public bool TryGet([NotNullWhen(true)] out ApiCall? call, [NotNullWhen(true)] out T? body, [NotNullWhen(false)] out IResult? refusal)
+    {
+        if (_refusal is not null)
+        {
+            (call, body, refusal) = (null, null, _refusal);
+            return false;
+        }
+
+        // Allowed is the only way here without a refusal, and it takes both.
+        (call, body, refusal) = (_call!, _body!, null);
+        return true;
+    }
 }
 
 public enum SignedInFailure { NotSignedIn, UnknownTenant }

@@ -27,18 +27,28 @@ public static class JsonBody
     }
 
     /// <summary>The body as a JSON object, or the 400 to answer.</summary>
-    public static async Task<(JsonObject? Object, IResult? Invalid)> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    public static Task<(JsonObject? Object, IResult? Invalid)> ReadObjectAsync(HttpRequest request, CancellationToken ct) =>
+        ParseAsync(request, text => JsonNode.Parse(text) as JsonObject, "not a JSON object", ct);
+
+    /// <summary>The body deserialized with <paramref name="options"/>, <paramref name="whenEmpty"/> for no body (or null), or the 400 to answer.</summary>
+    public static Task<(T? Value, IResult? Invalid)> ReadAsync<T>(HttpRequest request, JsonSerializerOptions options, T whenEmpty, CancellationToken ct)
+        where T : class =>
+        ParseAsync(request, text => string.IsNullOrWhiteSpace(text) ? whenEmpty : JsonSerializer.Deserialize<T>(text, options) ?? whenEmpty, "not valid JSON", ct);
+
+    /// <summary>The body's text parsed, or 400 naming "body": <paramref name="notThat"/> when it parses to nothing, with the parser's words when it fails.</summary>
+    private static async Task<(T? Value, IResult? Invalid)> ParseAsync<T>(HttpRequest request, Func<string, T?> parse, string notThat, CancellationToken ct)
+        where T : class
     {
         var (text, invalid) = await ReadAsync(request, ct);
         if (invalid is not null)
             return (null, invalid);
         try
         {
-            return JsonNode.Parse(text!) is JsonObject value ? (value, null) : (null, ApiRequest.Invalid("body", "not a JSON object."));
+            return parse(text!) is { } value ? (value, null) : (null, ApiRequest.Invalid("body", $"{notThat}."));
         }
         catch (JsonException e)
         {
-            return (null, ApiRequest.Invalid("body", $"not a JSON object: {e.Message}"));
+            return (null, ApiRequest.Invalid("body", $"{notThat}: {e.Message}"));
         }
     }
 

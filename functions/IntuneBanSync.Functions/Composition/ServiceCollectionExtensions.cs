@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using Azure.Identity;
 using IntuneBanSync.Enforcement;
 using IntuneBanSync.Graph;
+using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Functions.SelfAttestation;
 using IntuneBanSync.Functions.Sweeps;
 using Microsoft.Extensions.Configuration;
@@ -15,6 +16,37 @@ namespace IntuneBanSync.Functions.Composition;
 
 public static class ServiceCollectionExtensions
 {
+    /// <summary>The app, less what needs a real tenant at start (the permission self-check) and the Functions host's own wiring.</summary>
+    public static IServiceCollection AddIntuneBanSync(this IServiceCollection services)
+    {
+        // Every setting is validated when the host starts: a bad one stops it with the setting's name.
+        services.AddIntuneBanSyncOptions();
+
+        // One credential for Graph and storage: managed identity in Azure, developer sign-in locally.
+        services.AddAzureCredential();
+
+        // Only Entra principals with an IntuneBanSync app role, vouched for by App Service Authentication, call the HTTP functions.
+        services.AddCallerAuthorization();
+
+        // Each tenant's Graph client (over GraphClientFactory's handlers, with its own credential) and sweep engine.
+        services.AddTenants();
+
+        // Journal, tenant locks and the stored ban lists, in Table Storage.
+        services.AddJournal();
+
+        // Whole-tenant sweeps asked for over HTTP continue from a queue (HTTP calls are cut at 230 s).
+        services.AddSweepQueue();
+
+        // The same sweep engine the CLI runs, and the ban list it reads.
+        services.AddSweeps();
+
+        // The self-attestation page: any signed-in user confirms removing a banned app from their own device.
+        services.AddAttestation();
+
+        // Tables and the sweep queue are created once, when the host starts, not on every request.
+        return services.AddStorageSetup();
+    }
+
     public static IServiceCollection AddIntuneBanSyncOptions(this IServiceCollection services)
     {
         services.AddOptions<IntuneBanSyncOptions>().BindConfiguration(IntuneBanSyncOptions.Section).ValidateDataAnnotations().ValidateOnStart();

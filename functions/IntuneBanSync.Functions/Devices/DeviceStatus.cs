@@ -15,24 +15,23 @@ public sealed class GetDevice(ApiRequest api, JournalStore journal, AttestationS
     public async Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "devices/{id}")] HttpRequest request, string id, CancellationToken ct)
     {
-        var check = api.Check(request, AppRoles.Helpdesk);
-        if (!check.Allowed)
-            return check.Denied!;
+        if (!api.Allows(request, AppRoles.Helpdesk, out var call, out var refusal))
+            return refusal;
         if (!Guid.TryParse(id, out var deviceId))
             return ApiRequest.Invalid("id", $"'{Reports.PlainText.Strip(id)}' is not a managed device id (a GUID).");
         // The journal keys devices by the id as Graph writes it.
         id = deviceId.ToString("D");
 
-        var states = await journal.GetDeviceStatesForDeviceAsync(check.Tenant!, id, ct).ToListAsync(ct);
-        var attested = await attestations.ForDeviceAsync(check.Tenant!, id, ct);
+        var states = await journal.GetDeviceStatesForDeviceAsync(call.Tenant, id, ct).ToListAsync(ct);
+        var attested = await attestations.ForDeviceAsync(call.Tenant, id, ct);
         if (states.Count == 0 && attested.Count == 0)
             return TypedResults.NotFound(new { error = $"The journal knows nothing of device {id}: no banned app was ever seen on it, and its user attested nothing." });
 
-        var lastSeen = await LastSeenAsync(check.Tenant!, id, states, ct);
+        var lastSeen = await LastSeenAsync(call.Tenant, id, states, ct);
         var writes = new List<AuditEntry>();
         foreach (var banId in states.Select(s => s.BanId).Concat(attested.Select(a => a.BanId)).Distinct(StringComparer.Ordinal))
         {
-            var audit = await journal.GetAuditAsync(check.Tenant!, banId, ct);
+            var audit = await journal.GetAuditAsync(call.Tenant, banId, ct);
             writes.AddRange(audit.Where(a => string.Equals(a.Intent.DeviceId, id, StringComparison.OrdinalIgnoreCase)));
         }
 

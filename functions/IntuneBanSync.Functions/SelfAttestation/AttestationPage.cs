@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using IntuneBanSync.Functions.Api;
 using IntuneBanSync.Graph;
 using Microsoft.Azure.Functions.Worker;
@@ -16,38 +17,33 @@ public sealed partial class AttestationPage(ApiRequest api, Attestations attesta
     public async Task<IResult> ShowAttestations(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "attest")] HttpRequest request, CancellationToken ct)
     {
-        var languages = AcceptLanguages(request);
-        var text = AttestationStrings.For(AttestationStrings.Choose(languages, null));
-        if (Refusal(request, text) is { } refused)
+        if (!SignedIn(request, out var visit, out var refused))
             return refused;
-        var (caller, tenant, userId) = Signed(request);
 
         UserDevices view;
         try
         {
-            view = await attestations.ForUserAsync(tenant, userId, ct);
+            view = await attestations.ForUserAsync(visit.Tenant, visit.UserId, ct);
         }
         catch (GraphReadException e)
         {
-            GraphUnavailable(e, tenant, e.What);
-            return Unavailable(text, caller.Name);
+            GraphUnavailable(e, visit.Tenant, e.What);
+            return Unavailable(visit.Text, visit.Caller.Name);
         }
 
         var fallback = view.Devices.SelectMany(d => d.Bans).Select(b => b.Ban.Notifications.DefaultLanguage).FirstOrDefault()
             ?? view.BanList.Bans.FirstOrDefault()?.Notifications.DefaultLanguage;
-        text = AttestationStrings.For(AttestationStrings.Choose(languages, fallback));
-        return AttestationHtml.Devices(text, view, caller.Name, (covered, covering) => tokens.Issue(tenant, userId, covered.Device.Id, covering.Ban.Id));
+        return AttestationHtml.Devices(
+            visit.In(fallback), view, visit.Caller.Name, (covered, covering) => tokens.Issue(visit.Tenant, visit.UserId, covered.Device.Id, covering.Ban.Id));
     }
 
     [Function(nameof(RecordAttestation))]
     public async Task<IResult> RecordAttestation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "attest")] HttpRequest request, CancellationToken ct)
     {
-        var languages = AcceptLanguages(request);
-        var text = AttestationStrings.For(AttestationStrings.Choose(languages, null));
-        if (Refusal(request, text) is { } refused)
+        if (!SignedIn(request, out var visit, out var refused))
             return refused;
-        var (caller, tenant, userId) = Signed(request);
+        var (caller, tenant, userId, _, text) = visit;
 
         if (await ReadFormAsync(request, ct) is not { } form
             || Single(form, "device") is not { } deviceText || !Guid.TryParse(deviceText, out var deviceGuid)
@@ -77,17 +73,32 @@ public sealed partial class AttestationPage(ApiRequest api, Attestations attesta
         return outcome.Result switch
         {
             AttestResult.Recorded => AttestationHtml.Recorded(
-                AttestationStrings.For(AttestationStrings.Choose(languages, outcome.Ban!.Notifications.DefaultLanguage)),
+                visit.In(outcome.Ban!.Notifications.DefaultLanguage),
                 outcome.Ban, outcome.Device!, outcome.Attestation!.At, caller.Name, BackHref(request)),
             AttestResult.NotTheDevicesUser => Back(text, request, caller.Name, StatusCodes.Status403Forbidden, text.ForbiddenTitle, text.ForbiddenText),
             _ => Back(text, request, caller.Name, StatusCodes.Status404NotFound, text.NotFoundTitle, text.NotFoundText),
         };
     }
 
-    /// <summary>The answer when the request cannot go on: not signed in (401), not our tenant (400), no object id (403), page off (503).</summary>
-    private HtmlPage? Refusal(HttpRequest request, AttestationStrings text)
+    /// <summary>The signed-in visit, or the answer when the request cannot go on, in the first accepted language the page is written in.</summary>
+    private bool SignedIn(HttpRequest request, [NotNullWhen(true)] out Visit? visit, [NotNullWhen(false)] out HtmlPage? refused)
     {
+        var languages = AcceptLanguages(request).ToList();
+        var text = AttestationStrings.For(AttestationStrings.Choose(languages, null));
         var signedIn = api.SignedIn(request);
+        if (Refusal(request, text, signedIn) is { } refusal)
+        {
+            (visit, refused) = (null, refusal);
+            return false;
+        }
+
+        (visit, refused) = (new Visit(signedIn.Caller!, signedIn.Tenant!, Guid.Parse(signedIn.Caller!.ObjectId!).ToString("D"), languages, text), null);
+        return true;
+    }
+
+    /// <summary>The answer when the request cannot go on: not signed in (401), not our tenant (400), no object id (403), page off (503).</summary>
+    private HtmlPage? Refusal(HttpRequest request, AttestationStrings text, SignedInCheck signedIn)
+    {
         if (signedIn.Failure == SignedInFailure.NotSignedIn)
         {
             var signIn = "/.auth/login/aad?post_login_redirect_uri=" + Uri.EscapeDataString(BackHref(request));
@@ -103,11 +114,11 @@ public sealed partial class AttestationPage(ApiRequest api, Attestations attesta
         return null;
     }
 
-    /// <summary>The caller, the tenant and the caller's object id (lower-case GUID), once <see cref="Refusal"/> found nothing to refuse.</summary>
-    private (Security.Caller Caller, string Tenant, string UserId) Signed(HttpRequest request)
+    /// <summary>A signed-in user on the page: the tenant, their object id (lower-case GUID), and the languages their browser accepts.</summary>
+    private sealed record Visit(Security.Caller Caller, string Tenant, string UserId, IReadOnlyList<string> Languages, AttestationStrings Text)
     {
-        var signedIn = api.SignedIn(request);
-        return (signedIn.Caller!, signedIn.Tenant!, Guid.Parse(signedIn.Caller!.ObjectId!).ToString("D"));
+        /// <summary>The page's text in the first accepted language it is written in, else in <paramref name="fallback"/>.</summary>
+        public AttestationStrings In(string? fallback) => AttestationStrings.For(AttestationStrings.Choose(Languages, fallback));
     }
 
     private static HtmlPage Unavailable(AttestationStrings text, string signedInAs) =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IntuneBanSync.Functions.Api;
 using IntuneBanSync.Functions.Security;
 using IntuneBanSync.Inventory;
@@ -17,24 +16,9 @@ public sealed class SweepNow(ApiRequest api, SweepRunner runner, SweepQueue queu
     [Function(nameof(SweepNow))]
     public async Task<IResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = "sweeps")] HttpRequest request, CancellationToken ct)
     {
-        var check = api.Check(request, AppRoles.Helpdesk);
-        if (!check.Allowed)
-            return check.Denied!;
-
-        var (text, unreadable) = await JsonBody.ReadAsync(request, ct);
-        if (unreadable is not null)
-            return unreadable;
-        SweepNowBody body;
-        try
-        {
-            body = string.IsNullOrWhiteSpace(text)
-                ? new SweepNowBody()
-                : JsonSerializer.Deserialize<SweepNowBody>(text, ReportJson.Options) ?? new SweepNowBody();
-        }
-        catch (JsonException e)
-        {
-            return ApiRequest.Invalid("body", $"not valid JSON: {e.Message}");
-        }
+        var read = await api.ReadAsync(request, AppRoles.Helpdesk, ReadBodyAsync, ct);
+        if (!read.TryGet(out var call, out var body, out var refusal))
+            return refusal;
 
         SweepChoices sweep;
         try
@@ -48,20 +32,16 @@ public sealed class SweepNow(ApiRequest api, SweepRunner runner, SweepQueue queu
 
         // Without a mode, an HTTP sweep reports: enforcement is asked for by name.
         sweep = sweep with { Mode = sweep.Mode ?? EnforcementMode.Report };
-        if (sweep.Mode == EnforcementMode.Enforce)
-        {
-            check = ApiRequest.Require(check, AppRoles.Admin);
-            if (!check.Allowed)
-                return check.Denied!;
-        }
+        if (sweep.Mode == EnforcementMode.Enforce && !call.Holds(AppRoles.Admin, out refusal))
+            return refusal;
 
-        var tenant = check.Tenant!;
+        var tenant = call.Tenant;
         if (sweep.Target.IsWholeTenant)
-            return await QueueAsync(tenant, sweep, check.Caller!.Name, ct);
+            return await QueueAsync(tenant, sweep, call.Caller.Name, ct);
 
         try
         {
-            var outcome = await runner.RunAsync(tenant, "helpdesk", sweep, $"helpdesk: {check.Caller!.Name}", null, ct);
+            var outcome = await runner.RunAsync(tenant, "helpdesk", sweep, $"helpdesk: {call.Caller.Name}", null, ct);
             return outcome.Report is { } report
                 ? TypedResults.Json(report, ReportJson.Options)
                 : TypedResults.Conflict(new { status = "locked", lockedBy = outcome.LockedBy?.Holder, until = outcome.LockedBy?.ExpiresAt });
@@ -71,6 +51,10 @@ public sealed class SweepNow(ApiRequest api, SweepRunner runner, SweepQueue queu
             return TypedResults.NotFound(new { error = e.Message });
         }
     }
+
+    /// <summary>No body at all is the whole tenant in report mode.</summary>
+    private static Task<(SweepNowBody? Value, IResult? Invalid)> ReadBodyAsync(HttpRequest request, CancellationToken ct) =>
+        JsonBody.ReadAsync(request, ReportJson.Options, new SweepNowBody(), ct);
 
     private static string FieldName(SweepInputField field) => field switch
     {

@@ -13,14 +13,13 @@ public sealed class GetSweep(ApiRequest api, JournalStore journal)
     public async Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "sweeps/{runId}")] HttpRequest request, string runId, CancellationToken ct)
     {
-        var check = api.Check(request, AppRoles.Helpdesk);
-        if (!check.Allowed)
-            return check.Denied!;
+        if (!api.Allows(request, AppRoles.Helpdesk, out var call, out var refusal))
+            return refusal;
         if (runId.Length is 0 or > 100 || runId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             return ApiRequest.Invalid("runId", "is not a run id.");
 
-        if (await journal.GetRunAsync(check.Tenant!, runId, ct) is not { } run)
-            return TypedResults.NotFound(new { error = $"No run {runId} of tenant {check.Tenant}." });
+        if (await journal.GetRunAsync(call.Tenant, runId, ct) is not { } run)
+            return TypedResults.NotFound(new { error = $"No run {runId} of tenant {call.Tenant}." });
         return TypedResults.Json(
             new
             {

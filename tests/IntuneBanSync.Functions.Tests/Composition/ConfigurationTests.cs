@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-
 namespace IntuneBanSync.Functions.Tests.Composition;
 
 /// <summary>

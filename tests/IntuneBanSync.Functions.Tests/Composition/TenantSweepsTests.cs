@@ -1,9 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
-using IntuneBanSync.Functions.Composition;
 using IntuneBanSync.Graph;
-using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Tests.Composition;
 

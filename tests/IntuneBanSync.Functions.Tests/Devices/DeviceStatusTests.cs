@@ -1,21 +1,15 @@
-using IntuneBanSync.Functions.Devices;
-using IntuneBanSync.Journal;
-using Microsoft.Extensions.Time.Testing;
-
 namespace IntuneBanSync.Functions.Tests.Devices;
 
 /// <summary>GET /api/devices/{id}: what the journal knows of one device, after a sweep saw the banned app on it.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
     [Fact]
     public async Task Device_the_banned_app_was_seen_on_answers_its_ban_states()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        var run = await host.RunReportSweepAsync();
-        var (deviceId, state) = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).First();
+        var run = await Host.RunReportSweepAsync();
+        var (deviceId, state) = (await Host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).First();
 
-        var answer = await GetAsync(host, deviceId);
+        var answer = await GetAsync(Host, deviceId);
 
         Assert.Equal(StatusCodes.Status200OK, answer.Status);
         Assert.Equal(deviceId, answer.String("deviceId"));
@@ -31,14 +25,13 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_still_seen_by_a_later_sweep_that_rewrote_nothing_answers_that_sweep_as_last_seen()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        var first = await host.RunReportSweepAsync();
-        ((FakeTimeProvider)host.Services.GetRequiredService<TimeProvider>()).Advance(TimeSpan.FromHours(4));
-        var second = await host.RunReportSweepAsync();
-        var (deviceId, state) = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None))
+        var first = await Host.RunReportSweepAsync();
+        ((FakeTimeProvider)Host.Services.GetRequiredService<TimeProvider>()).Advance(TimeSpan.FromHours(4));
+        var second = await Host.RunReportSweepAsync();
+        var (deviceId, state) = (await Host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None))
             .First(s => s.Value.LastDecision == Planning.DecisionKind.Offending);
 
-        var answer = await GetAsync(host, deviceId);
+        var answer = await GetAsync(Host, deviceId);
 
         Assert.Equal(first.StartedAt, state.LastSeen);
         var ban = Assert.Single(answer.Body.GetProperty("bans").EnumerateArray());
@@ -49,13 +42,12 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_view_lists_the_attestations_of_its_user()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        await host.RunReportSweepAsync();
-        var deviceId = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).Keys.First();
+        await Host.RunReportSweepAsync();
+        var deviceId = (await Host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).Keys.First();
         var attested = new Attestation("tiktok", deviceId, "a0000000-0000-4000-8000-000000000001", "alex@contoso.example", TenantFixture.Seed.Now, "iPhone of Alex");
-        await host.Attestations.RecordAsync(FunctionHost.Tenant, attested, CancellationToken.None);
+        await Host.Attestations.RecordAsync(FunctionHost.Tenant, attested, CancellationToken.None);
 
-        var answer = await GetAsync(host, deviceId);
+        var answer = await GetAsync(Host, deviceId);
 
         var attestation = Assert.Single(answer.Body.GetProperty("attestations").EnumerateArray());
         Assert.Equal("tiktok", attestation.GetProperty("banId").GetString());
@@ -67,12 +59,11 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_known_only_by_an_attestation_is_found()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
         var deviceId = Guid.NewGuid().ToString();
-        await host.Attestations.RecordAsync(
+        await Host.Attestations.RecordAsync(
             FunctionHost.Tenant, new Attestation("tiktok", deviceId, "a0000000-0000-4000-8000-000000000001", "alex@contoso.example", TenantFixture.Seed.Now), CancellationToken.None);
 
-        var answer = await GetAsync(host, deviceId);
+        var answer = await GetAsync(Host, deviceId);
 
         Assert.Equal(StatusCodes.Status200OK, answer.Status);
         Assert.Single(answer.Body.GetProperty("attestations").EnumerateArray());
@@ -81,9 +72,8 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_view_lists_the_notifications_sent_to_it_apart_from_its_other_writes()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        await host.RunReportSweepAsync();
-        var deviceId = (await host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).Keys.First();
+        await Host.RunReportSweepAsync();
+        var deviceId = (await Host.Journal.GetDeviceStatesAsync(FunctionHost.Tenant, "tiktok", CancellationToken.None)).Keys.First();
         var at = TenantFixture.Seed.Now;
         WriteIntent[] intents =
         [
@@ -91,10 +81,10 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
             new("w-0002", "tiktok", deviceId, IntuneBanSync.Enforcement.Notifications.CompanyPortalNotifications.SendNotification, "reminder-14", "run-1", at.AddMinutes(1)),
             new("w-0003", "tiktok", Guid.NewGuid().ToString(), IntuneBanSync.Enforcement.Notifications.CompanyPortalNotifications.SendNotification, "reminder-14", "run-1", at.AddMinutes(2)),
         ];
-        await host.Journal.RecordIntentsAsync(FunctionHost.Tenant, intents, CancellationToken.None);
-        await host.Journal.RecordOutcomesAsync(FunctionHost.Tenant, [new("w-0002", "tiktok", WriteResult.Done, null, at.AddMinutes(1))], CancellationToken.None);
+        await Host.Journal.RecordIntentsAsync(FunctionHost.Tenant, intents, CancellationToken.None);
+        await Host.Journal.RecordOutcomesAsync(FunctionHost.Tenant, [new("w-0002", "tiktok", WriteResult.Done, null, at.AddMinutes(1))], CancellationToken.None);
 
-        var answer = await GetAsync(host, deviceId);
+        var answer = await GetAsync(Host, deviceId);
 
         Assert.Equal(2, answer.Body.GetProperty("history").GetArrayLength());
         var notification = Assert.Single(answer.Body.GetProperty("notifications").EnumerateArray());
@@ -106,10 +96,9 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_the_journal_never_saw_is_not_found()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        await host.RunReportSweepAsync();
+        await Host.RunReportSweepAsync();
 
-        var answer = await GetAsync(host, Guid.NewGuid().ToString());
+        var answer = await GetAsync(Host, Guid.NewGuid().ToString());
 
         Assert.Equal(StatusCodes.Status404NotFound, answer.Status);
     }
@@ -117,9 +106,7 @@ public sealed class DeviceStatusTests(AzuriteFixture azurite, TenantFixture fixt
     [Fact]
     public async Task Device_id_that_is_not_a_guid_is_refused_naming_id()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-
-        var answer = await GetAsync(host, "' or PartitionKey ne '");
+        var answer = await GetAsync(Host, "' or PartitionKey ne '");
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
         Assert.True(answer.HasError("id"), $"expected an error on id in {answer.Body}");

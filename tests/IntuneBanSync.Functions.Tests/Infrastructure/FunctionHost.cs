@@ -1,6 +1,4 @@
-using IntuneBanSync.Functions.Composition;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace IntuneBanSync.Functions.Tests.Infrastructure;
@@ -29,15 +27,7 @@ internal static class FunctionHost
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
 
-        builder.Services.AddIntuneBanSyncOptions();
-        builder.Services.AddAzureCredential();
-        builder.Services.AddCallerAuthorization();
-        builder.Services.AddTenants();
-        builder.Services.AddJournal();
-        builder.Services.AddSweepQueue();
-        builder.Services.AddSweeps();
-        builder.Services.AddAttestation();
-        builder.Services.AddStorageSetup();
+        builder.Services.AddIntuneBanSync();
         return builder;
     }
 }

@@ -1,10 +1,5 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using IntuneBanSync.BanList;
-using IntuneBanSync.Functions.Composition;
-using IntuneBanSync.Journal;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.Functions.Tests.Infrastructure;
 

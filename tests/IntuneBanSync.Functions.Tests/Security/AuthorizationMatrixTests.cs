@@ -1,15 +1,10 @@
-using System.Text.Json.Nodes;
-using IntuneBanSync.Functions.Admin;
-using IntuneBanSync.Functions.Devices;
-
 namespace IntuneBanSync.Functions.Tests.Security;
 
 /// <summary>
 /// Every HTTP function, called with everything arranged for it to succeed, answers by who calls: 401 without a principal,
 /// 403 without its role, its success with it, and 401 for a principal forged on an app without App Service Authentication.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class AuthorizationMatrixTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class AuthorizationMatrixTests(AzuriteFixture azurite, TenantFixture fixture) : SimulatedTenantTests(azurite, fixture)
 {
     public enum Caller { NoPrincipal, WrongRole, RightRole, ForgedWithoutPlatformAuth }
 
@@ -89,12 +84,12 @@ public sealed class AuthorizationMatrixTests(AzuriteFixture azurite, TenantFixtu
     public async Task Http_function_answers_according_to_the_callers_role(string name, Caller caller)
     {
         var function = Functions[name];
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed, settings =>
+        await using var host = await StartHostAsync(settings =>
         {
             if (caller == Caller.ForgedWithoutPlatformAuth)
                 settings.Remove(PlatformAuthOptions.Setting);
         });
-        var (request, call) = await function.Arrange(host, fixture.Tenant);
+        var (request, call) = await function.Arrange(host, Tenant);
         Sign(request, function.Role, caller);
         var changesBefore = await ChangesAsync(host);
 
@@ -128,15 +123,15 @@ public sealed class AuthorizationMatrixTests(AzuriteFixture azurite, TenantFixtu
     public async Task Http_function_acts_only_on_the_tenants_the_callers_role_reaches(string name, TenantCaller caller)
     {
         var function = Functions[name];
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed, settings =>
+        await using var host = await StartHostAsync(settings =>
         {
             settings["IntuneBanSync:Tenants:0:Name"] = FunctionHost.Tenant;
             settings["IntuneBanSync:Tenants:1:Name"] = "regional";
-            settings["IntuneBanSync:Tenants:1:GraphBaseUrl"] = fixture.Tenant.GraphUrl;
+            settings["IntuneBanSync:Tenants:1:GraphBaseUrl"] = Tenant.GraphUrl;
             if (caller == TenantCaller.DeploymentWideRoleWhereTheTenantAllowsIt)
                 settings["IntuneBanSync:Tenants:0:AllowDeploymentRoles"] = "true";
         });
-        var (request, call) = await function.Arrange(host, fixture.Tenant);
+        var (request, call) = await function.Arrange(host, Tenant);
         request.As(caller is TenantCaller.DeploymentWideRole or TenantCaller.DeploymentWideRoleWhereTheTenantAllowsIt
             ? function.Role
             : AppRoles.ForTenant(function.Role, FunctionHost.Tenant));

@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.Options;
 
 namespace IntuneBanSync.Functions.Tests.Security;
 

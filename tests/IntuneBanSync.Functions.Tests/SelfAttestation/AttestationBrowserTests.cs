@@ -1,6 +1,4 @@
 using Deque.AxeCore.Playwright;
-using IntuneBanSync.Functions.Devices;
-using IntuneBanSync.Functions.SelfAttestation;
 using Microsoft.Playwright;
 using static IntuneBanSync.Functions.Tests.SelfAttestation.Attesters;
 
@@ -10,13 +8,10 @@ namespace IntuneBanSync.Functions.Tests.SelfAttestation;
 /// The attestation page in headless Chromium, served over HTTP from the function classes behind a stand-in for App Service
 /// Authentication, over the simulated tenant and Azurite. Each browser context is one signed-in user.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
 public sealed class AttestationBrowserTests(AzuriteFixture azurite, TenantFixture fixture, BrowserFixture browser)
-    : IClassFixture<TenantFixture>, IClassFixture<BrowserFixture>, IAsyncLifetime
+    : SimulatedTenantTests(azurite, fixture), IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private readonly List<IBrowserContext> _contexts = [];
-
-    private SimulatedTenant Tenant => fixture.Tenant;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -29,7 +24,7 @@ public sealed class AttestationBrowserTests(AzuriteFixture azurite, TenantFixtur
     [ChromiumFact]
     public async Task Signed_in_user_sees_only_their_own_devices_attests_one_and_the_journal_shows_it()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         await using var web = await AttestationWebHost.StartAsync(host, Tenant);
         var user = WithCoveredDevices(Tenant, 2);
         var mine = CoveredDevicesOf(Tenant, user.Id).Select(d => d.Id).ToList();
@@ -53,7 +48,7 @@ public sealed class AttestationBrowserTests(AzuriteFixture azurite, TenantFixtur
     [ChromiumFact]
     public async Task Another_users_device_cannot_be_attested()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         await using var web = await AttestationWebHost.StartAsync(host, Tenant);
         var user = WithCoveredDevices(Tenant, 1);
         var theirs = CoveredDevicesOf(Tenant, WithCoveredDevices(Tenant, 1, except: user).Id)[0].Id;
@@ -73,7 +68,7 @@ public sealed class AttestationBrowserTests(AzuriteFixture azurite, TenantFixtur
     [ChromiumFact]
     public async Task Post_without_the_antiforgery_token_is_refused()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         await using var web = await AttestationWebHost.StartAsync(host, Tenant);
         var user = WithCoveredDevices(Tenant, 1);
         var page = await OpenAsync(web, user, "en-GB");
@@ -88,7 +83,7 @@ public sealed class AttestationBrowserTests(AzuriteFixture azurite, TenantFixtur
     [ChromiumFact]
     public async Task Page_renders_in_french_and_in_dutch()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         await using var web = await AttestationWebHost.StartAsync(host, Tenant);
         var user = WithCoveredDevices(Tenant, 1);
 
@@ -108,7 +103,7 @@ public sealed class AttestationBrowserTests(AzuriteFixture azurite, TenantFixtur
     [ChromiumFact]
     public async Task Axe_finds_no_serious_or_critical_violation_on_the_list_the_confirmation_and_an_error()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         await using var web = await AttestationWebHost.StartAsync(host, Tenant);
         var user = WithCoveredDevices(Tenant, 2);
         var list = await OpenAsync(web, user, "fr-BE");
@@ -128,7 +123,7 @@ public sealed class AttestationBrowserTests(AzuriteFixture azurite, TenantFixtur
     [ChromiumFact]
     public async Task Skip_link_is_the_first_stop_of_the_keyboard_and_leads_to_the_main_content()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
+        await using var host = await StartHostAsync();
         await using var web = await AttestationWebHost.StartAsync(host, Tenant);
         var page = await OpenAsync(web, WithCoveredDevices(Tenant, 1), "de-DE");
 

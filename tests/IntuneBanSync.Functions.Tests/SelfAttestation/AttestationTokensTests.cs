@@ -1,7 +1,3 @@
-using IntuneBanSync.Functions.SelfAttestation;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
-
 namespace IntuneBanSync.Functions.Tests.SelfAttestation;
 
 /// <summary>The antiforgery token of the attestation forms: bound to the tenant, the principal, the device, the ban and a time window.</summary>

@@ -4,18 +4,15 @@ namespace IntuneBanSync.Functions.Tests.Sweeps;
 /// A whole-tenant sweep asked for over HTTP, end to end: 202 with the run's URL, the message on Azurite's real queue,
 /// the queue trigger running it over the simulated tenant, and GET /api/sweeps/{runId} telling how it went.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
     [Fact]
     public async Task Whole_tenant_sweep_is_accepted_then_run_from_the_queue_and_reported_at_its_location()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-
-        var accepted = await PostAsync(host, "{}");
-        var message = await host.ReceiveQueuedAsync(accepted.String("runId")!);
-        await host.Create<QueuedSweeps>().RunQueuedSweep(message.Body.ToString(), CancellationToken.None);
-        var status = await GetLocationAsync(host, accepted.Location!);
+        var accepted = await PostAsync(Host, "{}");
+        var message = await Host.ReceiveQueuedAsync(accepted.String("runId")!);
+        await Host.Create<QueuedSweeps>().RunQueuedSweep(message.Body.ToString(), CancellationToken.None);
+        var status = await GetLocationAsync(Host, accepted.Location!);
 
         Assert.Equal(StatusCodes.Status202Accepted, accepted.Status);
         Assert.Equal($"/api/sweeps/{accepted.String("runId")}?tenant={FunctionHost.Tenant}", accepted.Location);
@@ -23,36 +20,34 @@ public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixtu
         Assert.Equal("completed", status.String("status"));
         Assert.Equal(accepted.String("runId"), status.String("runId"));
         var report = status.Body.GetProperty("report");
-        Assert.Equal(fixture.Tenant.State.ManagedDevices.Count, report.GetProperty("devicesEvaluated").GetInt32());
+        Assert.Equal(Tenant.State.ManagedDevices.Count, report.GetProperty("devicesEvaluated").GetInt32());
         Assert.True(report.GetProperty("offendingDevices").GetInt32() > 0, $"expected offending devices in {report}");
     }
 
     [Fact]
     public async Task Queued_sweep_is_reported_queued_until_the_queue_runs_it()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        var before = fixture.Tenant.Requests.Snapshot();
+        var before = Tenant.Requests.Snapshot();
 
-        var accepted = await PostAsync(host, "{}");
-        var status = await GetLocationAsync(host, accepted.Location!);
+        var accepted = await PostAsync(Host, "{}");
+        var status = await GetLocationAsync(Host, accepted.Location!);
 
         Assert.Equal(StatusCodes.Status200OK, status.Status);
         Assert.Equal("queued", status.String("status"));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, status.Body.GetProperty("report").ValueKind);
-        Assert.Equal(before.Reads, fixture.Tenant.Requests.Snapshot().Reads);
-        await host.ReceiveQueuedAsync(accepted.String("runId")!);
+        Assert.Equal(before.Reads, Tenant.Requests.Snapshot().Reads);
+        await Host.ReceiveQueuedAsync(accepted.String("runId")!);
     }
 
     [Fact]
     public async Task Poisoned_sweep_marks_its_run_failed()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        var accepted = await PostAsync(host, "{}");
-        var message = await host.ReceiveQueuedAsync(accepted.String("runId")!);
+        var accepted = await PostAsync(Host, "{}");
+        var message = await Host.ReceiveQueuedAsync(accepted.String("runId")!);
 
-        await host.Create<QueuedSweeps>().FailPoisonedSweep(message.Body.ToString(), CancellationToken.None);
+        await Host.Create<QueuedSweeps>().FailPoisonedSweep(message.Body.ToString(), CancellationToken.None);
 
-        var status = await GetLocationAsync(host, accepted.Location!);
+        var status = await GetLocationAsync(Host, accepted.Location!);
         Assert.Equal("failed", status.String("status"));
         Assert.False(string.IsNullOrEmpty(status.String("error")));
         Assert.Equal(TenantFixture.Seed.Now, status.Body.GetProperty("endedAt").GetDateTimeOffset());
@@ -61,10 +56,9 @@ public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixtu
     [Fact]
     public async Task Status_of_an_unknown_run_is_not_found()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
         var request = HttpCalls.Get().As(AppRoles.Helpdesk);
 
-        var answer = await HttpCalls.ExecuteAsync(await host.Create<GetSweep>().Run(request, "20990101T000000Z-unknown", CancellationToken.None), request);
+        var answer = await HttpCalls.ExecuteAsync(await Host.Create<GetSweep>().Run(request, "20990101T000000Z-unknown", CancellationToken.None), request);
 
         Assert.Equal(StatusCodes.Status404NotFound, answer.Status);
     }
@@ -72,10 +66,9 @@ public sealed class QueuedSweepTests(AzuriteFixture azurite, TenantFixture fixtu
     [Fact]
     public async Task Status_of_a_run_id_with_forbidden_characters_is_refused_naming_runId()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
         var request = HttpCalls.Get().As(AppRoles.Helpdesk);
 
-        var answer = await HttpCalls.ExecuteAsync(await host.Create<GetSweep>().Run(request, "run' or 1 eq 1", CancellationToken.None), request);
+        var answer = await HttpCalls.ExecuteAsync(await Host.Create<GetSweep>().Run(request, "run' or 1 eq 1", CancellationToken.None), request);
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
         Assert.True(answer.HasError("runId"), $"expected an error on runId in {answer.Body}");

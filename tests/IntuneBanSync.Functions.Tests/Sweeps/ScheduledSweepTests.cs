@@ -1,55 +1,50 @@
-using IntuneBanSync.Journal;
-using IntuneBanSync.Sweeps;
 using Microsoft.Azure.Functions.Worker;
 
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 
 /// <summary>The timer trigger called as a method: it fans the tenants out as work items on Azurite's queue, which the queue trigger runs over a simulated tenant.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ScheduledSweepTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class ScheduledSweepTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
     [Fact]
     public async Task Scheduled_sweep_queues_the_tenant_as_a_work_item_and_sweeps_nothing_itself()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        var before = fixture.Tenant.Requests.Snapshot();
+        var before = Tenant.Requests.Snapshot();
 
-        await host.Create<ScheduledSweep>().Run(new TimerInfo(), CancellationToken.None);
+        await Host.Create<ScheduledSweep>().Run(new TimerInfo(), CancellationToken.None);
 
-        Assert.Equal(before.Reads, fixture.Tenant.Requests.Snapshot().Reads);
-        var run = Assert.Single(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+        Assert.Equal(before.Reads, Tenant.Requests.Snapshot().Reads);
+        var run = Assert.Single(await Host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
         Assert.Equal(("timer", SweepStatus.Queued), (run.Trigger, run.Status));
-        var message = SweepQueue.Parse((await host.ReceiveQueuedAsync(run.RunId)).Body.ToString());
+        var message = SweepQueue.Parse((await Host.ReceiveQueuedAsync(run.RunId)).Body.ToString());
         Assert.Equal(new QueuedSweep(FunctionHost.Tenant, run.RunId, null, "timer", null, "timer"), message);
     }
 
     [Fact]
     public async Task Queued_turn_of_the_scheduled_sweep_journals_a_completed_timer_run_of_the_whole_tenant()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        await host.Create<ScheduledSweep>().Run(new TimerInfo(), CancellationToken.None);
-        var queued = Assert.Single(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+        await Host.Create<ScheduledSweep>().Run(new TimerInfo(), CancellationToken.None);
+        var queued = Assert.Single(await Host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
 
-        await host.Create<QueuedSweeps>().RunQueuedSweep((await host.ReceiveQueuedAsync(queued.RunId)).Body.ToString(), CancellationToken.None);
+        await Host.Create<QueuedSweeps>().RunQueuedSweep((await Host.ReceiveQueuedAsync(queued.RunId)).Body.ToString(), CancellationToken.None);
 
-        var run = Assert.Single(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+        var run = Assert.Single(await Host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
         Assert.Equal((queued.RunId, "timer", SweepStatus.Completed), (run.RunId, run.Trigger, run.Status));
-        Assert.Equal(fixture.Tenant.State.ManagedDevices.Count, run.Counts.DevicesEvaluated);
+        Assert.Equal(Tenant.State.ManagedDevices.Count, run.Counts.DevicesEvaluated);
     }
 
     [Fact]
     public async Task Tenant_whose_turn_fails_is_journaled_as_failed_and_the_next_is_still_swept()
     {
         // federal has no stored ban list and the file to import is missing; regional has its ban list.
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed, settings =>
+        await using var host = await StartHostAsync(settings =>
         {
             settings["IntuneBanSync:Tenant"] = "federal";
             settings["IntuneBanSync:Tenants:0:Name"] = "federal";
             settings["IntuneBanSync:Tenants:1:Name"] = "regional";
-            settings["IntuneBanSync:Tenants:1:GraphBaseUrl"] = fixture.Tenant.GraphUrl;
+            settings["IntuneBanSync:Tenants:1:GraphBaseUrl"] = Tenant.GraphUrl;
             settings["IntuneBanSync:BanListPath"] = Path.Combine(Path.GetTempPath(), $"ibs-missing-{Guid.NewGuid():N}.json");
         });
-        await host.BanLists.PutAsync("regional", SampleBanList.TikTok(fixture.Tenant.State, TenantFixture.Seed.Now), null, "test", CancellationToken.None);
+        await host.BanLists.PutAsync("regional", SampleBanList.TikTok(Tenant.State, TenantFixture.Seed.Now), null, "test", CancellationToken.None);
         await host.Create<ScheduledSweep>().Run(new TimerInfo(), CancellationToken.None);
         var queuedFederal = Assert.Single(await host.Journal.ListRunsAsync("federal", CancellationToken.None).ToListAsync());
         var queuedRegional = Assert.Single(await host.Journal.ListRunsAsync("regional", CancellationToken.None).ToListAsync());
@@ -68,22 +63,21 @@ public sealed class ScheduledSweepTests(AzuriteFixture azurite, TenantFixture fi
     [Fact]
     public async Task Two_instances_taking_the_same_tenants_turns_sweep_it_once_under_its_lock()
     {
-        await using var host = await SweepHost.StartAsync(fixture.Tenant, azurite, TenantFixture.Seed);
-        var first = host.Create<ScheduledSweep>();
+        var first = Host.Create<ScheduledSweep>();
         await first.Run(new TimerInfo(), CancellationToken.None);
         await first.Run(new TimerInfo(), CancellationToken.None);
-        var queued = await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync();
+        var queued = await Host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync();
         var messages = new List<string>();
         foreach (var run in queued)
-            messages.Add((await host.ReceiveQueuedAsync(run.RunId)).Body.ToString());
-        var otherInstance = await host.Services.GetRequiredService<TenantLocks>()
+            messages.Add((await Host.ReceiveQueuedAsync(run.RunId)).Body.ToString());
+        var otherInstance = await Host.Services.GetRequiredService<TenantLocks>()
             .TryAcquireAsync(FunctionHost.Tenant, "the other instance", TimeSpan.FromMinutes(5), CancellationToken.None);
 
-        await host.Create<QueuedSweeps>().RunQueuedSweep(messages[0], CancellationToken.None);
+        await Host.Create<QueuedSweeps>().RunQueuedSweep(messages[0], CancellationToken.None);
         await otherInstance!.DisposeAsync();
-        await host.Create<QueuedSweeps>().RunQueuedSweep(messages[1], CancellationToken.None);
+        await Host.Create<QueuedSweeps>().RunQueuedSweep(messages[1], CancellationToken.None);
 
-        var runs = await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync();
+        var runs = await Host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync();
         Assert.Equal([SweepStatus.Completed, SweepStatus.Locked], runs.Select(r => r.Status).Order());
     }
 }

@@ -1,21 +1,14 @@
-using IntuneBanSync.BanList;
-using IntuneBanSync.Journal;
-
 namespace IntuneBanSync.Functions.Tests.Sweeps;
 
 /// <summary>POST /api/sweeps called as a method over a simulated tenant and Azurite, by a helpdesk caller unless said otherwise.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture) : IClassFixture<TenantFixture>
+public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture) : SweepHostTests(azurite, fixture)
 {
-    private SimulatedTenant Tenant => fixture.Tenant;
-
     [Fact]
     public async Task Sweep_of_one_user_writes_nothing_to_the_tenant()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
         var before = Tenant.Requests.Snapshot();
 
-        var answer = await CallAsync(host, $$"""{ "user": "{{Tenant.State.ManagedDevices.First(d => d.UserPrincipalName is not null).UserPrincipalName}}" }""");
+        var answer = await CallAsync(Host, $$"""{ "user": "{{Tenant.State.ManagedDevices.First(d => d.UserPrincipalName is not null).UserPrincipalName}}" }""");
 
         Assert.Equal(StatusCodes.Status200OK, answer.Status);
         Assert.Equal(before.Writes, Tenant.Requests.Snapshot().Writes);
@@ -26,9 +19,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_now_evaluates_deadlines_at_the_host_clock()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-
-        var answer = await CallAsync(host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}" }""");
+        var answer = await CallAsync(Host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}" }""");
 
         Assert.Equal(TenantFixture.Seed.Now, answer.Body.GetProperty("asOf").GetDateTimeOffset());
     }
@@ -36,14 +27,13 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_one_user_evaluates_only_that_users_devices()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
         var (upn, devices) = Tenant.State.ManagedDevices
             .Where(d => d.UserPrincipalName is not null)
             .GroupBy(d => d.UserPrincipalName!)
             .Select(g => (Upn: g.Key, Devices: g.Count()))
             .MaxBy(u => u.Devices);
 
-        var answer = await CallAsync(host, $$"""{ "user": "{{upn}}" }""");
+        var answer = await CallAsync(Host, $$"""{ "user": "{{upn}}" }""");
 
         Assert.Equal(StatusCodes.Status200OK, answer.Status);
         Assert.True(devices > 1, "the seed should give some user more than one device");
@@ -53,10 +43,9 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_a_device_that_is_not_a_guid_is_refused_naming_device_without_calling_graph()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
         var before = Tenant.Requests.Snapshot();
 
-        var answer = await CallAsync(host, """{ "device": "not-a-guid" }""");
+        var answer = await CallAsync(Host, """{ "device": "not-a-guid" }""");
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
         Assert.True(answer.HasError("device"), $"expected an error on device in {answer.Body}");
@@ -66,9 +55,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_with_a_body_that_is_not_json_is_refused_naming_body()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-
-        var answer = await CallAsync(host, """{ "device": """);
+        var answer = await CallAsync(Host, """{ "device": """);
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
         Assert.True(answer.HasError("body"), $"expected an error on body in {answer.Body}");
@@ -77,9 +64,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_in_enforce_mode_of_one_device_is_refused_naming_mode()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-
-        var answer = await CallAsync(host, HttpCalls.JsonPost($$"""{ "mode": "enforce", "device": "{{Tenant.State.ManagedDevices[0].Id}}" }""").As(AppRoles.Admin));
+        var answer = await CallAsync(Host, HttpCalls.JsonPost($$"""{ "mode": "enforce", "device": "{{Tenant.State.ManagedDevices[0].Id}}" }""").As(AppRoles.Admin));
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
         Assert.True(answer.HasError("mode"), $"expected an error on mode in {answer.Body}");
@@ -88,38 +73,33 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_in_enforce_mode_is_forbidden_to_helpdesk()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-
-        var answer = await CallAsync(host, """{ "mode": "enforce" }""");
+        var answer = await CallAsync(Host, """{ "mode": "enforce" }""");
 
         Assert.Equal(StatusCodes.Status403Forbidden, answer.Status);
         Assert.Contains(AppRoles.Admin, answer.Body.GetProperty("detail").GetString());
-        await host.Journal.EnsureCreatedAsync(CancellationToken.None);
-        Assert.Empty(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+        await Host.Journal.EnsureCreatedAsync(CancellationToken.None);
+        Assert.Empty(await Host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
     }
 
     [Fact]
     public async Task Sweep_in_enforce_mode_of_the_whole_tenant_by_an_admin_is_queued_as_enforce()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
         var before = Tenant.Requests.Snapshot();
 
-        var answer = await CallAsync(host, HttpCalls.JsonPost("""{ "mode": "enforce" }""").As(AppRoles.Admin));
+        var answer = await CallAsync(Host, HttpCalls.JsonPost("""{ "mode": "enforce" }""").As(AppRoles.Admin));
 
         Assert.Equal(StatusCodes.Status202Accepted, answer.Status);
-        var run = await host.Journal.GetRunAsync(FunctionHost.Tenant, answer.String("runId")!, CancellationToken.None);
+        var run = await Host.Journal.GetRunAsync(FunctionHost.Tenant, answer.String("runId")!, CancellationToken.None);
         Assert.Equal((EnforcementMode.Enforce, SweepStatus.Queued), (run!.Mode, run.Status));
         Assert.Equal(before.Writes, Tenant.Requests.Snapshot().Writes);
-        var message = SweepQueue.Parse((await host.ReceiveQueuedAsync(run.RunId)).Body.ToString());
+        var message = SweepQueue.Parse((await Host.ReceiveQueuedAsync(run.RunId)).Body.ToString());
         Assert.Equal(new QueuedSweep(FunctionHost.Tenant, run.RunId, "enforce", HttpCalls.CallerName), message);
     }
 
     [Fact]
     public async Task Sweep_of_an_unknown_device_is_not_found()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-
-        var answer = await CallAsync(host, $$"""{ "device": "{{Guid.NewGuid()}}" }""");
+        var answer = await CallAsync(Host, $$"""{ "device": "{{Guid.NewGuid()}}" }""");
 
         Assert.Equal(StatusCodes.Status404NotFound, answer.Status);
     }
@@ -127,10 +107,9 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_one_device_evaluates_that_device()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
         var device = Tenant.State.ManagedDevices[0];
 
-        var answer = await CallAsync(host, $$"""{ "device": "{{device.Id}}" }""");
+        var answer = await CallAsync(Host, $$"""{ "device": "{{device.Id}}" }""");
 
         Assert.Equal(StatusCodes.Status200OK, answer.Status);
         Assert.Equal(1, answer.Int("devicesEvaluated"));
@@ -141,27 +120,25 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [InlineData("application/json")]
     public async Task Sweep_without_a_body_queues_a_report_sweep_of_the_whole_tenant(string? contentType)
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
         var before = Tenant.Requests.Snapshot();
 
-        var answer = await CallAsync(host, HttpCalls.EmptyPost(contentType).As(AppRoles.Helpdesk));
+        var answer = await CallAsync(Host, HttpCalls.EmptyPost(contentType).As(AppRoles.Helpdesk));
 
         Assert.Equal(StatusCodes.Status202Accepted, answer.Status);
         Assert.Equal("queued", answer.String("status"));
-        var run = await host.Journal.GetRunAsync(FunctionHost.Tenant, answer.String("runId")!, CancellationToken.None);
+        var run = await Host.Journal.GetRunAsync(FunctionHost.Tenant, answer.String("runId")!, CancellationToken.None);
         Assert.Equal((EnforcementMode.Report, SweepStatus.Queued, "helpdesk"), (run!.Mode, run.Status, run.Trigger));
         Assert.Equal(before.Reads, Tenant.Requests.Snapshot().Reads);
-        await host.ReceiveQueuedAsync(run.RunId);
+        await Host.ReceiveQueuedAsync(run.RunId);
     }
 
     [Fact]
     public async Task Sweep_of_a_user_id_in_braces_sweeps_that_user()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
         var userId = Tenant.State.ManagedDevices.First(d => d.UserId is not null).UserId!;
         var devices = Tenant.State.ManagedDevices.Count(d => d.UserId == userId);
 
-        var answer = await CallAsync(host, $$"""{ "user": "{{{userId.ToUpperInvariant()}}}" }""");
+        var answer = await CallAsync(Host, $$"""{ "user": "{{{userId.ToUpperInvariant()}}}" }""");
 
         Assert.Equal(StatusCodes.Status200OK, answer.Status);
         Assert.Equal(devices, answer.Int("devicesEvaluated"));
@@ -170,10 +147,9 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_a_user_that_is_neither_an_id_nor_a_upn_is_refused_naming_user_without_calling_graph()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
         var before = Tenant.Requests.Snapshot();
 
-        var answer = await CallAsync(host, """{ "user": "{6b1d2c3e-4f50}" }""");
+        var answer = await CallAsync(Host, """{ "user": "{6b1d2c3e-4f50}" }""");
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
         Assert.True(answer.HasError("user"), $"expected an error on user in {answer.Body}");
@@ -183,9 +159,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_of_one_device_as_of_another_time_evaluates_deadlines_then()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-
-        var answer = await CallAsync(host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}", "asOf": "2027-02-01T10:00:00+01:00" }""");
+        var answer = await CallAsync(Host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}", "asOf": "2027-02-01T10:00:00+01:00" }""");
 
         Assert.Equal(StatusCodes.Status200OK, answer.Status);
         Assert.Equal(new DateTimeOffset(2027, 2, 1, 9, 0, 0, TimeSpan.Zero), answer.Body.GetProperty("asOf").GetDateTimeOffset());
@@ -194,13 +168,11 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_as_of_another_time_in_enforce_mode_is_refused_naming_asOf_and_queues_nothing()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-
-        var answer = await CallAsync(host, HttpCalls.JsonPost("""{ "mode": "enforce", "asOf": "2027-02-01T00:00:00Z" }""").As(AppRoles.Admin));
+        var answer = await CallAsync(Host, HttpCalls.JsonPost("""{ "mode": "enforce", "asOf": "2027-02-01T00:00:00Z" }""").As(AppRoles.Admin));
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
         Assert.True(answer.HasError("asOf"), $"expected an error on asOf in {answer.Body}");
-        Assert.Empty(await host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
+        Assert.Empty(await Host.Journal.ListRunsAsync(FunctionHost.Tenant, CancellationToken.None).ToListAsync());
     }
 
     [Theory]
@@ -209,9 +181,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [InlineData("2027-02-01T00:00:00")]
     public async Task Sweep_as_of_a_time_that_is_not_iso_8601_with_a_zone_is_refused_naming_asOf(string asOf)
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-
-        var answer = await CallAsync(host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}", "asOf": "{{asOf}}" }""");
+        var answer = await CallAsync(Host, $$"""{ "device": "{{Tenant.State.ManagedDevices[0].Id}}", "asOf": "{{asOf}}" }""");
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
         Assert.True(answer.HasError("asOf"), $"expected an error on asOf in {answer.Body}");
@@ -220,9 +190,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Sweep_with_a_lone_surrogate_is_refused_naming_its_path()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed);
-
-        var answer = await CallAsync(host, """{ "user": "\ud800" }""");
+        var answer = await CallAsync(Host, """{ "user": "\ud800" }""");
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
         Assert.True(answer.HasError("$.user"), $"expected an error on $.user in {answer.Body}");
@@ -231,7 +199,7 @@ public sealed class SweepNowTests(AzuriteFixture azurite, TenantFixture fixture)
     [Fact]
     public async Task Enforcement_of_a_tenant_asks_for_admin_of_that_tenant()
     {
-        await using var host = await SweepHost.StartAsync(Tenant, azurite, TenantFixture.Seed, settings =>
+        await using var host = await StartHostAsync(settings =>
         {
             settings["IntuneBanSync:Tenants:0:Name"] = FunctionHost.Tenant;
             settings["IntuneBanSync:Tenants:1:Name"] = "regional";
