@@ -5,7 +5,7 @@ internal sealed record BenchArguments
 {
     public const string Usage =
         "usage: IntuneBanSync.Benchmark [--quick] [--devices N[,N…]] [--time-factor X] [--latency-ms N] [--latency-per-item-ms X] " +
-        "[--offender-share X] [--baseline-concurrency N] [--no-baseline] [--no-enforce]";
+        "[--offender-share X] [--baseline-concurrency N] [--no-baseline] [--no-enforce] [--timings]";
 
     public IReadOnlyList<int> Devices { get; init; } = [10_000, 100_000];
 
@@ -25,6 +25,9 @@ internal sealed record BenchArguments
     public bool Enforce { get; init; } = true;
 
     public bool Quick { get; init; }
+
+    /// <summary>Our sweeps' steps and how long each took, on standard error (the engine's Debug log of each step).</summary>
+    public bool Timings { get; init; }
 
     public TimeSpan Window => TimeSpan.FromSeconds(20 * TimeFactor);
 
@@ -49,6 +52,10 @@ internal sealed record BenchArguments
                     break;
                 case "--no-enforce":
                     parsed = parsed with { Enforce = false };
+                    consumed = false;
+                    break;
+                case "--timings":
+                    parsed = parsed with { Timings = true };
                     consumed = false;
                     break;
                 case "--devices" when value is not null && Counts(value) is { } counts:

@@ -84,7 +84,7 @@ internal static class SideBySide
         async journal =>
         {
             var settings = new SweepSettings { MaxNewEnforcementsPerSweep = 1_000_000 };
-            var engine = SweepEngine.Over(OursOptions(arguments, graphUrl), journal, new RunningClock(SeedNow), settings);
+            var engine = SweepEngine.Over(OursOptions(arguments, graphUrl), journal, new RunningClock(SeedNow), settings, arguments.Timings ? new StepLogger() : null);
             var report = await engine.RunAsync(new SweepRequest(banList, "bench", "benchmark", SweepTarget.WholeTenant, mode), null, CancellationToken.None);
             return ($"{report.Status.ToString().ToLowerInvariant()}, {report.OffendingDevices:N0} offending, {report.Enforcement.NewlyEnforced:N0} newly enforced, {report.Writes.Count:N0} writes", report.OffendingDevices);
         };
@@ -119,6 +119,19 @@ internal static class SideBySide
             });
             return ($"{carrying:N0} devices carry a banned app, {failed:N0} device lists unread", carrying);
         };
+
+    /// <summary>The engine's Debug lines (each step and how long it took) on standard error, for <c>--timings</c>.</summary>
+    private sealed class StepLogger : Microsoft.Extensions.Logging.ILogger<SweepEngine>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(
+            Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Console.Error.WriteLine($"  [{logLevel}] {formatter(state, exception)}");
+    }
 
     /// <summary>The tenant's clock: the seed's date, moving at wall speed.</summary>
     private sealed class RunningClock(DateTimeOffset start) : TimeProvider

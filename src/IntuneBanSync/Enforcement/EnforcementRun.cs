@@ -88,18 +88,25 @@ public sealed class EnforcementRun(
         if (Hold(ban, plans.SelectMany(p => p.Plan.NewlyReached).ToHashSet(StringComparer.OrdinalIgnoreCase).Count) is { } held)
             return new BanEnforcementResult(ban.Ban.Id, held, []);
 
-        var audit = new AuditView(await journal.GetAuditAsync(tenant, ban.Ban.Id, ct));
+        AuditView audit;
+        using (trace.Step($"audit of ban {ban.Ban.Id}"))
+            audit = new AuditView(await journal.GetAuditAsync(tenant, ban.Ban.Id, ct));
         var ledger = new ResourceLedger(journal, tenant, created ?? BanResources.None(ban.Ban.Id));
         var results = new List<MechanismResult>();
         var unknown = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (mechanism, plan) in plans)
         {
             var context = new MechanismContext(ban.Ban.Id, ban.Ban, ban, audit.Of(mechanism), log, ledger, trace, time);
-            var result = await GuardedAsync(mechanism, context, async () =>
+            MechanismResult result;
+            using (trace.Step($"{mechanism.Name} for ban {ban.Ban.Id}"))
             {
-                await ReconcileAsync(mechanism, context, ct);
-                return await mechanism.ApplyAsync(plan, context, ct);
-            });
+                result = await GuardedAsync(mechanism, context, async () =>
+                {
+                    await ReconcileAsync(mechanism, context, ct);
+                    return await mechanism.ApplyAsync(plan, context, ct);
+                });
+            }
+
             if (result.Stop?.Reason is StopReason.ReadFailed or StopReason.ForeignObject)
                 unknown.UnionWith(plan.Targets.Where(id => !result.Devices.ContainsKey(id)));
             results.Add(result);

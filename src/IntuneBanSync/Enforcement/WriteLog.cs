@@ -88,8 +88,11 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
         return answers;
     }
 
-    /// <summary>A window's worth of device writes (200 per 20 s): two table transactions of intents, two of outcomes.</summary>
-    private const int IntentsPerStep = 200;
+    /// <summary>
+    /// Five windows' worth of device writes (200 per 20 s): ten table transactions of intents, then the requests paced without a pause,
+    /// then ten of outcomes. Smaller steps would leave the bucket idle while each step's journal is written.
+    /// </summary>
+    private const int IntentsPerStep = 1_000;
 
     private static (WriteIntent, WriteResult, string?) Described(WriteIntent intent, (WriteResult Result, string? Detail) outcome) =>
         (intent, outcome.Result, outcome.Detail);

@@ -154,8 +154,16 @@ public sealed class JournalStore
     public async Task<IReadOnlyDictionary<string, DeviceBanState>> GetDeviceStatesAsync(string tenant, string banId, CancellationToken ct)
     {
         var states = new Dictionary<string, DeviceBanState>(StringComparer.OrdinalIgnoreCase);
-        await foreach (var state in QueryAsync<DeviceBanState>(_deviceStates, JournalKeys.DeviceStatesPartition(tenant, banId), ct))
-            states[state.DeviceId] = state;
+        var (from, to) = JournalKeys.DeviceStatesRange(tenant, banId);
+        // The legacy partition sorts before the spread ones, so a device's spread row, written later, replaces its legacy one.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {JournalKeys.DeviceStatesPartition(tenant, banId)} or (PartitionKey ge {from} and PartitionKey lt {to})");
+        await foreach (var entity in _deviceStates.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            var state = TableRows.ToRow<DeviceBanState>(entity);
+            if (!states.ContainsKey(state.DeviceId) || IsSpread(entity.PartitionKey, tenant, banId))
+                states[state.DeviceId] = state;
+        }
+
         return states;
     }
 
@@ -166,9 +174,21 @@ public sealed class JournalStore
         var row = JournalKeys.DeviceStateRow(deviceId);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to} and RowKey eq {row}");
 
+        // One row per ban: a spread row replaces the legacy one written before states were spread.
+        var byBan = new Dictionary<string, DeviceBanState>(StringComparer.Ordinal);
         await foreach (var entity in _deviceStates.QueryAsync<TableEntity>(filter, cancellationToken: ct))
-            yield return TableRows.ToRow<DeviceBanState>(entity);
+        {
+            var state = TableRows.ToRow<DeviceBanState>(entity);
+            if (!byBan.ContainsKey(state.BanId) || IsSpread(entity.PartitionKey, tenant, state.BanId))
+                byBan[state.BanId] = state;
+        }
+
+        foreach (var state in byBan.Values)
+            yield return state;
     }
+
+    private static bool IsSpread(string partitionKey, string tenant, string banId) =>
+        !string.Equals(partitionKey, JournalKeys.DeviceStatesPartition(tenant, banId), StringComparison.Ordinal);
 
     /// <summary>Writes the states, replacing earlier ones, in one transaction per ban and hundred devices.</summary>
     public async Task SaveDeviceStatesAsync(string tenant, IReadOnlyCollection<DeviceBanState> states, CancellationToken ct)

@@ -64,11 +64,15 @@ public sealed class SweepEngine(
         try
         {
             // 3. Inventory: app → devices for the whole tenant; a user's or a device's own lists otherwise.
-            var targets = await inventory.ReadAsync(progress, sweeping.Token);
+            IReadOnlyList<DeviceRecord>? targets;
+            using (trace.Step("inventory"))
+                targets = await inventory.ReadAsync(progress, sweeping.Token);
 
             // 4. Scope: the groups the ban list names, read once.
             phase = SweepPhase.ReadingScopeGroups;
-            var groups = await ScopeReader.For(targets, graph, coverage, trace).ReadAsync(GroupDirectory.GroupsNamedBy(banList), progress, sweeping.Token);
+            GroupDirectory groups;
+            using (trace.Step("scope groups"))
+                groups = await ScopeReader.For(targets, graph, coverage, trace).ReadAsync(GroupDirectory.GroupsNamedBy(banList), progress, sweeping.Token);
 
             // 5. Decide each device, streamed: a decision per ban, counted, findings journaled in batches.
             phase = SweepPhase.EvaluatingDevices;
@@ -81,7 +85,8 @@ public sealed class SweepEngine(
             foreach (var ban in banList.Bans)
                 attestations[ban.Id] = await journal.Attestations.ListAsync(request.Tenant, ban.Id, sweeping.Token);
             var planner = new BanPlanner(banList, groups, coverage, asOf, TimeSpan.FromDays(settings.InventoryMaxAgeDays), attestations);
-            await DecideAsync(request, runId, inventory, planner, bans, report, progress, sweeping.Token);
+            using (trace.Step("decisions and findings"))
+                await DecideAsync(request, runId, inventory, planner, bans, report, progress, sweeping.Token);
 
             // Departments of the affected people only, in batches: never the whole tenant's users.
             var (users, usersProblem) = await UsersAsync(report.AffectedUserIds, trace, sweeping.Token);
@@ -89,15 +94,18 @@ public sealed class SweepEngine(
             // 6. Enforce: bans in enforce mode, every mechanism; bans that expired or left the list are wound down.
             phase = SweepPhase.Enforcing;
             var granted = permissions is null ? PermissionCheck.Unknown : await permissions.CheckAsync(sweeping.Token);
-            await EnforceAsync(request, bans, log, enforced, trace, asOf, granted, progress, sweeping.Token);
+            using (trace.Step("enforcement"))
+                await EnforceAsync(request, bans, log, enforced, trace, asOf, granted, progress, sweeping.Token);
 
             // 7. Close: the lifecycle of each (ban, device), the findings with what each route reached, the run and its report.
+            var closingStep = trace.Step("device states and closing findings");
             var states = bans.SelectMany(b => b.NextStates(coverage, runId, startedAt)).ToList();
             await journal.SaveDeviceStatesAsync(request.Tenant, states, sweeping.Token);
             var closing = new FindingsWriter(journal, request.Tenant, runId, settings.FindingsFlushSize);
             foreach (var finding in bans.SelectMany(b => ClosingFindings(request, b)))
                 await closing.AddAsync(finding, sweeping.Token);
             await closing.FlushAsync(sweeping.Token);
+            closingStep.Dispose();
             if (request.Target.IsWholeTenant && request.AsOf is null)
                 await journal.SaveLatestSweepAsync(request.Tenant, new LatestSweep(runId, startedAt), sweeping.Token);
             // A mechanism that could not run for lack of a permission leaves the sweep's work undone as surely as an unread page.

@@ -28,6 +28,9 @@ internal static partial class SweepLog
 
     [LoggerMessage(8, LogLevel.Error, "Sweep {RunId} passed its deadline of {Deadline} during {Phase} and ends incomplete")]
     public static partial void DeadlinePassed(ILogger logger, string runId, TimeSpan deadline, string phase);
+
+    [LoggerMessage(9, LogLevel.Debug, "Sweep {RunId}: {Step} took {Milliseconds} ms")]
+    public static partial void StepTook(ILogger logger, string runId, string step, long milliseconds);
 }
 
 /// <summary>One sweep's logger and run id, handed to the parts of a sweep so every line names its run.</summary>
@@ -41,4 +44,12 @@ public sealed class SweepTrace(ILogger logger, string runId)
 
     public void MechanismStopped(string banId, string mechanism, string reason) =>
         SweepLog.MechanismStopped(logger, RunId, banId, mechanism, PlainText.Strip(reason));
+
+    /// <summary>Logs at Debug how long a step took when the returned scope ends: where a slow sweep spends its time.</summary>
+    public IDisposable Step(string step) => new StepScope(logger, RunId, step, System.Diagnostics.Stopwatch.GetTimestamp());
+
+    private sealed class StepScope(ILogger logger, string runId, string step, long started) : IDisposable
+    {
+        public void Dispose() => SweepLog.StepTook(logger, runId, step, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
 }

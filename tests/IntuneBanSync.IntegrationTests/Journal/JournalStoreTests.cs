@@ -107,14 +107,16 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Device_states_are_written_in_transactions_per_ban_of_at_most_one_hundred()
+    public async Task Device_states_are_written_in_one_transaction_per_partition_of_at_most_one_hundred()
     {
         var (store, requests) = await NewCountedStoreAsync();
-        var states = Enumerable.Range(0, 230).Select(i => NewState(i % 2 == 0 ? "tiktok" : "wechat", $"device-{i}")).ToList();
+        var states = Enumerable.Range(0, 3_300).Select(i => NewState(i % 2 == 0 ? "tiktok" : "wechat", $"device-{i}")).ToList();
 
         await store.SaveDeviceStatesAsync(Tenant, states, CancellationToken.None);
 
-        Assert.Equal(4, requests.Count);
+        var perPartition = states.GroupBy(s => JournalKeys.DeviceState(Tenant, s.BanId, s.DeviceId).PartitionKey).Select(g => (g.Count() + 99) / 100).ToList();
+        Assert.Equal(2 * JournalKeys.FindingPartitions, perPartition.Count);
+        Assert.Equal(perPartition.Sum(), requests.Count);
     }
 
     [Fact]

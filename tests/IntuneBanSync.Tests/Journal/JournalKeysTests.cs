@@ -31,11 +31,13 @@ public sealed class JournalKeysTests
     }
 
     [Fact]
-    public void Device_state_is_keyed_by_tenant_and_ban_then_device()
+    public void Device_state_is_keyed_by_tenant_ban_and_the_devices_shard_then_device()
     {
         var key = JournalKeys.DeviceState("contoso", "tiktok", "device-1");
 
-        Assert.Equal(new TableKey("contoso|tiktok", "device-1"), key);
+        Assert.Equal(new TableKey($"contoso|tiktok|{JournalKeys.FindingShard("device-1"):x2}", "device-1"), key);
+        Assert.InRange(string.CompareOrdinal(key.PartitionKey, JournalKeys.DeviceStatesRange("contoso", "tiktok").FromInclusive), 0, int.MaxValue);
+        Assert.True(string.CompareOrdinal(key.PartitionKey, JournalKeys.DeviceStatesRange("contoso", "tiktok").ToExclusive) < 0);
     }
 
     [Fact]
