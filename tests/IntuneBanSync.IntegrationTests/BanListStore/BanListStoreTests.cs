@@ -1,12 +1,8 @@
-using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.IntegrationTests.BanListStore;
 
-[Collection("Azurite")]
-public sealed class BanListStoreTests(AzuriteFixture azurite)
+public sealed class BanListStoreTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private const string Tenant = "contoso.onmicrosoft.com";
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 6, 0, 0, TimeSpan.Zero);
@@ -300,7 +296,7 @@ public sealed class BanListStoreTests(AzuriteFixture azurite)
             options.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
 
-        var store = new BanList.BanListStore(azurite.CreateTableService(options), azurite.NewTablePrefix(), _time);
+        var store = new BanList.BanListStore(Azurite.CreateTableService(options), Azurite.NewTablePrefix(), _time);
         await store.EnsureCreatedAsync(CancellationToken.None);
         return store;
     }

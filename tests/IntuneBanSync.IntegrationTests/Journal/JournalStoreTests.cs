@@ -1,11 +1,6 @@
-using Azure.Core;
-using Azure.Data.Tables;
-using IntuneBanSync.Planning;
-
 namespace IntuneBanSync.IntegrationTests.Journal;
 
-[Collection("Azurite")]
-public sealed class JournalStoreTests(AzuriteFixture azurite)
+public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private const string Tenant = "contoso.onmicrosoft.com";
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 6, 0, 0, TimeSpan.Zero);
@@ -239,8 +234,8 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_rejected_write_leaves_the_tables_empty_and_uncreated_tables_absent()
     {
-        var service = azurite.CreateTableService();
-        var store = new JournalStore(service, azurite.NewTablePrefix());
+        var service = Azurite.CreateTableService();
+        var store = new JournalStore(service, Azurite.NewTablePrefix());
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.AppendFindingsAsync(Tenant, "run/1", [NewFinding("tiktok", "device-1")], CancellationToken.None));
 
@@ -256,7 +251,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     [InlineData("abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij12")]
     public void A_table_prefix_that_cannot_name_a_table_is_rejected(string prefix)
     {
-        var service = azurite.CreateTableService();
+        var service = Azurite.CreateTableService();
 
         var error = Assert.Throws<ArgumentException>(() => new JournalStore(service, prefix));
 
@@ -266,8 +261,8 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_longest_table_prefix_creates_its_tables()
     {
-        var prefix = azurite.NewTablePrefix() + new string('x', JournalKeys.MaxTablePrefixLength - 13);
-        var store = new JournalStore(azurite.CreateTableService(), prefix);
+        var prefix = Azurite.NewTablePrefix() + new string('x', JournalKeys.MaxTablePrefixLength - 13);
+        var store = new JournalStore(Azurite.CreateTableService(), prefix);
 
         await store.EnsureCreatedAsync(CancellationToken.None);
         await store.SaveDeviceStatesAsync(Tenant, [NewState("tiktok", "device-1")], CancellationToken.None);
@@ -278,7 +273,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
 
     private async Task<JournalStore> NewStoreAsync()
     {
-        var store = new JournalStore(azurite.CreateTableService(), azurite.NewTablePrefix());
+        var store = new JournalStore(Azurite.CreateTableService(), Azurite.NewTablePrefix());
         await store.EnsureCreatedAsync(CancellationToken.None);
         return store;
     }
@@ -288,7 +283,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
         var requests = new RequestCounter();
         var options = new TableClientOptions();
         options.AddPolicy(requests, HttpPipelinePosition.PerCall);
-        var store = new JournalStore(azurite.CreateTableService(options), azurite.NewTablePrefix());
+        var store = new JournalStore(Azurite.CreateTableService(options), Azurite.NewTablePrefix());
         await store.EnsureCreatedAsync(CancellationToken.None);
         Assert.True(requests.Count > 0, "The counter sees the requests that create the tables.");
         requests.Reset();

@@ -1,16 +1,11 @@
-using System.Net;
-using IntuneBanSync.IntegrationTests.Simulator;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace IntuneBanSync.IntegrationTests.Permissions;
 
-[Collection("Azurite")]
-public sealed class PermissionTests(AzuriteFixture azurite)
+public sealed class PermissionTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task The_manifest_is_exactly_what_the_simulator_required_of_an_enforce_sweep_and_a_helpdesk_sweep()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         harness.Tenant.Requests.Reset();
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -41,7 +36,7 @@ public sealed class PermissionTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_missing_permission_stops_that_mechanism_naming_it_and_not_the_sweep()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var token = Without(GraphPermissions.GroupCreate);
         var engine = SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, credential: token);
 
@@ -58,7 +53,7 @@ public sealed class PermissionTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_403_from_graph_stops_the_mechanism_naming_its_permissions_when_the_token_cannot_be_read()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var token = Without(GraphPermissions.GroupCreate);
         var client = GraphClientBuilder.Create(harness.GraphOptions, token);
         var engine = new SweepEngine(
@@ -76,7 +71,7 @@ public sealed class PermissionTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_helpdesk_sweep_without_user_read_all_is_incomplete_on_a_real_tenant()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var token = Without(GraphPermissions.UserRead);
         var engine = SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, credential: token);
         var user = harness.Tenant.State.ManagedDevices.First(d => d.UserId is not null).UserId!;

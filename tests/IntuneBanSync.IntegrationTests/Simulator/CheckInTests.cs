@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph.Models;
 using GraphGroup = Microsoft.Graph.Models.Group;
 

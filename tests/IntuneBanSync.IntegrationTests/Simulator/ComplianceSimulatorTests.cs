@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph.Models;
 using ManagedDevice = IntuneBanSync.TenantSimulator.ManagedDevice;
 

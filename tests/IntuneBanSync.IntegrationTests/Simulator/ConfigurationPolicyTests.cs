@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using IntuneBanSync.Enforcement.LaunchBlock;
 using IntuneBanSync.Enforcement.PersonalProfile;
 

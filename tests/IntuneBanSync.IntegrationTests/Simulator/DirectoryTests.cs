@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Graph;
 using Microsoft.Graph.Groups.Item.Members.Ref;
 using Microsoft.Graph.Models;

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
 using GraphGroup = Microsoft.Graph.Models.Group;

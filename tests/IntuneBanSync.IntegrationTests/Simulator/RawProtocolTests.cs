@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text;
-
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
 /// <summary>Protocol details the SDK hides: checked over plain HTTP.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text;
-
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
 public sealed class RemediationRouteTests

@@ -1,5 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph;
 using Microsoft.Graph.Models.ODataErrors;
 

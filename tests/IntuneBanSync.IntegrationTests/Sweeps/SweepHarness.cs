@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
 /// <summary>A simulated tenant, a journal in its own Azurite tables, and the real engine between them.</summary>

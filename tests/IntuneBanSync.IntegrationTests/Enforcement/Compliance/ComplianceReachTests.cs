@@ -1,18 +1,16 @@
 using IntuneBanSync.Enforcement.Compliance;
 using IntuneBanSync.Enforcement.Notifications;
-using Microsoft.Extensions.Logging.Abstractions;
 using static IntuneBanSync.IntegrationTests.Enforcement.Compliance.ComplianceTenant;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Compliance;
 
 /// <summary>What the compliance route reaches per device, Conditional Access, and its permissions.</summary>
-[Collection("Azurite")]
-public sealed class ComplianceReachTests(AzuriteFixture azurite)
+public sealed class ComplianceReachTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task An_ios_company_device_with_a_user_installed_copy_is_pending_then_noncompliant_after_it_checks_in()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var device = ExpectedReport.OffendingDevices(harness.Tenant.State)
             .Where(d => d.OperatingSystem == "iOS" && d.Ownership == "company" && d.ComplianceState == "compliant")
             .OrderBy(d => d.IsSupervised)
@@ -37,7 +35,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_device_in_grace_is_notified_and_not_counted_as_newly_reached()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var ios = ExpectedReport.OffendingDevices(harness.Tenant.State).First(d => d.OperatingSystem is "iOS" or "iPadOS");
 
         var report = await EnforceAsync(harness, Ban(harness, b => b["uninstallBy"] = Iso(harness.Seed.Now.AddDays(5))));
@@ -49,7 +47,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task Devices_of_classes_compliance_cannot_reach_get_no_compliance_reach()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var windows = ExpectedReport.OffendingDevices(harness.Tenant.State).Where(d => d.OperatingSystem == "Windows").Select(d => d.Id).ToList();
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -62,7 +60,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_conditional_access_note_appears_when_no_enabled_policy_requires_a_compliant_device()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await RemoveConditionalAccessAsync(harness.Tenant);
 
         var result = await ApplyAsync(harness, Ban(harness));
@@ -74,7 +72,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task No_conditional_access_note_while_an_enabled_policy_requires_a_compliant_device_for_all_users()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
         var result = await ApplyAsync(harness, Ban(harness));
 
@@ -86,7 +84,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_policy_that_also_lets_mfa_in_does_not_count_as_requiring_a_compliant_device()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await RemoveConditionalAccessAsync(harness.Tenant);
         await AddConditionalAccessAsync(harness.Tenant, new JsonObject
         {
@@ -104,7 +102,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task Without_policy_read_all_the_route_still_runs_and_notes_that_conditional_access_was_not_checked()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var token = Without(GraphPermissions.PolicyRead);
 
         var report = await EnforceAsync(harness, Ban(harness), token);
@@ -119,7 +117,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_403_stops_the_compliance_route_naming_its_permissions_and_the_uninstall_still_runs()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var token = Without(GraphPermissions.ConfigurationReadWrite);
         var client = GraphClientBuilder.Create(harness.GraphOptions, token);
         var engine = new SweepEngine(
@@ -140,7 +138,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_token_without_the_configuration_permission_keeps_the_compliance_route_from_starting()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
         var report = await EnforceAsync(harness, Ban(harness), Without(GraphPermissions.ConfigurationReadWrite));
 

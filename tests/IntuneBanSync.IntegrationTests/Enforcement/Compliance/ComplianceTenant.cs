@@ -1,8 +1,4 @@
-using System.Net.Http.Json;
-using Azure.Core;
 using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.IntegrationTests.Simulator;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Compliance;
 

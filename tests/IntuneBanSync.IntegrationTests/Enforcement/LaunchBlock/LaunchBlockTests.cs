@@ -1,12 +1,10 @@
 using IntuneBanSync.Enforcement.LaunchBlock;
-using Microsoft.Extensions.Logging.Abstractions;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.LaunchBlock;
 
 /// <summary>The supervised-iOS launch block against the simulated tenant: the real SDK over HTTP, the journal in Azurite.</summary>
-[Collection("Azurite")]
-public sealed class LaunchBlockTests(AzuriteFixture azurite)
+public sealed class LaunchBlockTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private const string PolicyName = "IntuneBanSync – TikTok – launch block";
     private const string Policies = "configurationPolicies";
@@ -14,7 +12,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task Enforce_creates_one_policy_blocking_the_ban_s_bundle_ids_for_all_devices_and_users_but_the_excluded_groups()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -34,7 +32,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_ban_with_include_groups_assigns_the_policy_to_them_and_never_to_all_devices()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var device = Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         var include = harness.Tenant.State.Groups.First(g => g.MemberIds.Contains(device.UserId!) && !g.DisplayName.Contains("Police", StringComparison.Ordinal)).Id;
 
@@ -48,7 +46,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task An_offending_supervised_iphone_is_pending_until_it_checks_in_then_launch_blocked_with_the_app_still_installed()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -71,7 +69,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_second_sweep_after_check_in_sends_no_write()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         await harness.EnforceAsync(harness.EnforceBan());
         harness.Clock.Advance(TimeSpan.FromHours(1));
@@ -89,7 +87,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_bundle_id_added_to_the_ban_updates_the_same_policy_and_devices_wait_for_their_next_check_in()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         await harness.EnforceAsync(harness.EnforceBan());
         var created = Assert.Single(harness.Tenant.State.Policies.Of(Policies));
@@ -109,7 +107,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_new_exclude_group_changes_the_assignments_and_not_the_settings()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         await harness.EnforceAsync(harness.EnforceBan());
         var excluded = harness.Tenant.State.Groups.First(g => g.DisplayName.StartsWith("IBS Dept", StringComparison.Ordinal)).Id;
@@ -123,7 +121,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_device_exempted_one_by_one_is_excluded_through_the_exemption_group_and_released()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         await harness.EnforceAsync(harness.EnforceBan());
         var json = JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
@@ -142,7 +140,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_look_alike_policy_with_our_name_and_another_setting_stays_untouched()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         var lookAlike = await CreateAsync(harness, Policies, Restrictions(PolicyName, Choice("com.apple.applicationaccess_allowcamera")));
         var before = harness.Tenant.State.Policies.Of(Policies).Single().Body.ToJsonString();
@@ -158,7 +156,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_policy_we_did_not_create_managing_blocked_apps_is_reported_as_the_reason_and_left_untouched()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         var theirs = await CreateAsync(harness, Policies, Restrictions("Contoso – iOS restrictions", Blocked("com.apple.facetime")));
         await AssignAsync(harness, Policies, theirs, harness.Tenant.State.GroupByName("IBS All Staff").Id);
@@ -177,7 +175,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_conflicting_policy_that_appears_after_ours_makes_ours_step_aside()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         await harness.EnforceAsync(harness.EnforceBan());
         var theirs = await CreateAsync(harness, Policies, Restrictions("Contoso – iOS restrictions", Blocked("com.apple.facetime")));
@@ -192,7 +190,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task On_expiry_the_policy_is_unassigned_and_deleted_and_a_policy_of_someone_else_is_not_touched()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         var other = await CreateAsync(harness, Policies, Restrictions("Contoso – camera", Choice("com.apple.applicationaccess_allowcamera")));
         await harness.EnforceAsync(harness.EnforceBan());
@@ -209,7 +207,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_ban_that_leaves_the_list_takes_its_launch_block_policy_with_it()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         await harness.EnforceAsync(harness.EnforceBan());
 
@@ -221,7 +219,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task Without_the_configuration_permission_the_launch_block_does_not_run_and_says_which_permission()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         var token = new LoopbackCredential(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != GraphPermissions.ConfigurationReadWrite.Name));
         var engine = SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, credential: token);
@@ -238,7 +236,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_403_from_graph_stops_the_launch_block_naming_its_permissions()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         var token = new LoopbackCredential(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != GraphPermissions.ConfigurationReadWrite.Name));
         var client = GraphClientBuilder.Create(harness.GraphOptions, token);
@@ -257,7 +255,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_crash_right_after_the_policy_is_created_is_reconciled_and_the_policy_is_never_created_twice()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         var crash = new CrashAfter(r => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.EndsWith("/configurationPolicies", StringComparison.Ordinal));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.EnforceAsync(harness.EnforceBan(), crash));
@@ -276,7 +274,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task Two_bans_keep_a_launch_block_each_and_neither_reports_the_other_as_a_conflict()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var tiktok = Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         var douyin = Install(harness, InScope(harness, d => d is { OperatingSystem: "iOS", IsSupervised: true } && d.Id != tiktok.Id && !d.InstalledApps.Any(IsTikTok)),
             new InstalledApp("Douyin", "30.1.0", AppSource.User, "com.ss.iphone.ugc.Aweme"));
@@ -300,7 +298,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task Before_the_uninstall_deadline_no_launch_block_policy_is_made()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
 
         await harness.EnforceAsync(Ban(harness, ban => ban["uninstallBy"] = harness.Seed.Now.AddDays(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
@@ -311,7 +309,7 @@ public sealed class LaunchBlockTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_deadline_moved_into_the_future_takes_the_launch_block_policy_down()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, SupervisedIphone(harness), TikTok(AppSource.User));
         await harness.EnforceAsync(harness.EnforceBan());
 

@@ -4,8 +4,7 @@ using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 namespace IntuneBanSync.IntegrationTests.Enforcement.PersonalProfile;
 
 /// <summary>The company-owned work profile's personal-profile block list against the simulated tenant.</summary>
-[Collection("Azurite")]
-public sealed class PersonalProfileTests(AzuriteFixture azurite)
+public sealed class PersonalProfileTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private const string ConfigurationName = "IntuneBanSync – TikTok – personal profile";
     private const string Configurations = "deviceConfigurations";
@@ -16,7 +15,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task Enforce_creates_one_configuration_blocking_the_ban_s_packages_in_the_personal_profile_for_the_ban_s_scope()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -36,7 +35,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_company_owned_ban_narrows_the_assignment_with_an_android_enterprise_ownership_filter()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
 
         await harness.EnforceAsync(Ban(harness, ban => ban["scope"]!["ownership"] = new JsonArray("company")));
@@ -51,7 +50,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_ban_with_include_groups_assigns_the_configuration_to_them_and_never_to_all_devices()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var device = Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
         var include = harness.Tenant.State.Groups.First(g => g.MemberIds.Contains(device.UserId!) && !g.DisplayName.Contains("Police", StringComparison.Ordinal)).Id;
 
@@ -65,7 +64,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_cope_device_loses_its_personal_copy_at_check_in_and_ends_install_blocked_though_inventory_never_saw_that_copy()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var cope = Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid), TikTok(AppSource.User, TikTokAndroid));
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -87,7 +86,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_cope_device_whose_only_copy_is_in_the_personal_profile_ends_install_blocked_with_the_copy_gone()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var cope = Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.User, TikTokAndroid));
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -103,7 +102,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_package_added_to_the_ban_updates_the_same_configuration_and_nothing_else()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
         await harness.EnforceAsync(harness.EnforceBan());
         var created = Assert.Single(harness.Tenant.State.Policies.Of(Configurations));
@@ -119,7 +118,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_new_exemption_group_is_excluded_from_the_configuration()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
         await harness.EnforceAsync(harness.EnforceBan());
         var pilot = harness.Tenant.State.GroupByName("IBS Pilot Devices").Id;
@@ -135,7 +134,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_second_sweep_with_nothing_changed_sends_no_write()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid), TikTok(AppSource.User, TikTokAndroid));
         await harness.EnforceAsync(harness.EnforceBan());
         harness.Clock.Advance(TimeSpan.FromHours(1));
@@ -152,7 +151,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_look_alike_configuration_with_our_name_stays_untouched()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
         var lookAlike = await CreateAsync(harness, Configurations, new JsonObject
         {
@@ -174,7 +173,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task On_expiry_the_configuration_is_unassigned_and_deleted()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
         await harness.EnforceAsync(harness.EnforceBan());
         harness.Clock.Advance(TimeSpan.FromDays(151));
@@ -189,7 +188,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task Before_the_uninstall_deadline_no_configuration_is_made()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
 
         await harness.EnforceAsync(Ban(harness, ban => ban["uninstallBy"] = harness.Seed.Now.AddDays(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
@@ -200,7 +199,7 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task Without_the_configuration_permission_the_personal_profile_block_does_not_run_and_says_which_permission()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
         var token = new LoopbackCredential(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != GraphPermissions.ConfigurationReadWrite.Name));
         var client = GraphClientBuilder.Create(harness.GraphOptions, token);
