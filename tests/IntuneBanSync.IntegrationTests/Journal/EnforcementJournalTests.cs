@@ -1,10 +1,7 @@
 namespace IntuneBanSync.IntegrationTests.Journal;
 
-public sealed class EnforcementJournalTests(AzuriteFixture azurite) : AzuriteTests(azurite)
+public sealed class EnforcementJournalTests(AzuriteFixture azurite) : JournalTests(azurite)
 {
-    private const string Tenant = "contoso.onmicrosoft.com";
-    private static readonly DateTimeOffset Start = new(2026, 3, 1, 6, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public async Task Audit_returns_every_intent_in_write_id_order_with_its_outcome_or_null()
     {
@@ -287,25 +284,6 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite) : AzuriteTes
         }
 
         return count;
-    }
-
-    private async Task<JournalStore> NewStoreAsync()
-    {
-        var store = new JournalStore(Azurite.CreateTableService(), Azurite.NewTablePrefix());
-        await store.EnsureCreatedAsync(CancellationToken.None);
-        return store;
-    }
-
-    private async Task<(JournalStore Store, RequestCounter Requests)> NewCountedStoreAsync()
-    {
-        var requests = new RequestCounter();
-        var options = new TableClientOptions();
-        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
-        var store = new JournalStore(Azurite.CreateTableService(options), Azurite.NewTablePrefix());
-        await store.EnsureCreatedAsync(CancellationToken.None);
-        Assert.True(requests.Count > 0, "The counter sees the requests that create the tables.");
-        requests.Reset();
-        return (store, requests);
     }
 
     private static WriteIntent NewIntent(string banId, string writeId, string? deviceId = "device-1") =>

@@ -1,10 +1,7 @@
 namespace IntuneBanSync.IntegrationTests.Journal;
 
-public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azurite)
+public sealed class JournalStoreTests(AzuriteFixture azurite) : JournalTests(azurite)
 {
-    private const string Tenant = "contoso.onmicrosoft.com";
-    private static readonly DateTimeOffset Start = new(2026, 3, 1, 6, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public async Task Saved_run_reads_back_unchanged()
     {
@@ -37,7 +34,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azu
 
         await store.SaveRunAsync(running, CancellationToken.None);
         await store.SaveRunAsync(completed, CancellationToken.None);
-        var runs = await ToListAsync(store.ListRunsAsync(Tenant, CancellationToken.None));
+        var runs = await store.ListRunsAsync(Tenant, CancellationToken.None).ToListAsync();
 
         Assert.Equal([completed], runs);
     }
@@ -50,7 +47,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azu
         await store.SaveRunAsync(NewRun("run-2"), CancellationToken.None);
         await store.SaveRunAsync(NewRun("run-1") with { Tenant = "fabrikam.com" }, CancellationToken.None);
 
-        var runs = await ToListAsync(store.ListRunsAsync(Tenant, CancellationToken.None));
+        var runs = await store.ListRunsAsync(Tenant, CancellationToken.None).ToListAsync();
 
         Assert.Equal(["run-1", "run-2"], runs.Select(r => r.RunId));
         Assert.All(runs, r => Assert.Equal(Tenant, r.Tenant));
@@ -81,7 +78,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azu
         var findings = Enumerable.Range(0, count).Select(i => NewFinding("tiktok", $"device-{i:D4}")).ToList();
 
         await store.AppendFindingsAsync(Tenant, "run-1", findings, CancellationToken.None);
-        var read = await ToListAsync(store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None));
+        var read = await store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None).ToListAsync();
 
         Assert.Equal(findings.OrderBy(f => f.DeviceId, StringComparer.Ordinal), read.OrderBy(f => f.DeviceId, StringComparer.Ordinal));
     }
@@ -119,7 +116,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azu
         await store.AppendFindingsAsync(Tenant, "run-1", [NewFinding("tiktok", "device-1")], CancellationToken.None);
         await store.AppendFindingsAsync(Tenant, "run-2", [NewFinding("tiktok", "device-2")], CancellationToken.None);
 
-        var read = await ToListAsync(store.GetFindingsAsync(Tenant, "run-2", CancellationToken.None));
+        var read = await store.GetFindingsAsync(Tenant, "run-2", CancellationToken.None).ToListAsync();
 
         Assert.Equal(["device-2"], read.Select(f => f.DeviceId));
     }
@@ -133,7 +130,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azu
 
         await store.AppendFindingsAsync(Tenant, "run-1", findings, CancellationToken.None);
         await store.AppendFindingsAsync(Tenant, "run-1", retried, CancellationToken.None);
-        var read = await ToListAsync(store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None));
+        var read = await store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None).ToListAsync();
 
         Assert.Equal(150, read.Count);
         Assert.All(read, f => Assert.Equal("retried", f.Reason));
@@ -145,7 +142,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azu
         var store = await NewStoreAsync();
 
         await store.AppendFindingsAsync(Tenant, "run-1", [NewFinding("tiktok", "device-1"), NewFinding("tiktok", "device-1") with { Decision = DecisionKind.Grace }], CancellationToken.None);
-        var read = await ToListAsync(store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None));
+        var read = await store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None).ToListAsync();
 
         Assert.Equal(DecisionKind.Grace, Assert.Single(read).Decision);
     }
@@ -186,7 +183,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azu
         await store.SaveDeviceStatesAsync("contoso.onmicrosoft.com.evil", [NewState("tiktok", "device-1")], CancellationToken.None);
         await store.SaveDeviceStatesAsync("contoso", [NewState("tiktok", "device-1")], CancellationToken.None);
 
-        var read = await ToListAsync(store.GetDeviceStatesForDeviceAsync(Tenant, "device-1", CancellationToken.None));
+        var read = await store.GetDeviceStatesForDeviceAsync(Tenant, "device-1", CancellationToken.None).ToListAsync();
 
         Assert.Equal(["tiktok", "wechat"], read.Select(s => s.BanId).Order(StringComparer.Ordinal));
     }
@@ -239,7 +236,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azu
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.AppendFindingsAsync(Tenant, "run/1", [NewFinding("tiktok", "device-1")], CancellationToken.None));
 
-        var tables = await ToListAsync(service.QueryAsync(TableClient.CreateQueryFilter($"TableName eq {store.FindingsTableName}")));
+        var tables = await service.QueryAsync(TableClient.CreateQueryFilter($"TableName eq {store.FindingsTableName}")).ToListAsync();
         Assert.Empty(tables);
     }
 
@@ -271,25 +268,6 @@ public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azu
         Assert.Single(await store.GetDeviceStatesAsync(Tenant, "tiktok", CancellationToken.None));
     }
 
-    private async Task<JournalStore> NewStoreAsync()
-    {
-        var store = new JournalStore(Azurite.CreateTableService(), Azurite.NewTablePrefix());
-        await store.EnsureCreatedAsync(CancellationToken.None);
-        return store;
-    }
-
-    private async Task<(JournalStore Store, RequestCounter Requests)> NewCountedStoreAsync()
-    {
-        var requests = new RequestCounter();
-        var options = new TableClientOptions();
-        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
-        var store = new JournalStore(Azurite.CreateTableService(options), Azurite.NewTablePrefix());
-        await store.EnsureCreatedAsync(CancellationToken.None);
-        Assert.True(requests.Count > 0, "The counter sees the requests that create the tables.");
-        requests.Reset();
-        return (store, requests);
-    }
-
     private static SweepRun NewRun(string runId) =>
         new(runId, Tenant, "manual", EnforcementMode.Report, Start, null, SweepStatus.Running, SweepCounts.Empty);
 
@@ -298,15 +276,4 @@ public sealed class JournalStoreTests(AzuriteFixture azurite) : AzuriteTests(azu
 
     private static DeviceBanState NewState(string banId, string deviceId) =>
         new(banId, deviceId, Start, Start.AddHours(6), DecisionKind.Offending, "run-1");
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items)
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
 }
