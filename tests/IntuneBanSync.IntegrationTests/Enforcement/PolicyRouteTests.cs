@@ -15,8 +15,11 @@ public abstract class PolicyRouteTests(AzuriteFixture azurite) : AzuriteTests(az
     /// <summary>Arranges a device that only this route reaches with TikTok on it.</summary>
     private protected abstract ManagedDevice Offender(SweepHarness harness);
 
+    /// <summary>Asserts what the route's policy holds for the TikTok ban: its name, its kind, the apps it blocks.</summary>
+    private protected abstract void AssertBlocksTheBan(PolicyEntity policy);
+
     [Fact]
-    public async Task Enforce_assigns_the_policy_to_all_devices_and_all_licensed_users_excluding_the_police_and_the_exemption_group()
+    public async Task Enforce_creates_one_policy_blocking_the_ban_s_apps_for_all_devices_and_users_but_the_excluded_groups()
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
         Offender(harness);
@@ -24,10 +27,12 @@ public abstract class PolicyRouteTests(AzuriteFixture azurite) : AzuriteTests(az
         await harness.EnforceAsync(harness.EnforceBan());
 
         var state = harness.Tenant.State;
+        var policy = Assert.Single(Policies(harness));
+        AssertBlocksTheBan(policy);
         string[] expected =
             ["allDevicesAssignmentTarget:", "allLicensedUsersAssignmentTarget:", $"exclusionGroupAssignmentTarget:{state.GroupByName("IBS Police").Id}",
              $"exclusionGroupAssignmentTarget:{state.GroupByName("IBS TikTok Exemptions").Id}"];
-        Assert.Equal(expected.Order(StringComparer.Ordinal), TenantDevices.Targets(Assert.Single(Policies(harness))));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), TenantDevices.Targets(policy));
     }
 
     [Fact]

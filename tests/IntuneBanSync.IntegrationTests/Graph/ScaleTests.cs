@@ -64,7 +64,7 @@ public sealed class ScaleTests(AzuriteFixture azurite) : AzuriteTests(azurite)
         await using var harness = await SweepHarness.StartAsync(Azurite, simulator: LowLimits);
 
         var report = await harness.Engine(PacedAtLowLimits(harness)).RunAsync(
-            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+            harness.EnforceRequest(), null, CancellationToken.None);
 
         var requests = harness.Tenant.Requests.Snapshot();
         Assert.Equal(SweepStatus.Completed, report.Status);
@@ -79,7 +79,7 @@ public sealed class ScaleTests(AzuriteFixture azurite) : AzuriteTests(azurite)
         await using var harness = await SweepHarness.StartAsync(Azurite, simulator: LowLimits);
 
         var report = await harness.Engine(PacedAtLowLimits(harness) with { Pacing = false }).RunAsync(
-            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+            harness.EnforceRequest(), null, CancellationToken.None);
 
         Assert.Equal(SweepStatus.Completed, report.Status);
         Assert.True(harness.Tenant.Requests.Throttled > 0, "the limits must be low enough that an unpaced sweep meets them");

@@ -262,9 +262,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite) : AzuriteTests(azur
     public async Task A_ban_stops_when_our_group_already_carries_another_intent_for_the_app()
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
-        var graph = new GraphUninstall(IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
-        var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
-        var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
+        var (graph, group, ios) = await ForeignUninstallGroupAsync(harness);
         await graph.AddGroupAssignmentAsync(ios.Id, group, "required", CancellationToken.None);
         harness.Tenant.Requests.Reset();
 
@@ -279,9 +277,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite) : AzuriteTests(azur
     public async Task A_ban_whose_group_is_excluded_from_an_assignment_of_the_app_stops_saying_so()
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
-        var graph = new GraphUninstall(IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
-        var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
-        var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
+        var (_, group, ios) = await ForeignUninstallGroupAsync(harness);
         await IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions).DeviceAppManagement.MobileApps[ios.Id].Assignments.PostAsync(new Microsoft.Graph.Models.MobileAppAssignment
         {
             Intent = Microsoft.Graph.Models.InstallIntent.Available,
@@ -352,4 +348,13 @@ public sealed class EnforcementTests(AzuriteFixture azurite) : AzuriteTests(azur
     private static (Dictionary<string, string> Groups, List<string> Assignments) Snapshot(TenantState state) =>
         (state.Groups.ToDictionary(g => g.DisplayName, g => string.Join(",", g.MemberIds.Order())),
          state.MobileApps.SelectMany(a => a.Assignments.Select(x => $"{a.Id}:{x.Id}:{x.Intent}:{x.GroupId}")).ToList());
+
+    /// <summary>A group with the name of the TikTok ban's uninstall group that someone else made, and the tenant's iOS TikTok.</summary>
+    private static async Task<(GraphUninstall Graph, string Group, MobileApp Ios)> ForeignUninstallGroupAsync(SweepHarness harness)
+    {
+        var graph = new GraphUninstall(IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
+        var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
+        var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
+        return (graph, group, ios);
+    }
 }

@@ -90,7 +90,7 @@ public sealed class SweepEndingTests(AzuriteFixture azurite) : AzuriteTests(azur
         var engine = SweepEngine.Over(harness.GraphOptions with { MaxRetry = 0 }, harness.Journal, harness.Clock, logger: logs);
 
         var report = await engine.RunAsync(
-            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+            harness.EnforceRequest(), null, CancellationToken.None);
 
         Assert.Equal(SweepStatus.Incomplete, report.Status);
         var named = logs.RunIds.ToList();

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Tests.BanList;

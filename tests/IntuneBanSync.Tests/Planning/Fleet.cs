@@ -1,5 +1,3 @@
-using IntuneBanSync.Graph;
-using IntuneBanSync.Planning;
 using IntuneBanSync.Scope;
 
 namespace IntuneBanSync.Tests.Planning;

@@ -1,8 +1,4 @@
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Planning;
 using IntuneBanSync.Reports;
-using IntuneBanSync.Tests.Planning;
 
 namespace IntuneBanSync.Tests.Reports;
 

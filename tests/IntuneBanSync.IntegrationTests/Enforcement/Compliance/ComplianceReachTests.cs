@@ -103,7 +103,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite) : AzuriteTests(
     public async Task Without_policy_read_all_the_route_still_runs_and_notes_that_conditional_access_was_not_checked()
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
-        var token = Without(GraphPermissions.PolicyRead);
+        var token = SimulatorGraph.AllPermissionsBut(GraphPermissions.PolicyRead);
 
         var report = await EnforceAsync(harness, Ban(harness), token);
         var result = await ApplyAsync(harness, Ban(harness), token);
@@ -118,19 +118,11 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite) : AzuriteTests(
     public async Task A_403_stops_the_compliance_route_naming_its_permissions_and_the_uninstall_still_runs()
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
-        var token = Without(GraphPermissions.ConfigurationReadWrite);
-        var client = GraphClientBuilder.Create(harness.GraphOptions, token);
-        var engine = new SweepEngine(
-            new GraphIntune(client, harness.GraphOptions), Mechanisms.Over(client, harness.GraphOptions), harness.Journal, harness.Clock,
-            new SweepSettings(), NullLogger<SweepEngine>.Instance, permissions: null);
 
-        var report = await engine.RunAsync(
-            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await harness.EnforceRefusedAsync(GraphPermissions.ConfigurationReadWrite);
 
-        var stopped = report.Bans.Single().Enforcement!.Stopped!;
         Assert.Equal(SweepStatus.Incomplete, report.Status);
-        Assert.Contains("compliance was refused by Graph (403)", stopped, StringComparison.Ordinal);
-        Assert.Contains("DeviceManagementConfiguration.ReadWrite.All", stopped, StringComparison.Ordinal);
+        SweepHarness.AssertStopped(report, "compliance was refused by Graph (403)", GraphPermissions.ConfigurationReadWrite);
         Assert.Empty(Policies(harness));
         Assert.NotEmpty(harness.Tenant.State.GroupByName("IntuneBanSync – TikTok – uninstall").MemberIds);
     }
@@ -140,10 +132,9 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite) : AzuriteTests(
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
 
-        var report = await EnforceAsync(harness, Ban(harness), Without(GraphPermissions.ConfigurationReadWrite));
+        var report = await EnforceAsync(harness, Ban(harness), SimulatorGraph.AllPermissionsBut(GraphPermissions.ConfigurationReadWrite));
 
-        Assert.Contains("compliance did not run", report.Bans.Single().Enforcement!.Stopped, StringComparison.Ordinal);
-        Assert.Contains("DeviceManagementConfiguration.ReadWrite.All", report.Bans.Single().Enforcement!.Stopped, StringComparison.Ordinal);
+        SweepHarness.AssertStopped(report, "compliance did not run", GraphPermissions.ConfigurationReadWrite);
         Assert.Empty(Templates(harness));
         Assert.DoesNotContain(report.Writes, w => w.Action.Contains("compliance", StringComparison.Ordinal) || (w.Action.Contains("notification", StringComparison.Ordinal) && w.Action != CompanyPortalNotifications.SendNotification.Name));
     }

@@ -27,6 +27,11 @@ internal static class ComplianceTenant
     public static IReadOnlyList<string> Targets(PolicyEntity policy) =>
         [.. policy.Targets.Select(t => $"{t["@odata.type"]!.GetValue<string>().TrimStart('#').Replace("microsoft.graph.", "")}{(t["groupId"] is { } g ? ":" + g.GetValue<string>() : "")}").Order(StringComparer.Ordinal)];
 
+    /// <summary>The exclusion targets every policy of the TikTok ban carries: the police group and the exemption group.</summary>
+    public static string[] Exclusions(SweepHarness harness) =>
+        [$"exclusionGroupAssignmentTarget:{harness.Tenant.State.GroupByName("IBS Police").Id}",
+         $"exclusionGroupAssignmentTarget:{harness.Tenant.State.GroupByName("IBS TikTok Exemptions").Id}"];
+
     /// <summary>The TikTok ban in enforce mode with one change.</summary>
     public static BanListDocument Ban(SweepHarness harness, Action<JsonNode>? change = null, Action<JsonNode>? changeDocument = null)
     {
@@ -77,10 +82,6 @@ internal static class ComplianceTenant
             new SweepTrace(NullLogger.Instance, runId), harness.Clock);
         return await mechanism.ApplyAsync(mechanism.Plan(sweep), context, CancellationToken.None);
     }
-
-    /// <summary>Every permission of the manifest but one.</summary>
-    public static LoopbackCredential Without(GraphPermission permission) =>
-        new(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != permission.Name));
 
     public static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -192,17 +192,10 @@ public sealed class NotificationTests(AzuriteFixture azurite) : AzuriteTests(azu
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyIphone(harness), TikTok(AppSource.User));
-        var token = new LoopbackCredential(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != GraphPermissions.ManagedDevicesReadWrite.Name));
-        var client = GraphClientBuilder.Create(harness.GraphOptions, token);
-        var engine = new SweepEngine(
-            new GraphIntune(client, harness.GraphOptions), Mechanisms.Over(client, harness.GraphOptions), harness.Journal, harness.Clock,
-            new SweepSettings(), NullLogger<SweepEngine>.Instance, permissions: null);
 
-        var report = await engine.RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await harness.EnforceRefusedAsync(GraphPermissions.ManagedDevicesReadWrite);
 
-        var stopped = report.Bans.Single().Enforcement!.Stopped;
-        Assert.Contains("notification was refused by Graph (403)", stopped, StringComparison.Ordinal);
-        Assert.Contains(GraphPermissions.ManagedDevicesReadWrite.Name, stopped, StringComparison.Ordinal);
+        var stopped = SweepHarness.AssertStopped(report, "notification was refused by Graph (403)", GraphPermissions.ManagedDevicesReadWrite);
         Assert.DoesNotContain("uninstall", stopped, StringComparison.Ordinal);
         Assert.Empty(harness.Tenant.Notifications.Sent);
         Assert.Contains(harness.Tenant.State.Groups, g => g.DisplayName.StartsWith("IntuneBanSync", StringComparison.Ordinal));

@@ -17,16 +17,9 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite) : PolicyRouteTe
 
     private protected override ManagedDevice Offender(SweepHarness harness) => Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
 
-    [Fact]
-    public async Task Enforce_creates_one_configuration_blocking_the_ban_s_packages_in_the_personal_profile()
+    private protected override void AssertBlocksTheBan(PolicyEntity configuration)
     {
-        await using var harness = await SweepHarness.StartAsync(Azurite);
-        Offender(harness);
-
-        await harness.EnforceAsync(harness.EnforceBan());
-
-        var state = harness.Tenant.State;
-        var configuration = Assert.Single(Policies(harness), c => c.Text("displayName") == ConfigurationName);
+        Assert.Equal(ConfigurationName, configuration.Text("displayName"));
         Assert.Equal(("microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration", "blockedApps"), (configuration.ODataType, configuration.Text("personalProfilePlayStoreMode")));
         Assert.Equal(BannedPackages.Order(), Blocked(configuration).Order());
     }

@@ -241,18 +241,11 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite) : AzuriteTes
     public async Task A_403_stops_the_remediation_naming_its_permissions_while_the_uninstall_goes_on()
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
-        var token = new LoopbackCredential(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != GraphPermissions.ScriptsReadWrite.Name));
-        var client = GraphClientBuilder.Create(harness.GraphOptions, token);
-        var engine = new SweepEngine(
-            new GraphIntune(client, harness.GraphOptions), Mechanisms.Over(client, harness.GraphOptions), harness.Journal, harness.Clock,
-            new SweepSettings(), NullLogger<SweepEngine>.Instance, permissions: null);
 
-        var report = await engine.RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await harness.EnforceRefusedAsync(GraphPermissions.ScriptsReadWrite);
 
-        var stopped = report.Bans.Single().Enforcement!.Stopped;
-        Assert.Contains("remediation", stopped, StringComparison.Ordinal);
+        var stopped = SweepHarness.AssertStopped(report, "remediation", GraphPermissions.ScriptsReadWrite);
         Assert.Contains("403", stopped, StringComparison.Ordinal);
-        Assert.Contains(GraphPermissions.ScriptsReadWrite.Name, stopped, StringComparison.Ordinal);
         Assert.Empty(harness.Tenant.State.Policies.Of(Scripts));
         Assert.Contains(harness.Tenant.State.Groups, g => g.DisplayName == "IntuneBanSync – TikTok – uninstall");
     }

@@ -110,7 +110,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite) : AzuriteTests(azurite
         SweepEngine.Over(
                 harness.GraphOptions, harness.Journal, clock,
                 mechanisms: [.. Mechanisms.Over(GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions).Where(m => m.Name == UninstallAssignment.Id)])
-            .RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+            .RunAsync(harness.EnforceRequest(), null, CancellationToken.None);
 
     private static MobileApp WinGetApp(TenantState state) => state.MobileApps.Single(a => a.ODataType == "winGetApp" && a.PackageIdentifier == WinGetTikTok);
 

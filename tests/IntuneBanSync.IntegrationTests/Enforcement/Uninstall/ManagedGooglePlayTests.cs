@@ -67,10 +67,8 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite) : AzuriteTest
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
         var enterprise = EnterpriseOffenders(harness.Tenant.State);
-        var token = new LoopbackCredential(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != GraphPermissions.ConfigurationReadWrite.Name));
 
-        var report = await SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, credential: token)
-            .RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await harness.EnforceWithoutAsync(GraphPermissions.ConfigurationReadWrite);
 
         Assert.NotEmpty(enterprise);
         var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
@@ -198,7 +196,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite) : AzuriteTest
             .Select(p => p.Permission.Name).Where(p => p != IntuneBanSync.Graph.GraphPermissions.ConfigurationReadWrite.Name));
         var engine = SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, credential: token);
 
-        var report = await engine.RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await engine.RunAsync(harness.EnforceRequest(), null, CancellationToken.None);
 
         Assert.Contains("DeviceManagementConfiguration.ReadWrite.All", report.Bans.Single().Enforcement!.Stopped);
         Assert.Empty(harness.Tenant.State.ManagedGooglePlay.Approved);
@@ -206,7 +204,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite) : AzuriteTest
 
     private static Task<Reports.SweepReport> EnforceAsync(SweepHarness harness, TimeProvider clock) =>
         SweepEngine.Over(harness.GraphOptions, harness.Journal, clock)
-            .RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+            .RunAsync(harness.EnforceRequest(), null, CancellationToken.None);
 
     private static bool IsTikTok(InstalledApp app) => app.DisplayName.Trim().ToLowerInvariant() is "tiktok" or "tiktok lite";
 

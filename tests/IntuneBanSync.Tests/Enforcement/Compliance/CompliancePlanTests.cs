@@ -1,9 +1,4 @@
-using IntuneBanSync.Enforcement;
 using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Tests.Planning;
 
 namespace IntuneBanSync.Tests.Enforcement.Compliance;
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Tests.Planning;
 
 namespace IntuneBanSync.Tests.Enforcement.Compliance;
 

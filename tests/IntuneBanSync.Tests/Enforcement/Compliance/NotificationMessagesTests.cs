@@ -1,5 +1,4 @@
 using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Tests.Planning;
 
 namespace IntuneBanSync.Tests.Enforcement.Compliance;
 

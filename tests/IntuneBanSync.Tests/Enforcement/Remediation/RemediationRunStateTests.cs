@@ -1,6 +1,4 @@
-using System.Text.Json;
 using IntuneBanSync.Enforcement.Remediation;
-using IntuneBanSync.Journal;
 
 namespace IntuneBanSync.Tests.Enforcement.Remediation;
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using IntuneBanSync.Enforcement.Remediation;
-using IntuneBanSync.Tests.Planning;
 
 namespace IntuneBanSync.Tests.Enforcement.Remediation;
 

@@ -1,6 +1,4 @@
-using IntuneBanSync.Enforcement;
 using IntuneBanSync.Enforcement.Uninstall;
-using IntuneBanSync.Journal;
 
 namespace IntuneBanSync.Tests.Enforcement.Uninstall;
 

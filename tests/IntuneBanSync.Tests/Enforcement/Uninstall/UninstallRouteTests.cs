@@ -1,5 +1,4 @@
 using IntuneBanSync.Enforcement.Uninstall;
-using IntuneBanSync.Tests.Planning;
 
 namespace IntuneBanSync.Tests.Enforcement.Uninstall;
 
