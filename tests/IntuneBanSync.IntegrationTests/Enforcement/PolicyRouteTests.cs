@@ -73,6 +73,19 @@ public abstract class PolicyRouteTests(AzuriteFixture azurite) : AzuriteTests(az
         return Assert.Single(states[deviceId].Reaches!, r => r.Mechanism == Mechanism);
     }
 
+    /// <summary>Enforces the TikTok ban, lets every device check in, and enforces it again: asserts the second sweep sent no write.</summary>
+    private protected static async Task AssertASecondSweepAfterCheckInWritesNothingAsync(SweepHarness harness)
+    {
+        await harness.EnforceAsync(harness.EnforceBan());
+        harness.CheckInAnHourOn();
+        harness.Tenant.Requests.Reset();
+
+        var second = await harness.EnforceAsync(harness.EnforceBan());
+
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
+        Assert.Empty(second.Writes);
+    }
+
     /// <summary>The TikTok ban with its uninstall deadline five days ahead.</summary>
     private protected static BanListDocument NotYetDue(SweepHarness harness) =>
         TenantDevices.Ban(harness, ban => ban["uninstallBy"] = harness.Seed.Now.AddDays(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));

@@ -1,6 +1,4 @@
 using IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
-using IntuneBanSync.Inventory;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.IntegrationTests.Inventory;
 

@@ -1,5 +1,4 @@
 using Microsoft.Graph.Models;
-using ManagedDevice = IntuneBanSync.TenantSimulator.ManagedDevice;
 
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
@@ -83,8 +82,7 @@ public sealed class ComplianceSimulatorTests : SimulatorTests
     public async Task A_device_with_a_restricted_app_is_in_grace_then_noncompliant_when_the_grace_is_over()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 30, 0, TimeSpan.Zero));
-        var tenant = await StartAsync(devices: 300, options: new SimulatorOptions { TimeFactor = 0.01, TimeProvider = clock });
-        var device = IosDeviceWithTikTok(tenant, AppSource.User);
+        var (tenant, device) = await StartWithIosTikTokAsync(AppSource.User, new SimulatorOptions { TimeFactor = 0.01, TimeProvider = clock });
         await AssignedPolicyAsync(Http, tenant, UserGroupOf(tenant, device), graceHours: 2);
 
         tenant.CheckIn(device.Id);
@@ -99,8 +97,7 @@ public sealed class ComplianceSimulatorTests : SimulatorTests
     [Fact]
     public async Task A_noncompliant_device_is_compliant_again_once_the_app_is_gone()
     {
-        var tenant = await StartAsync(devices: 300);
-        var device = IosDeviceWithTikTok(tenant, AppSource.Managed);
+        var (tenant, device) = await StartWithIosTikTokAsync(AppSource.Managed);
         var group = UserGroupOf(tenant, device);
         await AssignedPolicyAsync(Http, tenant, group, graceHours: 0);
         tenant.CheckIn(device.Id);
@@ -121,8 +118,7 @@ public sealed class ComplianceSimulatorTests : SimulatorTests
     [Fact]
     public async Task A_policy_assigned_elsewhere_leaves_the_device_as_it_was()
     {
-        var tenant = await StartAsync(devices: 300);
-        var device = IosDeviceWithTikTok(tenant, AppSource.User);
+        var (tenant, device) = await StartWithIosTikTokAsync(AppSource.User);
         var elsewhere = tenant.State.Groups.First(g => !tenant.State.TransitiveMemberIds(g.Id).Contains(device.UserId!) && g.DisplayName.StartsWith("IBS Dept", StringComparison.Ordinal)).Id;
         await AssignedPolicyAsync(Http, tenant, elsewhere, graceHours: 0);
 
@@ -186,9 +182,14 @@ public sealed class ComplianceSimulatorTests : SimulatorTests
         (await http.PostAsJsonAsync($"{Policies(tenant)}/{id}/assign", assign)).EnsureSuccessStatusCode();
     }
 
-    private static ManagedDevice IosDeviceWithTikTok(SimulatedTenant tenant, AppSource source) =>
-        tenant.State.ManagedDevices.First(d => d.OperatingSystem == "iOS" && d.Ownership == "company" && d.UserId is not null && d.ComplianceState == "compliant"
+    /// <summary>A tenant of 300 devices, and its first compliant company iPhone with a user that carries TikTok from this source.</summary>
+    private async Task<(SimulatedTenant Tenant, ManagedDevice Device)> StartWithIosTikTokAsync(AppSource source, SimulatorOptions? options = null)
+    {
+        var tenant = await StartAsync(devices: 300, options);
+        var device = tenant.State.ManagedDevices.First(d => d.OperatingSystem == "iOS" && d.Ownership == "company" && d.UserId is not null && d.ComplianceState == "compliant"
             && d.InstalledApps.Any(a => a.Identifier == TikTok && a.Source == source));
+        return (tenant, device);
+    }
 
     private static string UserGroupOf(SimulatedTenant tenant, ManagedDevice device) => tenant.State.Groups.First(g => g.MemberIds.Contains(device.UserId!)).Id;
 }

@@ -1,6 +1,3 @@
-using IntuneBanSync.Enforcement.LaunchBlock;
-using IntuneBanSync.Enforcement.PersonalProfile;
-
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
 /// <summary>The simulator's settings catalog and device configurations refuse what Graph refuses, and their check-in effects.</summary>

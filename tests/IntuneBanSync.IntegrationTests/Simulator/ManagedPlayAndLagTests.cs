@@ -1,7 +1,6 @@
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
 using GraphGroup = Microsoft.Graph.Models.Group;
-using ManagedDevice = IntuneBanSync.TenantSimulator.ManagedDevice;
 
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
@@ -53,7 +52,7 @@ public sealed class ManagedPlayAndLagTests : SimulatorTests
     [Fact]
     public async Task An_unbound_tenant_says_so_and_refuses_approvals()
     {
-        var tenant = await StartAsync(options: new SimulatorOptions { ManagedPlayBinding = ManagedPlayBinding.NotBound });
+        var tenant = await StartAsync(options: new SimulatorOptions { ManagedPlayBinding = IntuneBanSync.TenantSimulator.ManagedPlayBinding.NotBound });
 
         var settings = JsonNode.Parse(await Http.GetStringAsync($"{tenant.BetaUrl}/{Settings}"))!;
         using var approve = await PostAsync(Http, $"{tenant.BetaUrl}/{Settings}/approveApps", """{"packageIds":["app:com.zhiliaoapp.musically"]}""");

@@ -23,8 +23,7 @@ public sealed class RawProtocolTests : SimulatorTests
     [Fact]
     public async Task Injected_429s_can_omit_Retry_After()
     {
-        var tenant = await StartAsync();
-        tenant.Faults.ThrottleRate = 1;
+        var tenant = await StartThrottledAsync();
         tenant.Faults.ThrottleWithoutRetryAfterShare = 1;
 
         using var response = await Http.GetAsync($"{tenant.GraphUrl}/deviceManagement/managedDevices");

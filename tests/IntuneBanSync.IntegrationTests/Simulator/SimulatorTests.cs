@@ -25,6 +25,14 @@ public abstract class SimulatorTests : IAsyncLifetime
         return tenant;
     }
 
+    /// <summary>A tenant that answers every request with a 429.</summary>
+    protected async Task<SimulatedTenant> StartThrottledAsync()
+    {
+        var tenant = await StartAsync();
+        tenant.Faults.ThrottleRate = 1;
+        return tenant;
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

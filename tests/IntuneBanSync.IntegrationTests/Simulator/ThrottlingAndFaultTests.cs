@@ -8,8 +8,7 @@ public sealed class ThrottlingAndFaultTests : SimulatorTests
     [Fact]
     public async Task Requests_beyond_the_category_limit_get_429_with_Retry_After_until_the_window_resets()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-        var tenant = await StartAsync(options: new SimulatorOptions { TimeProvider = clock, ThrottleClock = clock, DevicesLimit = new(3, 1) });
+        var (tenant, clock) = await StartLimitedAsync(new ThrottleLimit(3, 1));
         using var client = SimulatorGraph.Client(tenant, retries: false);
         var id = tenant.State.ManagedDevices[0].Id;
         for (var i = 0; i < 3; i++)
@@ -33,8 +32,7 @@ public sealed class ThrottlingAndFaultTests : SimulatorTests
     [Fact]
     public async Task Writes_have_their_own_lower_limit()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-        var tenant = await StartAsync(options: new SimulatorOptions { TimeProvider = clock, ThrottleClock = clock, DevicesLimit = new(100, 1) });
+        var (tenant, _) = await StartLimitedAsync(new ThrottleLimit(100, 1));
         using var client = SimulatorGraph.Client(tenant, retries: false);
         var id = tenant.State.ManagedDevices[0].Id;
         await client.DeviceManagement.ManagedDevices[id].SyncDevice.PostAsync();
@@ -64,8 +62,7 @@ public sealed class ThrottlingAndFaultTests : SimulatorTests
     [Fact]
     public async Task Inner_batch_429s_are_visible_per_item_while_the_batch_answers_200()
     {
-        var tenant = await StartAsync();
-        tenant.Faults.ThrottleRate = 1;
+        var tenant = await StartThrottledAsync();
         tenant.Faults.RetryAfterSeconds = 2;
         var batch = new BatchRequestContentCollection(Client);
         var first = await batch.AddBatchRequestStepAsync(Client.Users[tenant.State.Users[0].Id].ToGetRequestInformation());
@@ -160,5 +157,13 @@ public sealed class ThrottlingAndFaultTests : SimulatorTests
         Assert.Equal(1, snapshot.ByKind["POST deviceManagement/managedDevices/{id}/syncDevice"]);
         Assert.Equal(1, snapshot.ByKind["POST users/{id}/checkMemberGroups"]);
         Assert.Equal(0, tenant.Requests.Reads);
+    }
+
+    /// <summary>A tenant whose throttling runs on a fake clock, its device requests limited as given.</summary>
+    private async Task<(SimulatedTenant Tenant, FakeTimeProvider Clock)> StartLimitedAsync(ThrottleLimit devicesLimit)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
+        var tenant = await StartAsync(options: new SimulatorOptions { TimeProvider = clock, ThrottleClock = clock, DevicesLimit = devicesLimit });
+        return (tenant, clock);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IntuneBanSync.Cli;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 

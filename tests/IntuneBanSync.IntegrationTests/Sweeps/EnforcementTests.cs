@@ -1,6 +1,3 @@
-using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Enforcement.Notifications;
-using IntuneBanSync.Enforcement.Uninstall;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;

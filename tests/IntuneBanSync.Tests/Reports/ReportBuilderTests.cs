@@ -1,5 +1,3 @@
-using IntuneBanSync.Reports;
-
 namespace IntuneBanSync.Tests.Reports;
 
 public sealed class ReportBuilderTests

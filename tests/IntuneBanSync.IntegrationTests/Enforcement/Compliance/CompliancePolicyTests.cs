@@ -1,10 +1,7 @@
-using IntuneBanSync.Enforcement.Compliance;
-using static IntuneBanSync.IntegrationTests.Enforcement.Compliance.ComplianceTenant;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement.Compliance;
 
 /// <summary>The compliance route's policies and template through real sweeps: created once, kept to the ban list, never someone else's, wound down.</summary>
-public sealed class CompliancePolicyTests(AzuriteFixture azurite) : AzuriteTests(azurite)
+public sealed class CompliancePolicyTests(AzuriteFixture azurite) : ComplianceRouteTests(azurite)
 {
     [Fact]
     public async Task Enforcing_creates_once_one_policy_per_platform_restricting_the_bans_identifiers_with_a_notice_in_four_languages()

@@ -1,11 +1,7 @@
-using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Enforcement.Notifications;
-using static IntuneBanSync.IntegrationTests.Enforcement.Compliance.ComplianceTenant;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement.Compliance;
 
 /// <summary>What the compliance route reaches per device, Conditional Access, and its permissions.</summary>
-public sealed class ComplianceReachTests(AzuriteFixture azurite) : AzuriteTests(azurite)
+public sealed class ComplianceReachTests(AzuriteFixture azurite) : ComplianceRouteTests(azurite)
 {
     [Fact]
     public async Task An_ios_company_device_with_a_user_installed_copy_is_pending_then_noncompliant_after_it_checks_in()

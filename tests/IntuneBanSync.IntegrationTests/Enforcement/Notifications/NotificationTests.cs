@@ -1,5 +1,4 @@
 using System.Globalization;
-using IntuneBanSync.Enforcement.Notifications;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Notifications;

@@ -1,4 +1,3 @@
-using IntuneBanSync.Enforcement.PersonalProfile;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.PersonalProfile;
@@ -110,14 +109,8 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite) : PolicyRouteTe
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid), TikTok(AppSource.User, TikTokAndroid));
-        await harness.EnforceAsync(harness.EnforceBan());
-        harness.CheckInAnHourOn();
-        harness.Tenant.Requests.Reset();
 
-        var second = await harness.EnforceAsync(harness.EnforceBan());
-
-        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
-        Assert.Empty(second.Writes);
+        await AssertASecondSweepAfterCheckInWritesNothingAsync(harness);
     }
 
     [Fact]

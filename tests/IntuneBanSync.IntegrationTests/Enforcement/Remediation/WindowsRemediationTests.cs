@@ -1,5 +1,3 @@
-using IntuneBanSync.Enforcement.Remediation;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement.Remediation;
 
 /// <summary>The Windows remediation against the simulated tenant (real SDK over HTTP) and a journal in Azurite.</summary>

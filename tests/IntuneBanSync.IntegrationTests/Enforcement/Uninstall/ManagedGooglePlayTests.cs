@@ -1,4 +1,3 @@
-using IntuneBanSync.Enforcement.Uninstall;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;

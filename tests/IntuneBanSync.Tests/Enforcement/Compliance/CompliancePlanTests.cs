@@ -1,5 +1,3 @@
-using IntuneBanSync.Enforcement.Compliance;
-
 namespace IntuneBanSync.Tests.Enforcement.Compliance;
 
 public sealed class CompliancePlanTests

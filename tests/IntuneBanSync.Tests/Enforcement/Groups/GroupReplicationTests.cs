@@ -1,4 +1,3 @@
-using IntuneBanSync.Enforcement.Groups;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.Tests.Enforcement.Groups;

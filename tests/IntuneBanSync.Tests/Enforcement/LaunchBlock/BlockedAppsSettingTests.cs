@@ -1,5 +1,3 @@
-using IntuneBanSync.Enforcement.LaunchBlock;
-
 namespace IntuneBanSync.Tests.Enforcement.LaunchBlock;
 
 public sealed class BlockedAppsSettingTests

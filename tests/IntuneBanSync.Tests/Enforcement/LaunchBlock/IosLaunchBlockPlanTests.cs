@@ -1,4 +1,3 @@
-using IntuneBanSync.Enforcement.LaunchBlock;
 using static IntuneBanSync.Tests.Enforcement.Lifecycle;
 
 namespace IntuneBanSync.Tests.Enforcement.LaunchBlock;

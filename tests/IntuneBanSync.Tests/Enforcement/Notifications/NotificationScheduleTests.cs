@@ -1,6 +1,3 @@
-using IntuneBanSync.Enforcement.Notifications;
-using IntuneBanSync.Inventory;
-
 namespace IntuneBanSync.Tests.Enforcement.Notifications;
 
 public sealed class NotificationScheduleTests

@@ -1,4 +1,3 @@
-using IntuneBanSync.Enforcement.PersonalProfile;
 using static IntuneBanSync.Tests.Enforcement.Lifecycle;
 
 namespace IntuneBanSync.Tests.Enforcement.PersonalProfile;

@@ -1,5 +1,3 @@
-using IntuneBanSync.Enforcement.PersonalProfile;
-
 namespace IntuneBanSync.Tests.Enforcement.PersonalProfile;
 
 public sealed class PersonalProfileConfigurationTests

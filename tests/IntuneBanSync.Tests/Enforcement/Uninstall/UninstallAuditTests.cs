@@ -1,5 +1,3 @@
-using IntuneBanSync.Enforcement.Uninstall;
-
 namespace IntuneBanSync.Tests.Enforcement.Uninstall;
 
 public sealed class UninstallAuditTests
