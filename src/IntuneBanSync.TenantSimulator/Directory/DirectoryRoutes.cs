@@ -79,22 +79,33 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     private bool ObjectExists(string id) =>
         state.FindUser(id) is not null || state.FindEntraDevice(id) is not null || state.FindGroup(id) is not null;
 
+    /// <summary>A page of a directory collection, narrowed by the one $filter Graph answers on it: one property equal to a value, in any case.</summary>
+    private GraphResponse ListFiltered<T>(GraphRequest request, IReadOnlyList<T> all, string collection, string filterable, Func<T, string> valueOf, Func<T, JsonObject> shape)
+    {
+        var items = all;
+        if (request.QueryValue("$filter") is { } filter)
+        {
+            if (!ODataFilter.TryEquals(filter, out var property, out var value) || property != filterable)
+            {
+                return UnsupportedFilter(filter);
+            }
+
+            items = [.. all.Where(item => string.Equals(valueOf(item), value, StringComparison.OrdinalIgnoreCase))];
+        }
+
+        return Paging.Page(request, items, 100, 999, collection, shape, Now);
+    }
+
+    /// <summary>One directory object with the request's $select, or Graph's 404 for the id.</summary>
+    private GraphResponse EntityOr404<T>(GraphRequest request, string collection, string id, T? found, Func<T, JsonObject> shape)
+        where T : class =>
+        found is null ? ObjectNotFound(id) : GraphResponse.Ok(GraphJson.Entity(request, collection, (JsonObject)Paging.Select(request, shape(found))));
+
     private GraphResponse ListGroups(GraphRequest request, RouteArgs args)
     {
         lock (state.Gate)
         {
-            IReadOnlyList<Group> groups = state.GroupsUnlocked;
-            if (request.QueryValue("$filter") is { } filter)
-            {
-                if (!ODataFilter.TryEquals(filter, out var property, out var value) || property != "displayName")
-                {
-                    return UnsupportedFilter(filter);
-                }
-
-                groups = [.. groups.Where(g => string.Equals(g.DisplayName, value, StringComparison.OrdinalIgnoreCase))];
-            }
-
-            return Paging.Page(request, groups, 100, 999, "groups", Shape, Now);
+            return ListFiltered(request, state.GroupsUnlocked, "groups", "displayName", g => g.DisplayName, Shape);
         }
     }
 
@@ -102,9 +113,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            return FindReplicatedGroup(args["id"]) is { } group
-                ? GraphResponse.Ok(GraphJson.Entity(request, "groups", (JsonObject)Paging.Select(request, Shape(group))))
-                : ObjectNotFound(args["id"]);
+            return EntityOr404(request, "groups", args["id"], FindReplicatedGroup(args["id"]), Shape);
         }
     }
 
@@ -288,9 +297,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            return state.FindUser(args["id"]) is { } user
-                ? GraphResponse.Ok(GraphJson.Entity(request, "users", (JsonObject)Paging.Select(request, Shape(user))))
-                : ObjectNotFound(args["id"]);
+            return EntityOr404(request, "users", args["id"], state.FindUser(args["id"]), Shape);
         }
     }
 
@@ -298,18 +305,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            IReadOnlyList<EntraDevice> devices = state.EntraDevicesUnlocked;
-            if (request.QueryValue("$filter") is { } filter)
-            {
-                if (!ODataFilter.TryEquals(filter, out var property, out var value) || property != "deviceId")
-                {
-                    return UnsupportedFilter(filter);
-                }
-
-                devices = [.. devices.Where(d => string.Equals(d.DeviceId, value, StringComparison.OrdinalIgnoreCase))];
-            }
-
-            return Paging.Page(request, devices, 100, 999, "devices", Shape, Now);
+            return ListFiltered(request, state.EntraDevicesUnlocked, "devices", "deviceId", d => d.DeviceId, Shape);
         }
     }
 
@@ -317,9 +313,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            return state.FindEntraDevice(args["id"]) is { } device
-                ? GraphResponse.Ok(GraphJson.Entity(request, "devices", (JsonObject)Paging.Select(request, Shape(device))))
-                : ObjectNotFound(args["id"]);
+            return EntityOr404(request, "devices", args["id"], state.FindEntraDevice(args["id"]), Shape);
         }
     }
 

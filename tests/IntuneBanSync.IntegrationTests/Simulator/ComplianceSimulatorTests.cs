@@ -85,13 +85,11 @@ public sealed class ComplianceSimulatorTests : SimulatorTests
         var (tenant, device) = await StartWithIosTikTokAsync(AppSource.User, new SimulatorOptions { TimeFactor = 0.01, TimeProvider = clock });
         await AssignedPolicyAsync(Http, tenant, UserGroupOf(tenant, device), graceHours: 2);
 
-        tenant.CheckIn(device.Id);
-        var inGrace = tenant.State.ManagedDeviceById(device.Id).ComplianceState;
+        var inGrace = ComplianceAtCheckIn(tenant, device);
         clock.Advance(TimeSpan.FromHours(2));
-        tenant.CheckIn(device.Id);
+        var afterGrace = ComplianceAtCheckIn(tenant, device);
 
-        Assert.Equal("inGracePeriod", inGrace);
-        Assert.Equal("noncompliant", tenant.State.ManagedDeviceById(device.Id).ComplianceState);
+        Assert.Equal(("inGracePeriod", "noncompliant"), (inGrace, afterGrace));
     }
 
     [Fact]
@@ -100,8 +98,7 @@ public sealed class ComplianceSimulatorTests : SimulatorTests
         var (tenant, device) = await StartWithIosTikTokAsync(AppSource.Managed);
         var group = UserGroupOf(tenant, device);
         await AssignedPolicyAsync(Http, tenant, group, graceHours: 0);
-        tenant.CheckIn(device.Id);
-        var whileInstalled = tenant.State.ManagedDeviceById(device.Id).ComplianceState;
+        var whileInstalled = ComplianceAtCheckIn(tenant, device);
         var catalogApp = tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == TikTok);
         await Client.DeviceAppManagement.MobileApps[catalogApp.Id].Assignments.PostAsync(new MobileAppAssignment
         {
@@ -109,10 +106,9 @@ public sealed class ComplianceSimulatorTests : SimulatorTests
             Target = new GroupAssignmentTarget { GroupId = group },
         });
 
-        tenant.CheckIn(device.Id);
+        var afterUninstall = ComplianceAtCheckIn(tenant, device);
 
-        Assert.Equal("noncompliant", whileInstalled);
-        Assert.Equal("compliant", tenant.State.ManagedDeviceById(device.Id).ComplianceState);
+        Assert.Equal(("noncompliant", "compliant"), (whileInstalled, afterUninstall));
     }
 
     [Fact]
@@ -122,9 +118,9 @@ public sealed class ComplianceSimulatorTests : SimulatorTests
         var elsewhere = tenant.State.Groups.First(g => !tenant.State.TransitiveMemberIds(g.Id).Contains(device.UserId!) && g.DisplayName.StartsWith("IBS Dept", StringComparison.Ordinal)).Id;
         await AssignedPolicyAsync(Http, tenant, elsewhere, graceHours: 0);
 
-        tenant.CheckIn(device.Id);
+        var after = ComplianceAtCheckIn(tenant, device);
 
-        Assert.Equal(device.ComplianceState, tenant.State.ManagedDeviceById(device.Id).ComplianceState);
+        Assert.Equal(device.ComplianceState, after);
     }
 
     [Fact]
@@ -189,6 +185,13 @@ public sealed class ComplianceSimulatorTests : SimulatorTests
         var device = tenant.State.ManagedDevices.First(d => d.OperatingSystem == "iOS" && d.Ownership == "company" && d.UserId is not null && d.ComplianceState == "compliant"
             && d.InstalledApps.Any(a => a.Identifier == TikTok && a.Source == source));
         return (tenant, device);
+    }
+
+    /// <summary>The device checks in; answers its compliance state then.</summary>
+    private static string? ComplianceAtCheckIn(SimulatedTenant tenant, ManagedDevice device)
+    {
+        tenant.CheckIn(device.Id);
+        return tenant.State.ManagedDeviceById(device.Id).ComplianceState;
     }
 
     private static string UserGroupOf(SimulatedTenant tenant, ManagedDevice device) => tenant.State.Groups.First(g => g.MemberIds.Contains(device.UserId!)).Id;

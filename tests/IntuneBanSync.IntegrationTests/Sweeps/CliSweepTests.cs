@@ -67,26 +67,6 @@ public sealed class CliSweepTests(AzuriteFixture azurite) : AzuriteTests(azurite
         Assert.Equal("incomplete", (string?)JsonNode.Parse(stdout)!["status"]);
     }
 
-    [Theory]
-    [InlineData("--mode", "observe", "--mode")]
-    [InlineData("--as-of", "2026-11-28", "--as-of")]
-    [InlineData("--device", "not-a-guid", "--device")]
-    [InlineData("--graph-url", "http://graph.example.com/v1.0", "--graph-url")]
-    [InlineData("--storage", "this=is;not=a;connection", "--storage")]
-    public async Task Bad_option_exits_2_naming_it_with_no_graph_request(string option, string value, string named)
-    {
-        await using var harness = await SweepHarness.StartAsync(Azurite);
-        var file = harness.WriteBanList(harness.TikTokBanJson());
-
-        var args = new List<string> { "sweep", "--banlist", file, option, value };
-        var (exit, _, stderr) = await RunAsync(harness, [.. args]);
-
-        Assert.Equal(ExitCodes.InvalidInput, exit);
-        Assert.Contains(named, stderr);
-        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads);
-        Assert.Empty(await TablesNamed(harness.TablePrefix));
-    }
-
     [Fact]
     public async Task As_of_with_enforcement_exits_2_naming_it()
     {
@@ -115,15 +95,20 @@ public sealed class CliSweepTests(AzuriteFixture azurite) : AzuriteTests(azurite
     }
 
     [Theory]
-    [InlineData("--as-of", "12/01/2026 10:00 +01:00", "--as-of")]
-    [InlineData("--as-of", "2026-11-28T00:00:00", "--as-of")]
-    [InlineData("--user", "{6b1d2c3e-4f50}", "--user")]
-    [InlineData("--user", "alice", "--user")]
-    [InlineData("--tenant", "contoso\n", "--tenant")]
-    [InlineData("--tenant", "con/toso", "--tenant")]
-    [InlineData("--table-prefix", "ibs\n", "--table-prefix")]
-    [InlineData("--table-prefix", "ibs-test", "--table-prefix")]
-    public async Task Bad_value_exits_2_naming_its_option_with_no_graph_request_and_nothing_stored(string option, string value, string named)
+    [InlineData("--mode", "observe", "--mode")]
+    [InlineData("--as-of", "2026-11-28", "--as-of")]
+    [InlineData("--device", "not-a-guid", "--device")]
+    [InlineData("--graph-url", "http://graph.example.com/v1.0", "--graph-url")]
+    [InlineData("--storage", "this=is;not=a;connection", "--storage")]
+    [InlineData("--as-of", "12/01/2026 10:00 +01:00", "--as-of:")]
+    [InlineData("--as-of", "2026-11-28T00:00:00", "--as-of:")]
+    [InlineData("--user", "{6b1d2c3e-4f50}", "--user:")]
+    [InlineData("--user", "alice", "--user:")]
+    [InlineData("--tenant", "contoso\n", "--tenant:")]
+    [InlineData("--tenant", "con/toso", "--tenant:")]
+    [InlineData("--table-prefix", "ibs\n", "--table-prefix:")]
+    [InlineData("--table-prefix", "ibs-test", "--table-prefix:")]
+    public async Task Bad_option_or_value_exits_2_naming_it_with_no_graph_request_and_nothing_stored(string option, string value, string named)
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
@@ -131,7 +116,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite) : AzuriteTests(azurite
         var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, option, value);
 
         Assert.True(exit == ExitCodes.InvalidInput, $"exit {exit}: {stderr}");
-        Assert.Contains(named + ":", stderr);
+        Assert.Contains(named, stderr);
         Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads + harness.Tenant.Requests.Snapshot().Writes);
         Assert.Empty(await TablesNamed(harness.TablePrefix));
     }
