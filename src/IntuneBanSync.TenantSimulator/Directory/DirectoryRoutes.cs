@@ -79,22 +79,41 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     private bool ObjectExists(string id) =>
         state.FindUser(id) is not null || state.FindEntraDevice(id) is not null || state.FindGroup(id) is not null;
 
+    /// <summary>A page of a directory collection, narrowed by the one $filter Graph answers on it: one property equal to a value, in any case.</summary>
+    private GraphResponse ListFiltered<T>(GraphRequest request, IReadOnlyList<T> all, string collection, string filterable, Func<T, string> valueOf, Func<T, JsonObject> shape)
+    {
+        var items = all;
+        if (request.QueryValue("$filter") is { } filter)
+        {
+            // An eq, or an or of eqs on the one property (devices' deviceId: "Supports $filter (eq, ne, not, startsWith)",
+            // api-reference/v1.0/resources/device.md), 15 child clauses at most; not in, which its documentation does not list.
+            if (!ODataFilter.TryAnyEquals(filter, out var property, out var values) || property != filterable)
+            {
+                return UnsupportedFilter(filter);
+            }
+
+            if (values.Count > MaxClauses)
+            {
+                return TooManyClauses(values.Count);
+            }
+
+            var wanted = values.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            items = [.. all.Where(item => wanted.Contains(valueOf(item)))];
+        }
+
+        return Paging.Page(request, items, 100, 999, collection, shape, Now);
+    }
+
+    /// <summary>One directory object with the request's $select, or Graph's 404 for the id.</summary>
+    private GraphResponse EntityOr404<T>(GraphRequest request, string collection, string id, T? found, Func<T, JsonObject> shape)
+        where T : class =>
+        found is null ? ObjectNotFound(id) : GraphResponse.Ok(GraphJson.Entity(request, collection, (JsonObject)Paging.Select(request, shape(found))));
+
     private GraphResponse ListGroups(GraphRequest request, RouteArgs args)
     {
         lock (state.Gate)
         {
-            IReadOnlyList<Group> groups = state.GroupsUnlocked;
-            if (request.QueryValue("$filter") is { } filter)
-            {
-                if (!ODataFilter.TryEquals(filter, out var property, out var value) || property != "displayName")
-                {
-                    return UnsupportedFilter(filter);
-                }
-
-                groups = [.. groups.Where(g => string.Equals(g.DisplayName, value, StringComparison.OrdinalIgnoreCase))];
-            }
-
-            return Paging.Page(request, groups, 100, 999, "groups", Shape, Now);
+            return ListFiltered(request, state.GroupsUnlocked, "groups", "displayName", g => g.DisplayName, Shape);
         }
     }
 
@@ -102,9 +121,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            return FindReplicatedGroup(args["id"]) is { } group
-                ? GraphResponse.Ok(GraphJson.Entity(request, "groups", (JsonObject)Paging.Select(request, Shape(group))))
-                : ObjectNotFound(args["id"]);
+            return EntityOr404(request, "groups", args["id"], FindReplicatedGroup(args["id"]), Shape);
         }
     }
 
@@ -294,9 +311,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            return state.FindUser(args["id"]) is { } user
-                ? GraphResponse.Ok(GraphJson.Entity(request, "users", (JsonObject)Paging.Select(request, Shape(user))))
-                : ObjectNotFound(args["id"]);
+            return EntityOr404(request, "users", args["id"], state.FindUser(args["id"]), Shape);
         }
     }
 
@@ -304,26 +319,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            IReadOnlyList<EntraDevice> devices = state.EntraDevicesUnlocked;
-            if (request.QueryValue("$filter") is { } filter)
-            {
-                // deviceId supports eq (api-reference/v1.0/resources/device.md: "Supports $filter (eq, ne, not, startsWith)"), so also an
-                // or of eqs, 15 child clauses at most; not in, which the documentation does not list for it.
-                if (!ODataFilter.TryAnyEquals(filter, out var property, out var values) || property != "deviceId")
-                {
-                    return UnsupportedFilter(filter);
-                }
-
-                if (values.Count > MaxClauses)
-                {
-                    return TooManyClauses(values.Count);
-                }
-
-                var wanted = values.ToHashSet(StringComparer.OrdinalIgnoreCase);
-                devices = [.. devices.Where(d => wanted.Contains(d.DeviceId))];
-            }
-
-            return Paging.Page(request, devices, 100, 999, "devices", Shape, Now);
+            return ListFiltered(request, state.EntraDevicesUnlocked, "devices", "deviceId", d => d.DeviceId, Shape);
         }
     }
 
@@ -331,9 +327,7 @@ internal sealed class DirectoryRoutes(TenantState state, SimulatorOptions option
     {
         lock (state.Gate)
         {
-            return state.FindEntraDevice(args["id"]) is { } device
-                ? GraphResponse.Ok(GraphJson.Entity(request, "devices", (JsonObject)Paging.Select(request, Shape(device))))
-                : ObjectNotFound(args["id"]);
+            return EntityOr404(request, "devices", args["id"], state.FindEntraDevice(args["id"]), Shape);
         }
     }
 

@@ -10,7 +10,7 @@ namespace IntuneBanSync.BanList;
 internal static class UnpairedSurrogates
 {
     private const string ValueMessage = "contains an unpaired UTF-16 surrogate (an escape from \\ud800 to \\udfff without its pair): it is not text";
-    private const string NameMessage = "the property name contains an unpaired UTF-16 surrogate (an escape from \\ud800 to \\udfff without its pair): it is not text";
+    private const string NameMessage = "the property name " + ValueMessage;
 
     /// <param name="utf8">JSON that <see cref="JsonDocument"/> has parsed with <paramref name="options"/>, so reading it cannot fail.</param>
     public static List<BanListError> Find(ReadOnlySpan<byte> utf8, JsonReaderOptions options)

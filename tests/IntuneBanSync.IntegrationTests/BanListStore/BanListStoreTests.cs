@@ -1,12 +1,8 @@
-using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.IntegrationTests.BanListStore;
 
-[Collection("Azurite")]
-public sealed class BanListStoreTests(AzuriteFixture azurite)
+public sealed class BanListStoreTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private const string Tenant = "contoso.onmicrosoft.com";
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 6, 0, 0, TimeSpan.Zero);
@@ -76,7 +72,7 @@ public sealed class BanListStoreTests(AzuriteFixture azurite)
 
         var read = await store.GetAsync(Tenant, CancellationToken.None);
         Assert.Equal((BanLists.WithoutExemptions, 2, "bob"), (read!.Json, read.Version, read.ChangedBy));
-        Assert.Equal(2, (await ToListAsync(store.GetChangesAsync(Tenant, CancellationToken.None))).Count);
+        Assert.Equal(2, (await store.GetChangesAsync(Tenant, CancellationToken.None).ToListAsync()).Count);
     }
 
     [Fact]
@@ -112,7 +108,7 @@ public sealed class BanListStoreTests(AzuriteFixture azurite)
 
         Assert.Equal(["$"], rejected.Errors.Select(e => e.Path));
         Assert.Null(await store.GetAsync(Tenant, CancellationToken.None));
-        Assert.Empty(await ToListAsync(store.GetChangesAsync(Tenant, CancellationToken.None)));
+        Assert.Empty(await store.GetChangesAsync(Tenant, CancellationToken.None).ToListAsync());
     }
 
     [Fact]
@@ -259,7 +255,7 @@ public sealed class BanListStoreTests(AzuriteFixture azurite)
         await store.PutAsync(Tenant, BanLists.Sample, "*", "dave", CancellationToken.None);
         await store.PutAsync("fabrikam.com", BanLists.Sample, null, "eve", CancellationToken.None);
 
-        var changes = await ToListAsync(store.GetChangesAsync(Tenant, CancellationToken.None));
+        var changes = await store.GetChangesAsync(Tenant, CancellationToken.None).ToListAsync();
 
         Assert.Equal(
             [
@@ -288,7 +284,7 @@ public sealed class BanListStoreTests(AzuriteFixture azurite)
         Assert.True(bothRead.Released, "both writers should have read version 1 before either wrote");
         Assert.Equal(["ceo-phone", "cfo-phone", "police-comms"], read!.Document.Exemptions.Select(e => e.Id).Order(StringComparer.Ordinal));
         Assert.Equal(3, read.Version);
-        var changes = await ToListAsync(store.GetChangesAsync(Tenant, CancellationToken.None));
+        var changes = await store.GetChangesAsync(Tenant, CancellationToken.None).ToListAsync();
         Assert.Equal([1, 2, 3], changes.Select(c => c.Version));
     }
 
@@ -300,20 +296,9 @@ public sealed class BanListStoreTests(AzuriteFixture azurite)
             options.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
 
-        var store = new BanList.BanListStore(azurite.CreateTableService(options), azurite.NewTablePrefix(), _time);
+        var store = new BanList.BanListStore(Azurite.CreateTableService(options), Azurite.NewTablePrefix(), _time);
         await store.EnsureCreatedAsync(CancellationToken.None);
         return store;
-    }
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items)
-        {
-            list.Add(item);
-        }
-
-        return list;
     }
 
     /// <summary>Once armed, holds the first reads of the ban list until <c>readers</c> of them have arrived, so concurrent writers surely read the same version.</summary>

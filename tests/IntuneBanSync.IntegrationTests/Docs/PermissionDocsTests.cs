@@ -1,5 +1,3 @@
-using IntuneBanSync.Cli;
-
 namespace IntuneBanSync.IntegrationTests.Docs;
 
 /// <summary>README, infra/README.md and the grant scripts are the permission manifest's own output: they cannot drift from the code.</summary>

@@ -7,8 +7,7 @@ namespace IntuneBanSync.IntegrationTests.Enforcement;
 /// A copy the user installed is the hard case wherever the class reports it; personal devices report only managed copies, and
 /// a COPE device's personal-profile copy, invisible to inventory, is PersonalProfileTests' case.
 /// </summary>
-[Collection("Azurite")]
-public sealed class ClassLifecycleTests(AzuriteFixture azurite)
+public sealed class ClassLifecycleTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     public enum Arranged { IosSupervised, IosCompany, IosPersonal, AndroidFullyManaged, AndroidCope, AndroidPersonalWorkProfile, AndroidAdmin, WindowsCompany, WindowsPersonal, Mac }
 
@@ -27,7 +26,7 @@ public sealed class ClassLifecycleTests(AzuriteFixture azurite)
     public async Task A_device_of_each_class_ends_as_its_strongest_route_leaves_it(
         Arranged arranged, AppSource source, LifecycleState expectedState, Reach expectedReach, bool copyRemains)
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var (device, identifier) = Pick(harness, arranged);
         Install(harness, device, TikTok(source, identifier));
         await harness.EnforceAsync(harness.EnforceBan());

@@ -1,5 +1,3 @@
-using IntuneBanSync.Planning;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement;
 
 /// <summary>
@@ -7,13 +5,12 @@ namespace IntuneBanSync.IntegrationTests.Enforcement;
 /// its new reaches against the blast radius, applies it through the write log, reconciles it after a crash and winds it down on
 /// expiry — the engine's code knows nothing of it. Its "tenant" is a test double; inventory and journal are the real ones.
 /// </summary>
-[Collection("Azurite")]
-public sealed class MechanismSeamTests(AzuriteFixture azurite)
+public sealed class MechanismSeamTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task Engine_plans_and_applies_a_new_mechanism_through_the_write_log()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var pins = new PinBoard();
 
         var report = await EnforceAsync(harness, pins);
@@ -34,7 +31,7 @@ public sealed class MechanismSeamTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_second_sweep_with_nothing_changed_sends_the_new_mechanism_no_write()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var pins = new PinBoard();
         await EnforceAsync(harness, pins);
         var calls = pins.Calls;
@@ -48,7 +45,7 @@ public sealed class MechanismSeamTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_blast_radius_counts_the_devices_the_new_mechanism_would_newly_reach()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var pins = new PinBoard();
 
         var report = await EnforceAsync(harness, pins, harness.EnforceBan("""{"maxDevices": 1}"""));
@@ -63,7 +60,7 @@ public sealed class MechanismSeamTests(AzuriteFixture azurite)
     [InlineData(3)]
     public async Task After_a_crash_the_engine_reconciles_the_open_write_and_never_sends_it_again(int crashAfter)
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var pins = new PinBoard { CrashAfter = crashAfter };
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => EnforceAsync(harness, pins));
@@ -81,7 +78,7 @@ public sealed class MechanismSeamTests(AzuriteFixture azurite)
     [Fact]
     public async Task On_expiry_the_engine_winds_the_new_mechanism_down_and_its_resource_is_retired()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var pins = new PinBoard();
         await EnforceAsync(harness, pins);
         harness.Clock.Advance(TimeSpan.FromDays(151));

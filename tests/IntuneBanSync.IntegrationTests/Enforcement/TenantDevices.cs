@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using IntuneBanSync.IntegrationTests.Simulator;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement;
 
 /// <summary>Devices and policies a test arranges in the simulated tenant, and the TikTok ban changed one thing at a time.</summary>

@@ -1,11 +1,7 @@
-using System.Text;
-using IntuneBanSync.IntegrationTests.Simulator;
-
 namespace IntuneBanSync.IntegrationTests.Graph;
 
 /// <summary>The simulated tenant's device pages, their @odata.nextLink pointed at another loopback port.</summary>
-[Collection("Azurite")]
-public sealed class GraphHostTests(AzuriteFixture azurite)
+public sealed class GraphHostTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task A_next_link_to_another_port_is_a_failed_read_and_that_port_gets_no_request()
@@ -30,7 +26,7 @@ public sealed class GraphHostTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_sweep_whose_device_pages_link_to_another_host_is_incomplete_never_clean()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await using var elsewhere = SilentHost.Start();
         var healthy = await harness.SweepAsync(harness.TikTokBan());
         var options = harness.GraphOptions with { MaxRetry = 0, RequestTimeoutSeconds = 5, DevicePageSize = 10 };

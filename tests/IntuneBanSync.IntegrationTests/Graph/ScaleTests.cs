@@ -11,13 +11,12 @@ using IntuneBanSync.TenantSimulator;
 namespace IntuneBanSync.IntegrationTests.Graph;
 
 /// <summary>What the sweep does to go fast at scale (concurrent reads, $batch retries, pacing) leaves its results as they were.</summary>
-[Collection("Azurite")]
-public sealed class ScaleTests(AzuriteFixture azurite)
+public sealed class ScaleTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task Concurrent_reads_give_the_same_report_as_sequential_ones()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(1500, seed: 11), latency: TimeSpan.FromMilliseconds(3));
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(1500, seed: 11), latency: TimeSpan.FromMilliseconds(3));
         var sequentialFlight = new InFlightCounter();
         var concurrentFlight = new InFlightCounter();
 
@@ -62,10 +61,10 @@ public sealed class ScaleTests(AzuriteFixture azurite)
     [Fact]
     public async Task Pacing_keeps_an_enforce_sweep_under_the_simulators_limits()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: LowLimits);
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: LowLimits);
 
         var report = await harness.Engine(PacedAtLowLimits(harness)).RunAsync(
-            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+            harness.EnforceRequest(), null, CancellationToken.None);
 
         var requests = harness.Tenant.Requests.Snapshot();
         Assert.Equal(SweepStatus.Completed, report.Status);
@@ -77,10 +76,10 @@ public sealed class ScaleTests(AzuriteFixture azurite)
     [Fact]
     public async Task Without_pacing_the_same_sweep_is_throttled()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: LowLimits);
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: LowLimits);
 
         var report = await harness.Engine(PacedAtLowLimits(harness) with { Pacing = false }).RunAsync(
-            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+            harness.EnforceRequest(), null, CancellationToken.None);
 
         Assert.Equal(SweepStatus.Completed, report.Status);
         Assert.True(harness.Tenant.Requests.Throttled > 0, "the limits must be low enough that an unpaced sweep meets them");

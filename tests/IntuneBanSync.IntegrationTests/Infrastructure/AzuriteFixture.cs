@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Azure.Data.Tables;
 using IntuneBanSync.TenantSimulator.Azurite;
 
 namespace IntuneBanSync.IntegrationTests.Infrastructure;

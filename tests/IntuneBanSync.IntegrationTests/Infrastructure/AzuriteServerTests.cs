@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Azure.Data.Tables;
 using IntuneBanSync.TenantSimulator.Azurite;
 
 namespace IntuneBanSync.IntegrationTests.Infrastructure;
@@ -14,8 +13,8 @@ public sealed class AzuriteServerTests
         await using var second = await starting[1];
 
         await new TableServiceClient(first.ConnectionString).CreateTableAsync("onlyInFirst");
-        var inSecond = await ToListAsync(new TableServiceClient(second.ConnectionString).QueryAsync(TableClient.CreateQueryFilter($"TableName eq {"onlyInFirst"}")));
-        var inFirst = await ToListAsync(new TableServiceClient(first.ConnectionString).QueryAsync(TableClient.CreateQueryFilter($"TableName eq {"onlyInFirst"}")));
+        var inSecond = await new TableServiceClient(second.ConnectionString).QueryAsync(TableClient.CreateQueryFilter($"TableName eq {"onlyInFirst"}")).ToListAsync();
+        var inFirst = await new TableServiceClient(first.ConnectionString).QueryAsync(TableClient.CreateQueryFilter($"TableName eq {"onlyInFirst"}")).ToListAsync();
 
         int[] ports = [first.BlobPort, first.QueuePort, first.TablePort, second.BlobPort, second.QueuePort, second.TablePort];
         Assert.Equal(ports.Length, ports.Distinct().Count());
@@ -78,16 +77,5 @@ public sealed class AzuriteServerTests
         Assert.Contains("code 3", error.Message, StringComparison.Ordinal);
         Assert.Contains("EADDRINUSE on purpose", error.Message, StringComparison.Ordinal);
         folder.Delete(recursive: true);
-    }
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items)
-        {
-            list.Add(item);
-        }
-
-        return list;
     }
 }

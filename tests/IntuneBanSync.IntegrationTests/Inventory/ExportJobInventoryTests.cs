@@ -1,19 +1,16 @@
 using IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
-using IntuneBanSync.Inventory;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.IntegrationTests.Inventory;
 
 /// <summary>The inventory read from Intune's AppInvRawData export job, over HTTP against the simulated tenant's exportJobs.</summary>
-[Collection("Azurite")]
-public sealed class ExportJobInventoryTests(AzuriteFixture azurite)
+public sealed class ExportJobInventoryTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private static readonly SweepSettings ExportJob = new() { InventorySource = InventorySourceKind.ExportJob };
 
     [Fact]
     public async Task Export_job_inventory_gives_the_same_report_as_app_to_devices()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(600, seed: 7));
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(600, seed: 7));
         var clock = new SkippingClock(harness.Clock);
         var appDevices = await SweepAsync(harness, clock, new SweepSettings());
 
@@ -31,7 +28,7 @@ public sealed class ExportJobInventoryTests(AzuriteFixture azurite)
     [Fact]
     public async Task Export_job_still_in_progress_is_polled_until_it_completes()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: o => o with { ExportJobGeneration = TimeSpan.FromHours(1) });
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: o => o with { ExportJobGeneration = TimeSpan.FromHours(1) });
         var clock = new SkippingClock(harness.Clock);
 
         var report = await SweepAsync(harness, clock, ExportJob);
@@ -45,7 +42,7 @@ public sealed class ExportJobInventoryTests(AzuriteFixture azurite)
     [Fact]
     public async Task Export_job_not_done_within_patience_leaves_the_inventory_unread_and_nothing_clean()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: o => o with { ExportJobGeneration = TimeSpan.FromHours(10) });
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: o => o with { ExportJobGeneration = TimeSpan.FromHours(10) });
         var clock = new SkippingClock(harness.Clock);
         var patient = new SweepSettings { InventorySource = InventorySourceKind.ExportJob, ExportJobPatienceMinutes = 2, ExportJobPollSeconds = 30 };
 
@@ -61,7 +58,7 @@ public sealed class ExportJobInventoryTests(AzuriteFixture azurite)
     [Fact]
     public async Task Failed_export_job_makes_the_inventory_unread_never_clean()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         harness.Tenant.ExportJobs.Fail = true;
         var clock = new SkippingClock(harness.Clock);
 

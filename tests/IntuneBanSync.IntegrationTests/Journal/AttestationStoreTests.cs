@@ -1,8 +1,7 @@
 namespace IntuneBanSync.IntegrationTests.Journal;
 
 /// <summary>{prefix}Attestations in Azurite: who said, when, that they removed which ban's app from which device.</summary>
-[Collection("Azurite")]
-public sealed class AttestationStoreTests(AzuriteFixture azurite)
+public sealed class AttestationStoreTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private const string Tenant = "contoso";
     private const string Device = "d0000000-0000-4000-8000-000000000001";
@@ -74,7 +73,7 @@ public sealed class AttestationStoreTests(AzuriteFixture azurite)
 
     private async Task<AttestationStore> NewStoreAsync()
     {
-        var store = new AttestationStore(azurite.CreateTableService(), azurite.NewTablePrefix());
+        var store = new AttestationStore(Azurite.CreateTableService(), Azurite.NewTablePrefix());
         await store.EnsureCreatedAsync(CancellationToken.None);
         return store;
     }

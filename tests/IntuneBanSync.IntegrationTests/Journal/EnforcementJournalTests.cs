@@ -1,15 +1,7 @@
-using Azure.Core;
-using Azure.Data.Tables;
-using IntuneBanSync.Planning;
-
 namespace IntuneBanSync.IntegrationTests.Journal;
 
-[Collection("Azurite")]
-public sealed class EnforcementJournalTests(AzuriteFixture azurite)
+public sealed class EnforcementJournalTests(AzuriteFixture azurite) : JournalTests(azurite)
 {
-    private const string Tenant = "contoso.onmicrosoft.com";
-    private static readonly DateTimeOffset Start = new(2026, 3, 1, 6, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public async Task Audit_returns_every_intent_in_write_id_order_with_its_outcome_or_null()
     {
@@ -229,7 +221,7 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
             ["LastDecision"] = "Offending",
             ["LastRunId"] = "run-1",
         };
-        await azurite.CreateTableService().GetTableClient(store.DeviceStatesTableName).AddEntityAsync(old);
+        await Azurite.CreateTableService().GetTableClient(store.DeviceStatesTableName).AddEntityAsync(old);
 
         var read = await store.GetDeviceStatesAsync(Tenant, "tiktok", CancellationToken.None);
 
@@ -239,8 +231,8 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_longest_table_prefix_creates_the_enforcement_tables()
     {
-        var prefix = azurite.NewTablePrefix() + new string('x', JournalKeys.MaxTablePrefixLength - 13);
-        var store = new JournalStore(azurite.CreateTableService(), prefix);
+        var prefix = Azurite.NewTablePrefix() + new string('x', JournalKeys.MaxTablePrefixLength - 13);
+        var store = new JournalStore(Azurite.CreateTableService(), prefix);
 
         await store.EnsureCreatedAsync(CancellationToken.None);
         await store.SaveBanResourcesAsync(Tenant, NewResources("tiktok"), CancellationToken.None);
@@ -265,7 +257,7 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
             ["AppsJson"] = """[{"route":"ios","appId":"app-ios-1","appCreatedByUs":true,"assignmentId":"assignment-ios-1","assignmentCreatedByUs":true},""" +
                 """{"route":"windows","appId":"app-win-1","appCreatedByUs":false,"assignmentId":"assignment-win-1","assignmentCreatedByUs":false}]""",
         };
-        await azurite.CreateTableService().GetTableClient(store.BanResourcesTableName).AddEntityAsync(old);
+        await Azurite.CreateTableService().GetTableClient(store.BanResourcesTableName).AddEntityAsync(old);
 
         var read = await store.GetBanResourcesAsync(Tenant, "tiktok", CancellationToken.None);
 
@@ -286,31 +278,12 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite)
     private async Task<int> CountRowsAsync(string table)
     {
         var count = 0;
-        await foreach (var _ in azurite.CreateTableService().GetTableClient(table).QueryAsync<TableEntity>())
+        await foreach (var _ in Azurite.CreateTableService().GetTableClient(table).QueryAsync<TableEntity>())
         {
             count++;
         }
 
         return count;
-    }
-
-    private async Task<JournalStore> NewStoreAsync()
-    {
-        var store = new JournalStore(azurite.CreateTableService(), azurite.NewTablePrefix());
-        await store.EnsureCreatedAsync(CancellationToken.None);
-        return store;
-    }
-
-    private async Task<(JournalStore Store, RequestCounter Requests)> NewCountedStoreAsync()
-    {
-        var requests = new RequestCounter();
-        var options = new TableClientOptions();
-        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
-        var store = new JournalStore(azurite.CreateTableService(options), azurite.NewTablePrefix());
-        await store.EnsureCreatedAsync(CancellationToken.None);
-        Assert.True(requests.Count > 0, "The counter sees the requests that create the tables.");
-        requests.Reset();
-        return (store, requests);
     }
 
     private static WriteIntent NewIntent(string banId, string writeId, string? deviceId = "device-1") =>

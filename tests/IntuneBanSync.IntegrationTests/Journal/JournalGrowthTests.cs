@@ -1,15 +1,12 @@
-using IntuneBanSync.Planning;
-
 namespace IntuneBanSync.IntegrationTests.Journal;
 
 /// <summary>The journal grows with change, not with the tenant: what is unchanged is not written, and findings spread over partitions.</summary>
-[Collection("Azurite")]
-public sealed class JournalGrowthTests(AzuriteFixture azurite)
+public sealed class JournalGrowthTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task Second_sweep_with_nothing_changed_writes_no_device_state_and_no_unverified_finding()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(600, seed: 7));
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(600, seed: 7));
         var journal = harness.Journal;
         var engine = SweepEngine.Over(harness.GraphOptions, journal, harness.Clock);
         await RunAsync(engine, harness);
@@ -29,7 +26,7 @@ public sealed class JournalGrowthTests(AzuriteFixture azurite)
     [Fact]
     public async Task Unverified_devices_are_counted_by_reason_in_the_report_and_the_run()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(600, seed: 7));
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(600, seed: 7));
 
         var report = await harness.SweepAsync(harness.TikTokBan());
 
@@ -45,7 +42,7 @@ public sealed class JournalGrowthTests(AzuriteFixture azurite)
     [Fact]
     public async Task Findings_spread_over_partitions_in_transactions_of_at_most_a_hundred_at_the_floor()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(3000, seed: 11));
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(3000, seed: 11));
         var journal = harness.Journal;
         var flushingOften = new SweepSettings { FindingsFlushSize = 100 };
 
@@ -64,7 +61,7 @@ public sealed class JournalGrowthTests(AzuriteFixture azurite)
     [Fact]
     public async Task Enforce_sweep_lists_each_finding_once_with_its_routes()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var journal = harness.Journal;
 
         var report = await SweepEngine.Over(harness.GraphOptions, journal, harness.Clock).RunAsync(
@@ -80,7 +77,7 @@ public sealed class JournalGrowthTests(AzuriteFixture azurite)
     [Fact]
     public async Task Enforce_sweep_that_finds_nothing_new_writes_no_device_state()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var journal = harness.Journal;
         var engine = SweepEngine.Over(harness.GraphOptions, journal, harness.Clock);
         var enforce = new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, BanList.EnforcementMode.Enforce, OverrideBlastRadius: true);

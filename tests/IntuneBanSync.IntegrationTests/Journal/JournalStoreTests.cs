@@ -1,15 +1,7 @@
-using Azure.Core;
-using Azure.Data.Tables;
-using IntuneBanSync.Planning;
-
 namespace IntuneBanSync.IntegrationTests.Journal;
 
-[Collection("Azurite")]
-public sealed class JournalStoreTests(AzuriteFixture azurite)
+public sealed class JournalStoreTests(AzuriteFixture azurite) : JournalTests(azurite)
 {
-    private const string Tenant = "contoso.onmicrosoft.com";
-    private static readonly DateTimeOffset Start = new(2026, 3, 1, 6, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public async Task Saved_run_reads_back_unchanged()
     {
@@ -42,7 +34,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
 
         await store.SaveRunAsync(running, CancellationToken.None);
         await store.SaveRunAsync(completed, CancellationToken.None);
-        var runs = await ToListAsync(store.ListRunsAsync(Tenant, CancellationToken.None));
+        var runs = await store.ListRunsAsync(Tenant, CancellationToken.None).ToListAsync();
 
         Assert.Equal([completed], runs);
     }
@@ -55,7 +47,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
         await store.SaveRunAsync(NewRun("run-2"), CancellationToken.None);
         await store.SaveRunAsync(NewRun("run-1") with { Tenant = "fabrikam.com" }, CancellationToken.None);
 
-        var runs = await ToListAsync(store.ListRunsAsync(Tenant, CancellationToken.None));
+        var runs = await store.ListRunsAsync(Tenant, CancellationToken.None).ToListAsync();
 
         Assert.Equal(["run-1", "run-2"], runs.Select(r => r.RunId));
         Assert.All(runs, r => Assert.Equal(Tenant, r.Tenant));
@@ -86,7 +78,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
         var findings = Enumerable.Range(0, count).Select(i => NewFinding("tiktok", $"device-{i:D4}")).ToList();
 
         await store.AppendFindingsAsync(Tenant, "run-1", findings, CancellationToken.None);
-        var read = await ToListAsync(store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None));
+        var read = await store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None).ToListAsync();
 
         Assert.Equal(findings.OrderBy(f => f.DeviceId, StringComparer.Ordinal), read.OrderBy(f => f.DeviceId, StringComparer.Ordinal));
     }
@@ -126,7 +118,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
         await store.AppendFindingsAsync(Tenant, "run-1", [NewFinding("tiktok", "device-1")], CancellationToken.None);
         await store.AppendFindingsAsync(Tenant, "run-2", [NewFinding("tiktok", "device-2")], CancellationToken.None);
 
-        var read = await ToListAsync(store.GetFindingsAsync(Tenant, "run-2", CancellationToken.None));
+        var read = await store.GetFindingsAsync(Tenant, "run-2", CancellationToken.None).ToListAsync();
 
         Assert.Equal(["device-2"], read.Select(f => f.DeviceId));
     }
@@ -140,7 +132,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
 
         await store.AppendFindingsAsync(Tenant, "run-1", findings, CancellationToken.None);
         await store.AppendFindingsAsync(Tenant, "run-1", retried, CancellationToken.None);
-        var read = await ToListAsync(store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None));
+        var read = await store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None).ToListAsync();
 
         Assert.Equal(150, read.Count);
         Assert.All(read, f => Assert.Equal("retried", f.Reason));
@@ -152,7 +144,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
         var store = await NewStoreAsync();
 
         await store.AppendFindingsAsync(Tenant, "run-1", [NewFinding("tiktok", "device-1"), NewFinding("tiktok", "device-1") with { Decision = DecisionKind.Grace }], CancellationToken.None);
-        var read = await ToListAsync(store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None));
+        var read = await store.GetFindingsAsync(Tenant, "run-1", CancellationToken.None).ToListAsync();
 
         Assert.Equal(DecisionKind.Grace, Assert.Single(read).Decision);
     }
@@ -193,7 +185,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
         await store.SaveDeviceStatesAsync("contoso.onmicrosoft.com.evil", [NewState("tiktok", "device-1")], CancellationToken.None);
         await store.SaveDeviceStatesAsync("contoso", [NewState("tiktok", "device-1")], CancellationToken.None);
 
-        var read = await ToListAsync(store.GetDeviceStatesForDeviceAsync(Tenant, "device-1", CancellationToken.None));
+        var read = await store.GetDeviceStatesForDeviceAsync(Tenant, "device-1", CancellationToken.None).ToListAsync();
 
         Assert.Equal(["tiktok", "wechat"], read.Select(s => s.BanId).Order(StringComparer.Ordinal));
     }
@@ -241,12 +233,12 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_rejected_write_leaves_the_tables_empty_and_uncreated_tables_absent()
     {
-        var service = azurite.CreateTableService();
-        var store = new JournalStore(service, azurite.NewTablePrefix());
+        var service = Azurite.CreateTableService();
+        var store = new JournalStore(service, Azurite.NewTablePrefix());
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.AppendFindingsAsync(Tenant, "run/1", [NewFinding("tiktok", "device-1")], CancellationToken.None));
 
-        var tables = await ToListAsync(service.QueryAsync(TableClient.CreateQueryFilter($"TableName eq {store.FindingsTableName}")));
+        var tables = await service.QueryAsync(TableClient.CreateQueryFilter($"TableName eq {store.FindingsTableName}")).ToListAsync();
         Assert.Empty(tables);
     }
 
@@ -258,7 +250,7 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     [InlineData("abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij12")]
     public void A_table_prefix_that_cannot_name_a_table_is_rejected(string prefix)
     {
-        var service = azurite.CreateTableService();
+        var service = Azurite.CreateTableService();
 
         var error = Assert.Throws<ArgumentException>(() => new JournalStore(service, prefix));
 
@@ -268,33 +260,14 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_longest_table_prefix_creates_its_tables()
     {
-        var prefix = azurite.NewTablePrefix() + new string('x', JournalKeys.MaxTablePrefixLength - 13);
-        var store = new JournalStore(azurite.CreateTableService(), prefix);
+        var prefix = Azurite.NewTablePrefix() + new string('x', JournalKeys.MaxTablePrefixLength - 13);
+        var store = new JournalStore(Azurite.CreateTableService(), prefix);
 
         await store.EnsureCreatedAsync(CancellationToken.None);
         await store.SaveDeviceStatesAsync(Tenant, [NewState("tiktok", "device-1")], CancellationToken.None);
 
         Assert.Equal(63, store.DeviceStatesTableName.Length);
         Assert.Single(await store.GetDeviceStatesAsync(Tenant, "tiktok", CancellationToken.None));
-    }
-
-    private async Task<JournalStore> NewStoreAsync()
-    {
-        var store = new JournalStore(azurite.CreateTableService(), azurite.NewTablePrefix());
-        await store.EnsureCreatedAsync(CancellationToken.None);
-        return store;
-    }
-
-    private async Task<(JournalStore Store, RequestCounter Requests)> NewCountedStoreAsync()
-    {
-        var requests = new RequestCounter();
-        var options = new TableClientOptions();
-        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
-        var store = new JournalStore(azurite.CreateTableService(options), azurite.NewTablePrefix());
-        await store.EnsureCreatedAsync(CancellationToken.None);
-        Assert.True(requests.Count > 0, "The counter sees the requests that create the tables.");
-        requests.Reset();
-        return (store, requests);
     }
 
     private static SweepRun NewRun(string runId) =>
@@ -305,15 +278,4 @@ public sealed class JournalStoreTests(AzuriteFixture azurite)
 
     private static DeviceBanState NewState(string banId, string deviceId) =>
         new(banId, deviceId, Start, Start.AddHours(6), DecisionKind.Offending, "run-1");
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items)
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
 }

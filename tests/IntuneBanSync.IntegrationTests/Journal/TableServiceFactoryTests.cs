@@ -1,5 +1,3 @@
-using Azure.Core;
-
 namespace IntuneBanSync.IntegrationTests.Journal;
 
 public sealed class TableServiceFactoryTests

@@ -1,11 +1,6 @@
-using Azure.Core;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Time.Testing;
-
 namespace IntuneBanSync.IntegrationTests.Locks;
 
-[Collection("Azurite")]
-public sealed class TenantLocksTests(AzuriteFixture azurite)
+public sealed class TenantLocksTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private const string Tenant = "contoso.onmicrosoft.com";
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 6, 0, 0, TimeSpan.Zero);
@@ -281,9 +276,9 @@ public sealed class TenantLocksTests(AzuriteFixture azurite)
     [Fact]
     public void The_locks_table_is_named_after_the_prefix()
     {
-        var prefix = azurite.NewTablePrefix();
+        var prefix = Azurite.NewTablePrefix();
 
-        var locks = new TenantLocks(azurite.CreateTableService(), prefix, _clock);
+        var locks = new TenantLocks(Azurite.CreateTableService(), prefix, _clock);
 
         Assert.Equal(prefix + "Locks", locks.TableName);
     }
@@ -294,14 +289,14 @@ public sealed class TenantLocksTests(AzuriteFixture azurite)
     [InlineData("lock-test")]
     public void A_table_prefix_that_cannot_name_a_table_is_rejected(string prefix)
     {
-        var error = Assert.Throws<ArgumentException>(() => new TenantLocks(azurite.CreateTableService(), prefix, _clock));
+        var error = Assert.Throws<ArgumentException>(() => new TenantLocks(Azurite.CreateTableService(), prefix, _clock));
 
         Assert.Equal("prefix", error.ParamName);
     }
 
     private async Task<TenantLocks> NewLocksAsync()
     {
-        var locks = new TenantLocks(azurite.CreateTableService(), azurite.NewTablePrefix(), _clock);
+        var locks = new TenantLocks(Azurite.CreateTableService(), Azurite.NewTablePrefix(), _clock);
         await locks.EnsureCreatedAsync(CancellationToken.None);
         return locks;
     }
@@ -309,9 +304,9 @@ public sealed class TenantLocksTests(AzuriteFixture azurite)
     /// <summary>Two processes over one table: separate clients, one clock.</summary>
     private async Task<(TenantLocks One, TenantLocks Other)> NewRivalsAsync()
     {
-        var prefix = azurite.NewTablePrefix();
-        var one = new TenantLocks(azurite.CreateTableService(), prefix, _clock);
-        var other = new TenantLocks(azurite.CreateTableService(), prefix, _clock);
+        var prefix = Azurite.NewTablePrefix();
+        var one = new TenantLocks(Azurite.CreateTableService(), prefix, _clock);
+        var other = new TenantLocks(Azurite.CreateTableService(), prefix, _clock);
         await one.EnsureCreatedAsync(CancellationToken.None);
         return (one, other);
     }
@@ -321,7 +316,7 @@ public sealed class TenantLocksTests(AzuriteFixture azurite)
         var requests = new RequestCounter();
         var options = new TableClientOptions();
         options.AddPolicy(requests, HttpPipelinePosition.PerCall);
-        var locks = new TenantLocks(azurite.CreateTableService(options), azurite.NewTablePrefix(), _clock);
+        var locks = new TenantLocks(Azurite.CreateTableService(options), Azurite.NewTablePrefix(), _clock);
         await locks.EnsureCreatedAsync(CancellationToken.None);
         Assert.True(requests.Count > 0, "The counter sees the request that creates the table.");
         requests.Reset();

@@ -1,16 +1,11 @@
-using System.Net;
-using IntuneBanSync.IntegrationTests.Simulator;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace IntuneBanSync.IntegrationTests.Permissions;
 
-[Collection("Azurite")]
-public sealed class PermissionTests(AzuriteFixture azurite)
+public sealed class PermissionTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task The_manifest_is_exactly_what_the_simulator_required_of_an_enforce_sweep_and_a_helpdesk_sweep()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         harness.Tenant.Requests.Reset();
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -41,11 +36,11 @@ public sealed class PermissionTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_missing_permission_stops_that_mechanism_naming_it_and_not_the_sweep()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var token = Without(GraphPermissions.GroupCreate);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        var token = SimulatorGraph.AllPermissionsBut(GraphPermissions.GroupCreate);
         var engine = SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, credential: token);
 
-        var report = await engine.RunAsync(Enforce(harness), null, CancellationToken.None);
+        var report = await engine.RunAsync(harness.EnforceRequest(), null, CancellationToken.None);
 
         Assert.Equal(SweepStatus.Incomplete, report.Status);
         Assert.True(report.OffendingDevices > 0, "the sweep still read and decided every device");
@@ -58,14 +53,9 @@ public sealed class PermissionTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_403_from_graph_stops_the_mechanism_naming_its_permissions_when_the_token_cannot_be_read()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var token = Without(GraphPermissions.GroupCreate);
-        var client = GraphClientBuilder.Create(harness.GraphOptions, token);
-        var engine = new SweepEngine(
-            new GraphIntune(client, harness.GraphOptions), Mechanisms.Over(client, harness.GraphOptions), harness.Journal, harness.Clock,
-            new SweepSettings(), NullLogger<SweepEngine>.Instance, permissions: null);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
-        var report = await engine.RunAsync(Enforce(harness), null, CancellationToken.None);
+        var report = await harness.EnforceRefusedAsync(GraphPermissions.GroupCreate);
 
         Assert.Equal(SweepStatus.Incomplete, report.Status);
         Assert.Contains("403", report.Bans.Single().Enforcement!.Stopped);
@@ -76,8 +66,8 @@ public sealed class PermissionTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_helpdesk_sweep_without_user_read_all_is_incomplete_on_a_real_tenant()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var token = Without(GraphPermissions.UserRead);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        var token = SimulatorGraph.AllPermissionsBut(GraphPermissions.UserRead);
         var engine = SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, credential: token);
         var user = harness.Tenant.State.ManagedDevices.First(d => d.UserId is not null).UserId!;
 
@@ -86,12 +76,6 @@ public sealed class PermissionTests(AzuriteFixture azurite)
         Assert.Equal(SweepStatus.Incomplete, report.Status);
         Assert.Contains("User.Read.All", report.Permissions!.Missing);
     }
-
-    private static SweepRequest Enforce(SweepHarness harness) =>
-        new(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce);
-
-    private static LoopbackCredential Without(GraphPermission permission) =>
-        new(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != permission.Name));
 
     /// <summary>A ReadWrite permission grants its Read: a set is compared without the reads its writes imply.</summary>
     private static List<string> Normalized(IEnumerable<string> permissions)

@@ -1,18 +1,16 @@
-using IntuneBanSync.Planning;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Planning;
 
 /// <summary>Advisory groups are reported and never enforced; users' attestations are counted apart from unverified devices.</summary>
-[Collection("Azurite")]
-public sealed class AdvisoryAndAttestationTests(AzuriteFixture azurite)
+public sealed class AdvisoryAndAttestationTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private static readonly string[] PolicyCollections = ["deviceCompliancePolicies", "configurationPolicies", "deviceConfigurations", "deviceHealthScripts"];
 
     [Fact]
     public async Task Advised_devices_are_reported_never_added_to_the_group_and_excluded_from_every_policy()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var pilot = harness.Tenant.State.GroupByName("IBS Pilot Devices").Id;
         var advised = PilotDevices(harness);
         foreach (var device in advised.Where(d => d.OperatingSystem is "iOS" or "Windows" or "Android").Take(3))
@@ -36,7 +34,7 @@ public sealed class AdvisoryAndAttestationTests(AzuriteFixture azurite)
     [Fact]
     public async Task An_enforced_device_whose_group_becomes_advisory_is_taken_out_of_the_uninstall_group()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var pilot = harness.Tenant.State.GroupByName("IBS Pilot Devices").Id;
         var device = Install(harness, PilotDevices(harness).First(d => d.OperatingSystem == "iOS"), TikTok(AppSource.Managed));
         await harness.EnforceAsync(harness.EnforceBan());
@@ -55,7 +53,7 @@ public sealed class AdvisoryAndAttestationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_personal_device_whose_user_attested_is_counted_attested_in_the_next_report_and_offending_once_detected()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var device = InScope(harness, d => d is { OperatingSystem: "iOS", Ownership: "personal" } && !d.InstalledApps.Any(IsTikTok));
         var before = await harness.SweepAsync(harness.TikTokBan());
         await harness.Journal.EnsureCreatedAsync(CancellationToken.None);

@@ -1,22 +1,20 @@
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph.Models;
 using GraphGroup = Microsoft.Graph.Models.Group;
 
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
-public sealed class CheckInTests
+public sealed class CheckInTests : SimulatorTests
 {
     [Fact]
     public async Task Check_in_removes_a_managed_app_under_uninstall_but_keeps_a_user_installed_one()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 30, 0, TimeSpan.Zero));
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 300, options: new SimulatorOptions { TimeProvider = clock });
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync(devices: 300, options: new SimulatorOptions { TimeProvider = clock });
         var managedInstall = IosDeviceWithTikTok(tenant, AppSource.Managed);
         var userInstall = IosDeviceWithTikTok(tenant, AppSource.User);
-        var banGroup = await BanGroupAsync(client, tenant, managedInstall, userInstall);
+        var banGroup = await BanGroupAsync(Client, tenant, managedInstall, userInstall);
         var tikTok = tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
-        await client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments.PostAsync(new MobileAppAssignment
+        await Client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments.PostAsync(new MobileAppAssignment
         {
             Intent = InstallIntent.Uninstall,
             Target = new GroupAssignmentTarget { GroupId = banGroup },
@@ -35,13 +33,12 @@ public sealed class CheckInTests
     [Fact]
     public async Task Check_in_removes_the_app_from_the_device_inventory()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 300);
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync(devices: 300);
         var device = IosDeviceWithTikTok(tenant, AppSource.Managed);
         var install = device.InstalledApps.First(a => a.Identifier == "com.zhiliaoapp.musically");
         var tikTok = tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
         var userGroup = tenant.State.Groups.First(g => g.MemberIds.Contains(device.UserId!)).Id;
-        await client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments.PostAsync(new MobileAppAssignment
+        await Client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments.PostAsync(new MobileAppAssignment
         {
             Intent = InstallIntent.Uninstall,
             Target = new GroupAssignmentTarget { GroupId = userGroup },

@@ -1,24 +1,19 @@
-using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph.Models;
-using ManagedDevice = IntuneBanSync.TenantSimulator.ManagedDevice;
 
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
 /// <summary>The simulated compliance resources refuse what Graph refuses, and a compliance policy acts on devices at check-in.</summary>
-public sealed class ComplianceSimulatorTests
+public sealed class ComplianceSimulatorTests : SimulatorTests
 {
     private const string TikTok = "com.zhiliaoapp.musically";
 
     [Fact]
     public async Task A_compliance_policy_create_without_scheduled_actions_is_refused()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
         var body = Policy("#microsoft.graph.iosCompliancePolicy", graceHours: null);
 
-        var response = await http.PostAsJsonAsync(Policies(tenant), body);
+        var response = await Http.PostAsJsonAsync(Policies(tenant), body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("one and only one block scheduled action", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -28,10 +23,9 @@ public sealed class ComplianceSimulatorTests
     [Fact]
     public async Task A_compliance_policy_of_an_unknown_type_is_refused()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
 
-        var response = await http.PostAsJsonAsync(Policies(tenant), Policy("#microsoft.graph.iosRestrictionPolicy", graceHours: 0));
+        var response = await Http.PostAsJsonAsync(Policies(tenant), Policy("#microsoft.graph.iosRestrictionPolicy", graceHours: 0));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("@odata.type", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -40,12 +34,11 @@ public sealed class ComplianceSimulatorTests
     [Fact]
     public async Task More_than_100_restricted_apps_are_refused()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
         var body = Policy("#microsoft.graph.iosCompliancePolicy", graceHours: 0);
         body["restrictedApps"] = new JsonArray([.. Enumerable.Range(0, 101).Select(i => (JsonNode)new JsonObject { ["name"] = $"App {i}", ["appId"] = $"com.example.app{i}" })]);
 
-        var response = await http.PostAsJsonAsync(Policies(tenant), body);
+        var response = await Http.PostAsJsonAsync(Policies(tenant), body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("maximum of 100", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -54,14 +47,13 @@ public sealed class ComplianceSimulatorTests
     [Fact]
     public async Task Scheduled_actions_are_shown_only_when_expanded_and_replaced_by_schedule_actions_for_rules()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
-        var id = await CreateAsync(http, tenant, Policy("#microsoft.graph.iosCompliancePolicy", graceHours: 24));
+        var tenant = await StartAsync();
+        var id = await CreateAsync(Http, tenant, Policy("#microsoft.graph.iosCompliancePolicy", graceHours: 24));
         var schedule = new JsonObject { ["deviceComplianceScheduledActionForRules"] = Rules(graceHours: 12) };
 
-        var plain = await http.GetFromJsonAsync<JsonObject>($"{Policies(tenant)}/{id}");
-        var scheduled = await http.PostAsJsonAsync($"{Policies(tenant)}/{id}/scheduleActionsForRules", schedule);
-        var expanded = await http.GetFromJsonAsync<JsonObject>($"{Policies(tenant)}/{id}?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)");
+        var plain = await Http.GetFromJsonAsync<JsonObject>($"{Policies(tenant)}/{id}");
+        var scheduled = await Http.PostAsJsonAsync($"{Policies(tenant)}/{id}/scheduleActionsForRules", schedule);
+        var expanded = await Http.GetFromJsonAsync<JsonObject>($"{Policies(tenant)}/{id}?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)");
 
         Assert.False(plain!.ContainsKey("scheduledActionsForRule"));
         Assert.Equal(HttpStatusCode.NoContent, scheduled.StatusCode);
@@ -71,17 +63,16 @@ public sealed class ComplianceSimulatorTests
     [Fact]
     public async Task Notification_templates_need_the_service_configuration_permission_and_keep_one_default_message()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
         using var configurationOnly = SimulatorGraph.Http(new LoopbackCredential([GraphPermissions.ConfigurationReadWrite.Name]));
         var template = new JsonObject { ["displayName"] = "Notice", ["defaultLocale"] = "en-us", ["brandingOptions"] = "none" };
 
         var refused = await configurationOnly.PostAsJsonAsync(Templates(tenant), template);
-        var id = await CreateAsync(http, tenant, template, Templates(tenant));
+        var id = await CreateAsync(Http, tenant, template, Templates(tenant));
         var messages = $"{Templates(tenant)}/{id}/localizedNotificationMessages";
-        (await http.PostAsJsonAsync(messages, Message("en-us", isDefault: true))).EnsureSuccessStatusCode();
-        (await http.PostAsJsonAsync(messages, Message("fr-fr", isDefault: true))).EnsureSuccessStatusCode();
-        var listed = await http.GetFromJsonAsync<JsonObject>(messages);
+        (await Http.PostAsJsonAsync(messages, Message("en-us", isDefault: true))).EnsureSuccessStatusCode();
+        (await Http.PostAsJsonAsync(messages, Message("fr-fr", isDefault: true))).EnsureSuccessStatusCode();
+        var listed = await Http.GetFromJsonAsync<JsonObject>(messages);
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(["fr-fr"], listed!["value"]!.AsArray().Where(m => m!["isDefault"]!.GetValue<bool>()).Select(m => m!["locale"]!.GetValue<string>()));
@@ -91,66 +82,54 @@ public sealed class ComplianceSimulatorTests
     public async Task A_device_with_a_restricted_app_is_in_grace_then_noncompliant_when_the_grace_is_over()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 30, 0, TimeSpan.Zero));
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 300, options: new SimulatorOptions { TimeFactor = 0.01, TimeProvider = clock });
-        using var http = SimulatorGraph.Http();
-        var device = IosDeviceWithTikTok(tenant, AppSource.User);
-        await AssignedPolicyAsync(http, tenant, UserGroupOf(tenant, device), graceHours: 2);
+        var (tenant, device) = await StartWithIosTikTokAsync(AppSource.User, new SimulatorOptions { TimeFactor = 0.01, TimeProvider = clock });
+        await AssignedPolicyAsync(Http, tenant, UserGroupOf(tenant, device), graceHours: 2);
 
-        tenant.CheckIn(device.Id);
-        var inGrace = tenant.State.ManagedDeviceById(device.Id).ComplianceState;
+        var inGrace = ComplianceAtCheckIn(tenant, device);
         clock.Advance(TimeSpan.FromHours(2));
-        tenant.CheckIn(device.Id);
+        var afterGrace = ComplianceAtCheckIn(tenant, device);
 
-        Assert.Equal("inGracePeriod", inGrace);
-        Assert.Equal("noncompliant", tenant.State.ManagedDeviceById(device.Id).ComplianceState);
+        Assert.Equal(("inGracePeriod", "noncompliant"), (inGrace, afterGrace));
     }
 
     [Fact]
     public async Task A_noncompliant_device_is_compliant_again_once_the_app_is_gone()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 300);
-        using var http = SimulatorGraph.Http();
-        using var client = SimulatorGraph.Client(tenant);
-        var device = IosDeviceWithTikTok(tenant, AppSource.Managed);
+        var (tenant, device) = await StartWithIosTikTokAsync(AppSource.Managed);
         var group = UserGroupOf(tenant, device);
-        await AssignedPolicyAsync(http, tenant, group, graceHours: 0);
-        tenant.CheckIn(device.Id);
-        var whileInstalled = tenant.State.ManagedDeviceById(device.Id).ComplianceState;
+        await AssignedPolicyAsync(Http, tenant, group, graceHours: 0);
+        var whileInstalled = ComplianceAtCheckIn(tenant, device);
         var catalogApp = tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == TikTok);
-        await client.DeviceAppManagement.MobileApps[catalogApp.Id].Assignments.PostAsync(new MobileAppAssignment
+        await Client.DeviceAppManagement.MobileApps[catalogApp.Id].Assignments.PostAsync(new MobileAppAssignment
         {
             Intent = InstallIntent.Uninstall,
             Target = new GroupAssignmentTarget { GroupId = group },
         });
 
-        tenant.CheckIn(device.Id);
+        var afterUninstall = ComplianceAtCheckIn(tenant, device);
 
-        Assert.Equal("noncompliant", whileInstalled);
-        Assert.Equal("compliant", tenant.State.ManagedDeviceById(device.Id).ComplianceState);
+        Assert.Equal(("noncompliant", "compliant"), (whileInstalled, afterUninstall));
     }
 
     [Fact]
     public async Task A_policy_assigned_elsewhere_leaves_the_device_as_it_was()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 300);
-        using var http = SimulatorGraph.Http();
-        var device = IosDeviceWithTikTok(tenant, AppSource.User);
+        var (tenant, device) = await StartWithIosTikTokAsync(AppSource.User);
         var elsewhere = tenant.State.Groups.First(g => !tenant.State.TransitiveMemberIds(g.Id).Contains(device.UserId!) && g.DisplayName.StartsWith("IBS Dept", StringComparison.Ordinal)).Id;
-        await AssignedPolicyAsync(http, tenant, elsewhere, graceHours: 0);
+        await AssignedPolicyAsync(Http, tenant, elsewhere, graceHours: 0);
 
-        tenant.CheckIn(device.Id);
+        var after = ComplianceAtCheckIn(tenant, device);
 
-        Assert.Equal(device.ComplianceState, tenant.State.ManagedDeviceById(device.Id).ComplianceState);
+        Assert.Equal(device.ComplianceState, after);
     }
 
     [Fact]
     public async Task The_seeded_conditional_access_policy_requires_a_compliant_device_and_needs_policy_read_all()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
         using var without = SimulatorGraph.Http(new LoopbackCredential([GraphPermissions.ManagedDevicesRead.Name]));
 
-        var listed = await http.GetFromJsonAsync<JsonObject>($"{tenant.GraphUrl}/identity/conditionalAccess/policies");
+        var listed = await Http.GetFromJsonAsync<JsonObject>($"{tenant.GraphUrl}/identity/conditionalAccess/policies");
         var refused = await without.GetAsync($"{tenant.GraphUrl}/identity/conditionalAccess/policies");
 
         var policy = Assert.Single(listed!["value"]!.AsArray())!;
@@ -199,9 +178,21 @@ public sealed class ComplianceSimulatorTests
         (await http.PostAsJsonAsync($"{Policies(tenant)}/{id}/assign", assign)).EnsureSuccessStatusCode();
     }
 
-    private static ManagedDevice IosDeviceWithTikTok(SimulatedTenant tenant, AppSource source) =>
-        tenant.State.ManagedDevices.First(d => d.OperatingSystem == "iOS" && d.Ownership == "company" && d.UserId is not null && d.ComplianceState == "compliant"
+    /// <summary>A tenant of 300 devices, and its first compliant company iPhone with a user that carries TikTok from this source.</summary>
+    private async Task<(SimulatedTenant Tenant, ManagedDevice Device)> StartWithIosTikTokAsync(AppSource source, SimulatorOptions? options = null)
+    {
+        var tenant = await StartAsync(devices: 300, options);
+        var device = tenant.State.ManagedDevices.First(d => d.OperatingSystem == "iOS" && d.Ownership == "company" && d.UserId is not null && d.ComplianceState == "compliant"
             && d.InstalledApps.Any(a => a.Identifier == TikTok && a.Source == source));
+        return (tenant, device);
+    }
+
+    /// <summary>The device checks in; answers its compliance state then.</summary>
+    private static string? ComplianceAtCheckIn(SimulatedTenant tenant, ManagedDevice device)
+    {
+        tenant.CheckIn(device.Id);
+        return tenant.State.ManagedDeviceById(device.Id).ComplianceState;
+    }
 
     private static string UserGroupOf(SimulatedTenant tenant, ManagedDevice device) => tenant.State.Groups.First(g => g.MemberIds.Contains(device.UserId!)).Id;
 }

@@ -1,24 +1,18 @@
-using System.Net;
-using System.Net.Http.Json;
-using IntuneBanSync.Enforcement.LaunchBlock;
-using IntuneBanSync.Enforcement.PersonalProfile;
-
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
 /// <summary>The simulator's settings catalog and device configurations refuse what Graph refuses, and their check-in effects.</summary>
-public sealed class ConfigurationPolicyTests
+public sealed class ConfigurationPolicyTests : SimulatorTests
 {
     [Fact]
     public async Task Settings_are_not_part_of_the_policy_and_their_own_route_pages_them_by_25()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 20);
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(devices: 20);
         var policy = Policy("thirty settings", [.. Enumerable.Range(0, 30).Select(i => Setting(Choice($"settings_item_{i}")))]);
-        var id = await CreateAsync(http, tenant, "configurationPolicies", policy);
+        var id = await CreateAsync(Http, tenant, "configurationPolicies", policy);
 
-        var plain = await http.GetFromJsonAsync<JsonObject>($"{tenant.BetaUrl}/deviceManagement/configurationPolicies/{id}");
-        var expanded = await http.GetFromJsonAsync<JsonObject>($"{tenant.BetaUrl}/deviceManagement/configurationPolicies/{id}?$expand=settings");
-        var page = await http.GetFromJsonAsync<JsonObject>($"{tenant.BetaUrl}/deviceManagement/configurationPolicies/{id}/settings");
+        var plain = await Http.GetFromJsonAsync<JsonObject>($"{tenant.BetaUrl}/deviceManagement/configurationPolicies/{id}");
+        var expanded = await Http.GetFromJsonAsync<JsonObject>($"{tenant.BetaUrl}/deviceManagement/configurationPolicies/{id}?$expand=settings");
+        var page = await Http.GetFromJsonAsync<JsonObject>($"{tenant.BetaUrl}/deviceManagement/configurationPolicies/{id}/settings");
 
         Assert.False(plain!.ContainsKey("settings"));
         Assert.Equal(30, expanded!["settings"]!.AsArray().Count);
@@ -29,18 +23,17 @@ public sealed class ConfigurationPolicyTests
     [Fact]
     public async Task A_patch_carrying_settings_is_refused_and_a_put_replaces_the_policy_whole()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 20);
-        using var http = SimulatorGraph.Http();
-        var id = await CreateAsync(http, tenant, "configurationPolicies", BlockedAppsSetting.Policy("ours", "d", ["a.one"]));
+        var tenant = await StartAsync(devices: 20);
+        var id = await CreateAsync(Http, tenant, "configurationPolicies", BlockedAppsSetting.Policy("ours", "d", ["a.one"]));
         var url = $"{tenant.BetaUrl}/deviceManagement/configurationPolicies/{id}";
 
-        var patch = await http.PatchAsync(url, JsonContent.Create(new JsonObject { ["settings"] = BlockedAppsSetting.Settings(["b.two"]) }));
-        var put = await http.PutAsync(url, JsonContent.Create(BlockedAppsSetting.Policy("ours", "d", ["b.two"])));
+        var patch = await Http.PatchAsync(url, JsonContent.Create(new JsonObject { ["settings"] = BlockedAppsSetting.Settings(["b.two"]) }));
+        var put = await Http.PutAsync(url, JsonContent.Create(BlockedAppsSetting.Policy("ours", "d", ["b.two"])));
 
         Assert.Equal(HttpStatusCode.BadRequest, patch.StatusCode);
         Assert.Contains("Cannot apply PATCH to navigation property 'settings'", await patch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
-        var settings = await http.GetFromJsonAsync<JsonObject>($"{url}/settings");
+        var settings = await Http.GetFromJsonAsync<JsonObject>($"{url}/settings");
         Assert.Contains("b.two", settings!.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("a.one", settings.ToJsonString(), StringComparison.Ordinal);
     }
@@ -52,8 +45,7 @@ public sealed class ConfigurationPolicyTests
     [InlineData("an unknown platform")]
     public async Task A_policy_graph_would_refuse_is_refused(string defect)
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 20);
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(devices: 20);
         var body = BlockedAppsSetting.Policy("defective", "d", ["a.one"]);
         var instance = body["settings"]![0]!["settingInstance"]!;
         switch (defect)
@@ -72,7 +64,7 @@ public sealed class ConfigurationPolicyTests
                 break;
         }
 
-        var response = await http.PostAsync($"{tenant.BetaUrl}/deviceManagement/configurationPolicies", JsonContent.Create(body));
+        var response = await Http.PostAsync($"{tenant.BetaUrl}/deviceManagement/configurationPolicies", JsonContent.Create(body));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(tenant.State.Policies.Of("configurationPolicies"));
@@ -83,11 +75,10 @@ public sealed class ConfigurationPolicyTests
     [InlineData(501, HttpStatusCode.BadRequest)]
     public async Task A_personal_profile_list_holds_at_most_500_apps(int apps, HttpStatusCode expected)
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 20);
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(devices: 20);
         var body = PersonalProfileConfiguration.Create("many", "d", "App", [.. Enumerable.Range(0, apps).Select(i => $"com.example.app{i}")]);
 
-        var response = await http.PostAsync($"{tenant.BetaUrl}/deviceManagement/deviceConfigurations", JsonContent.Create(body));
+        var response = await Http.PostAsync($"{tenant.BetaUrl}/deviceManagement/deviceConfigurations", JsonContent.Create(body));
 
         Assert.Equal(expected, response.StatusCode);
     }
@@ -98,12 +89,11 @@ public sealed class ConfigurationPolicyTests
     [InlineData("#microsoft.graph.androidDeviceOwnerMadeUpConfiguration")]
     public async Task A_device_configuration_needs_a_concrete_type_graph_knows(string? type)
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 20);
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(devices: 20);
         var body = PersonalProfileConfiguration.Create("typed", "d", "App", ["com.example.app"]);
         body["@odata.type"] = type;
 
-        var response = await http.PostAsync($"{tenant.BetaUrl}/deviceManagement/deviceConfigurations", JsonContent.Create(body));
+        var response = await Http.PostAsync($"{tenant.BetaUrl}/deviceManagement/deviceConfigurations", JsonContent.Create(body));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -111,12 +101,11 @@ public sealed class ConfigurationPolicyTests
     [Fact]
     public async Task A_supervised_iphone_reached_by_a_blocked_apps_policy_blocks_the_bundle_ids_at_check_in_and_an_unsupervised_one_does_not()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 300);
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(devices: 300);
         var supervised = tenant.State.ManagedDevices.First(d => d is { OperatingSystem: "iOS", IsSupervised: true, UserId: not null });
         var unsupervised = tenant.State.ManagedDevices.First(d => d is { OperatingSystem: "iOS", IsSupervised: false, UserId: not null });
-        var id = await CreateAsync(http, tenant, "configurationPolicies", BlockedAppsSetting.Policy("block", "d", ["com.zhiliaoapp.musically"]));
-        await AssignAllDevicesAsync(http, tenant, "configurationPolicies", id);
+        var id = await CreateAsync(Http, tenant, "configurationPolicies", BlockedAppsSetting.Policy("block", "d", ["com.zhiliaoapp.musically"]));
+        await AssignAllDevicesAsync(Http, tenant, "configurationPolicies", id);
 
         tenant.CheckInAll();
 
@@ -127,15 +116,14 @@ public sealed class ConfigurationPolicyTests
     [Fact]
     public async Task A_cope_device_reached_by_a_personal_profile_block_list_loses_its_personal_copy_and_keeps_its_work_profile_copy()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 300);
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(devices: 300);
         var cope = tenant.State.ManagedDevices.First(d => d.AndroidMode == AndroidMode.CorporateWorkProfile);
         var fullyManaged = tenant.State.ManagedDevices.First(d => d.AndroidMode == AndroidMode.FullyManaged);
         InstalledApp[] both = [new("TikTok", "37.0.1", AppSource.Managed, "com.zhiliaoapp.musically"), new("TikTok", "37.0.1", AppSource.User, "com.zhiliaoapp.musically")];
         tenant.State.Arrange(cope with { InstalledApps = [.. cope.InstalledApps, .. both] });
         tenant.State.Arrange(fullyManaged with { InstalledApps = [.. fullyManaged.InstalledApps, both[1]] });
-        var id = await CreateAsync(http, tenant, "deviceConfigurations", PersonalProfileConfiguration.Create("block", "d", "TikTok", ["com.zhiliaoapp.musically"]));
-        await AssignAllDevicesAsync(http, tenant, "deviceConfigurations", id);
+        var id = await CreateAsync(Http, tenant, "deviceConfigurations", PersonalProfileConfiguration.Create("block", "d", "TikTok", ["com.zhiliaoapp.musically"]));
+        await AssignAllDevicesAsync(Http, tenant, "deviceConfigurations", id);
 
         var removed = tenant.CheckIn(cope.Id);
         tenant.CheckIn(fullyManaged.Id);

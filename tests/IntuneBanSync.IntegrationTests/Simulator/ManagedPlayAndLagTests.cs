@@ -1,10 +1,6 @@
-using System.Net;
-using System.Text;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
 using GraphGroup = Microsoft.Graph.Models.Group;
-using ManagedDevice = IntuneBanSync.TenantSimulator.ManagedDevice;
 
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
@@ -12,7 +8,7 @@ namespace IntuneBanSync.IntegrationTests.Simulator;
 /// What a real tenant does that a first simulator did not: managed Google Play's approve-then-sync, a WinGet app that processes
 /// before it takes assignments, a group that answers 404 while Entra replicates it, checkMemberGroups' 20 groups, $select.
 /// </summary>
-public sealed class ManagedPlayAndLagTests
+public sealed class ManagedPlayAndLagTests : SimulatorTests
 {
     private const string Settings = "deviceManagement/androidManagedStoreAccountEnterpriseSettings";
 
@@ -20,15 +16,14 @@ public sealed class ManagedPlayAndLagTests
     public async Task Approved_packages_enter_the_catalog_only_after_a_sync_and_its_delay_with_no_assignment()
     {
         var clock = new FakeTimeProvider(TenantSeed.Small.Now);
-        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { TimeProvider = clock, TimeFactor = 0.01, ManagedPlaySync = TimeSpan.FromHours(1) });
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(options: new SimulatorOptions { TimeProvider = clock, TimeFactor = 0.01, ManagedPlaySync = TimeSpan.FromHours(1) });
 
-        using var approve = await PostAsync(http, $"{tenant.BetaUrl}/{Settings}/approveApps", """{"packageIds":["app:com.zhiliaoapp.musically"],"approveAllPermissions":true}""");
-        var afterApprove = await ManagedAppsAsync(http, tenant);
-        using var sync = await PostAsync(http, $"{tenant.BetaUrl}/{Settings}/syncApps", null);
-        var afterSync = await ManagedAppsAsync(http, tenant);
+        using var approve = await PostAsync(Http, $"{tenant.BetaUrl}/{Settings}/approveApps", """{"packageIds":["app:com.zhiliaoapp.musically"],"approveAllPermissions":true}""");
+        var afterApprove = await ManagedAppsAsync(Http, tenant);
+        using var sync = await PostAsync(Http, $"{tenant.BetaUrl}/{Settings}/syncApps", null);
+        var afterSync = await ManagedAppsAsync(Http, tenant);
         clock.Advance(TimeSpan.FromSeconds(36));
-        var later = await ManagedAppsAsync(http, tenant);
+        var later = await ManagedAppsAsync(Http, tenant);
 
         Assert.Equal(HttpStatusCode.NoContent, approve.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, sync.StatusCode);
@@ -46,10 +41,9 @@ public sealed class ManagedPlayAndLagTests
     [InlineData("""{"packageIds":["app:com.zhiliaoapp.musically"],"approveAllPermissions":"yes"}""")]
     public async Task An_approval_without_product_ids_of_the_form_app_package_is_refused(string body)
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
 
-        using var response = await PostAsync(http, $"{tenant.BetaUrl}/{Settings}/approveApps", body);
+        using var response = await PostAsync(Http, $"{tenant.BetaUrl}/{Settings}/approveApps", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(tenant.State.ManagedGooglePlay.Approved);
@@ -58,11 +52,10 @@ public sealed class ManagedPlayAndLagTests
     [Fact]
     public async Task An_unbound_tenant_says_so_and_refuses_approvals()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { ManagedPlayBinding = ManagedPlayBinding.NotBound });
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(options: new SimulatorOptions { ManagedPlayBinding = IntuneBanSync.TenantSimulator.ManagedPlayBinding.NotBound });
 
-        var settings = JsonNode.Parse(await http.GetStringAsync($"{tenant.BetaUrl}/{Settings}"))!;
-        using var approve = await PostAsync(http, $"{tenant.BetaUrl}/{Settings}/approveApps", """{"packageIds":["app:com.zhiliaoapp.musically"]}""");
+        var settings = JsonNode.Parse(await Http.GetStringAsync($"{tenant.BetaUrl}/{Settings}"))!;
+        using var approve = await PostAsync(Http, $"{tenant.BetaUrl}/{Settings}/approveApps", """{"packageIds":["app:com.zhiliaoapp.musically"]}""");
 
         Assert.Equal("notBound", settings["bindStatus"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, approve.StatusCode);
@@ -72,7 +65,7 @@ public sealed class ManagedPlayAndLagTests
     [Fact]
     public async Task The_enterprise_settings_are_read_with_DeviceManagementConfiguration_and_approved_with_its_ReadWrite()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
+        var tenant = await StartAsync();
         using var reader = SimulatorGraph.Http(new IntuneBanSync.Graph.LoopbackCredential(["DeviceManagementConfiguration.Read.All"]));
 
         using var read = await reader.GetAsync($"{tenant.BetaUrl}/{Settings}");
@@ -86,9 +79,7 @@ public sealed class ManagedPlayAndLagTests
     [Fact]
     public async Task A_managed_Google_Play_uninstall_removes_the_managed_profile_copy_whoever_installed_it_and_never_the_personal_profile_one()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 300);
-        using var http = SimulatorGraph.Http();
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync(devices: 300);
         var fullyManagedUser = DeviceWith(tenant, AndroidMode.FullyManaged, "com.whatsapp", AppSource.User);
         var corporateUser = DeviceWith(tenant, AndroidMode.CorporateWorkProfile, "com.whatsapp", AppSource.User);
         var personalUser = DeviceWith(tenant, AndroidMode.PersonalWorkProfile, "com.whatsapp", AppSource.User);
@@ -96,15 +87,15 @@ public sealed class ManagedPlayAndLagTests
         var personalManaged = DeviceWith(tenant, AndroidMode.PersonalWorkProfile, "com.microsoft.teams", AppSource.Managed);
         var administrator = DeviceWith(tenant, AndroidMode.DeviceAdministrator, "com.microsoft.teams", AppSource.Managed);
         var devices = new[] { fullyManagedUser, corporateUser, personalUser, corporateManaged, personalManaged, administrator };
-        using var _ = await PostAsync(http, $"{tenant.BetaUrl}/{Settings}/approveApps", """{"packageIds":["app:com.whatsapp","app:com.microsoft.teams"]}""");
-        using var __ = await PostAsync(http, $"{tenant.BetaUrl}/{Settings}/syncApps", null);
-        var group = await client.Groups.PostAsync(new GraphGroup { DisplayName = "AE uninstall", MailEnabled = false, SecurityEnabled = true, MailNickname = "aeuninstall" });
-        await client.Groups[group!.Id].PatchAsync(new GraphGroup
+        using var _ = await PostAsync(Http, $"{tenant.BetaUrl}/{Settings}/approveApps", """{"packageIds":["app:com.whatsapp","app:com.microsoft.teams"]}""");
+        using var __ = await PostAsync(Http, $"{tenant.BetaUrl}/{Settings}/syncApps", null);
+        var group = await Client.Groups.PostAsync(new GraphGroup { DisplayName = "AE uninstall", MailEnabled = false, SecurityEnabled = true, MailNickname = "aeuninstall" });
+        await Client.Groups[group!.Id].PatchAsync(new GraphGroup
         {
             AdditionalData = new Dictionary<string, object> { ["members@odata.bind"] = devices.Select(d => SimulatorGraph.DirectoryObjectUrl(EntraId(tenant, d))).ToList() },
         });
         foreach (var app in tenant.State.MobileApps.Where(a => a.ODataType == "androidManagedStoreApp" && a.PackageId is "com.whatsapp" or "com.microsoft.teams"))
-            await client.DeviceAppManagement.MobileApps[app.Id].Assignments.PostAsync(new MobileAppAssignment { Intent = InstallIntent.Uninstall, Target = new GroupAssignmentTarget { GroupId = group.Id } });
+            await Client.DeviceAppManagement.MobileApps[app.Id].Assignments.PostAsync(new MobileAppAssignment { Intent = InstallIntent.Uninstall, Target = new GroupAssignmentTarget { GroupId = group.Id } });
 
         tenant.CheckInAll();
 
@@ -120,18 +111,17 @@ public sealed class ManagedPlayAndLagTests
     public async Task A_WinGet_app_processes_before_it_takes_an_assignment_and_the_refusal_has_the_app_service_shape()
     {
         var clock = new FakeTimeProvider(TenantSeed.Small.Now);
-        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { TimeProvider = clock, TimeFactor = 0.01, WinGetPublishing = TimeSpan.FromHours(1) });
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(options: new SimulatorOptions { TimeProvider = clock, TimeFactor = 0.01, WinGetPublishing = TimeSpan.FromHours(1) });
         var group = tenant.State.GroupByName("IBS Pilot Devices").Id;
-        using var created = await PostAsync(http, $"{tenant.BetaUrl}/deviceAppManagement/mobileApps",
+        using var created = await PostAsync(Http, $"{tenant.BetaUrl}/deviceAppManagement/mobileApps",
             """{"@odata.type":"#microsoft.graph.winGetApp","displayName":"TikTok","publisher":"IntuneBanSync","packageIdentifier":"9NH2GPH4JZS4"}""");
         var app = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
         var assignment = $$$"""{"intent":"uninstall","target":{"@odata.type":"#microsoft.graph.groupAssignmentTarget","groupId":"{{{group}}}"}}""";
 
-        using var early = await PostAsync(http, $"{tenant.GraphUrl}/deviceAppManagement/mobileApps/{app["id"]}/assignments", assignment);
+        using var early = await PostAsync(Http, $"{tenant.GraphUrl}/deviceAppManagement/mobileApps/{app["id"]}/assignments", assignment);
         clock.Advance(TimeSpan.FromSeconds(36));
-        var published = JsonNode.Parse(await http.GetStringAsync($"{tenant.GraphUrl}/deviceAppManagement/mobileApps/{app["id"]}"))!;
-        using var later = await PostAsync(http, $"{tenant.GraphUrl}/deviceAppManagement/mobileApps/{app["id"]}/assignments", assignment);
+        var published = JsonNode.Parse(await Http.GetStringAsync($"{tenant.GraphUrl}/deviceAppManagement/mobileApps/{app["id"]}"))!;
+        using var later = await PostAsync(Http, $"{tenant.GraphUrl}/deviceAppManagement/mobileApps/{app["id"]}/assignments", assignment);
 
         Assert.Equal("processing", app["publishingState"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
@@ -145,7 +135,7 @@ public sealed class ManagedPlayAndLagTests
     public async Task A_group_created_a_moment_ago_answers_404_until_it_has_replicated()
     {
         var clock = new FakeTimeProvider(TenantSeed.Small.Now);
-        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { TimeProvider = clock, TimeFactor = 0.01, GroupReplication = TimeSpan.FromMinutes(10) });
+        var tenant = await StartAsync(options: new SimulatorOptions { TimeProvider = clock, TimeFactor = 0.01, GroupReplication = TimeSpan.FromMinutes(10) });
         using var client = SimulatorGraph.Client(tenant, retries: false);
         var device = SimulatorGraph.DirectoryObjectUrl(tenant.State.EntraDevices[0].Id);
         var group = await client.Groups.PostAsync(new GraphGroup { DisplayName = "Fresh", MailEnabled = false, SecurityEnabled = true, MailNickname = "fresh" });
@@ -167,13 +157,12 @@ public sealed class ManagedPlayAndLagTests
     [Fact]
     public async Task Checking_more_than_20_groups_at_once_is_refused_with_400()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync();
         var user = tenant.State.Users[0].Id;
         var groups = Enumerable.Range(0, 21).Select(_ => Guid.NewGuid().ToString()).ToList();
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => client.Users[user].CheckMemberGroups.PostAsCheckMemberGroupsPostResponseAsync(new() { GroupIds = groups }));
-        var twenty = await client.Users[user].CheckMemberGroups.PostAsCheckMemberGroupsPostResponseAsync(new() { GroupIds = groups[..20] });
+        var error = await Assert.ThrowsAsync<ODataError>(() => Client.Users[user].CheckMemberGroups.PostAsCheckMemberGroupsPostResponseAsync(new() { GroupIds = groups }));
+        var twenty = await Client.Users[user].CheckMemberGroups.PostAsCheckMemberGroupsPostResponseAsync(new() { GroupIds = groups[..20] });
 
         Assert.Equal(400, error.ResponseStatusCode);
         Assert.NotNull(twenty);
@@ -182,13 +171,12 @@ public sealed class ManagedPlayAndLagTests
     [Fact]
     public async Task A_group_read_with_select_carries_only_the_selected_fields()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync();
         var police = tenant.State.GroupByName("IBS Police");
 
-        var selected = await client.Groups[police.Id].GetAsync(r => r.QueryParameters.Select = ["id"]);
-        var listed = await client.Groups.GetAsync(r => { r.QueryParameters.Filter = "displayName eq 'IBS Police'"; r.QueryParameters.Select = ["id"]; });
-        var device = await client.Devices[tenant.State.EntraDevices[0].Id].GetAsync(r => r.QueryParameters.Select = ["id"]);
+        var selected = await Client.Groups[police.Id].GetAsync(r => r.QueryParameters.Select = ["id"]);
+        var listed = await Client.Groups.GetAsync(r => { r.QueryParameters.Filter = "displayName eq 'IBS Police'"; r.QueryParameters.Select = ["id"]; });
+        var device = await Client.Devices[tenant.State.EntraDevices[0].Id].GetAsync(r => r.QueryParameters.Select = ["id"]);
 
         Assert.Equal((police.Id, null, null), (selected!.Id, selected.DisplayName, selected.SecurityEnabled));
         Assert.Null(Assert.Single(listed!.Value!).DisplayName);

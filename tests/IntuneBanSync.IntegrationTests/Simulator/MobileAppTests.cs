@@ -4,19 +4,18 @@ using Microsoft.Graph.Models.ODataErrors;
 
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
-public sealed class MobileAppTests
+public sealed class MobileAppTests : SimulatorTests
 {
     [Fact]
     public async Task Catalog_filtered_by_type_holds_the_seeded_ios_TikTok_with_its_available_assignment()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync();
 
-        var apps = await client.DeviceAppManagement.MobileApps.GetAsync(r => r.QueryParameters.Filter = "isof('microsoft.graph.iosStoreApp')");
+        var apps = await Client.DeviceAppManagement.MobileApps.GetAsync(r => r.QueryParameters.Filter = "isof('microsoft.graph.iosStoreApp')");
 
         Assert.All(apps!.Value!, app => Assert.IsType<IosStoreApp>(app));
         var tikTok = apps.Value!.OfType<IosStoreApp>().Single(a => a.BundleId == "com.zhiliaoapp.musically");
-        var assignments = await client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments.GetAsync();
+        var assignments = await Client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments.GetAsync();
         var assignment = Assert.Single(assignments!.Value!);
         Assert.Equal(InstallIntent.Available, assignment.Intent);
         Assert.Equal(tenant.State.GroupByName("IBS All Staff").Id, Assert.IsType<GroupAssignmentTarget>(assignment.Target).GroupId);
@@ -25,15 +24,14 @@ public sealed class MobileAppTests
     [Fact]
     public async Task Posting_an_assignment_adds_while_assign_replaces_them_all()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync();
         var tikTok = IosTikTok(tenant);
         var police = tenant.State.GroupByName("IBS Police").Id;
         var pilot = tenant.State.GroupByName("IBS Pilot Devices").Id;
 
-        await client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments.PostAsync(Assignment(InstallIntent.Uninstall, pilot));
+        await Client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments.PostAsync(Assignment(InstallIntent.Uninstall, pilot));
         var afterAdd = tenant.State.MobileApps.Single(a => a.Id == tikTok.Id).Assignments;
-        await client.DeviceAppManagement.MobileApps[tikTok.Id].Assign.PostAsync(new AssignPostRequestBody
+        await Client.DeviceAppManagement.MobileApps[tikTok.Id].Assign.PostAsync(new AssignPostRequestBody
         {
             MobileAppAssignments = [Assignment(InstallIntent.Uninstall, police)],
         });
@@ -46,11 +44,10 @@ public sealed class MobileAppTests
     [Fact]
     public async Task A_group_carries_only_one_assignment_per_app()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync();
         var tikTok = IosTikTok(tenant);
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments
+        var error = await Assert.ThrowsAsync<ODataError>(() => Client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments
             .PostAsync(Assignment(InstallIntent.Uninstall, tikTok.Assignments[0].GroupId)));
 
         Assert.Equal(400, error.ResponseStatusCode);
@@ -60,13 +57,12 @@ public sealed class MobileAppTests
     [Fact]
     public async Task Deleting_an_assignment_removes_only_that_one()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync();
         var tikTok = IosTikTok(tenant);
-        var added = await client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments
+        var added = await Client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments
             .PostAsync(Assignment(InstallIntent.Uninstall, tenant.State.GroupByName("IBS Pilot Devices").Id));
 
-        await client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments[added!.Id].DeleteAsync();
+        await Client.DeviceAppManagement.MobileApps[tikTok.Id].Assignments[added!.Id].DeleteAsync();
 
         Assert.Equal([tikTok.Assignments[0].Id], tenant.State.MobileApps.Single(a => a.Id == tikTok.Id).Assignments.Select(a => a.Id));
     }
@@ -74,10 +70,9 @@ public sealed class MobileAppTests
     [Fact]
     public async Task Android_store_app_takes_its_package_id_from_the_store_url()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync();
 
-        var created = await client.DeviceAppManagement.MobileApps.PostAsync(new AndroidStoreApp
+        var created = await Client.DeviceAppManagement.MobileApps.PostAsync(new AndroidStoreApp
         {
             DisplayName = "TikTok",
             Publisher = "TikTok Pte. Ltd.",
@@ -93,11 +88,10 @@ public sealed class MobileAppTests
     [Fact]
     public async Task Android_managed_store_apps_cannot_be_created()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
         var body = """{"@odata.type":"#microsoft.graph.androidManagedStoreApp","displayName":"TikTok","packageId":"com.zhiliaoapp.musically"}""";
 
-        using var response = await http.PostAsync(
+        using var response = await Http.PostAsync(
             $"{tenant.BetaUrl}/deviceAppManagement/mobileApps",
             new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
@@ -109,12 +103,11 @@ public sealed class MobileAppTests
     [Fact]
     public async Task WinGet_apps_are_created_under_beta_only()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
         var body = """{"@odata.type":"#microsoft.graph.winGetApp","displayName":"TikTok","packageIdentifier":"9NH2GPH4JZS4"}""";
 
-        using var v1 = await http.PostAsync($"{tenant.GraphUrl}/deviceAppManagement/mobileApps", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
-        using var beta = await http.PostAsync($"{tenant.BetaUrl}/deviceAppManagement/mobileApps", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var v1 = await Http.PostAsync($"{tenant.GraphUrl}/deviceAppManagement/mobileApps", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var beta = await Http.PostAsync($"{tenant.BetaUrl}/deviceAppManagement/mobileApps", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, v1.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Created, beta.StatusCode);

@@ -1,16 +1,12 @@
-using System.Net;
-using System.Text;
-
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
 /// <summary>Protocol details the SDK hides: checked over plain HTTP.</summary>
-public sealed class RawProtocolTests
+public sealed class RawProtocolTests : SimulatorTests
 {
     [Fact]
     public async Task A_batch_of_more_than_20_requests_is_refused_whole()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
         var requests = Enumerable.Range(1, 21).Select(i => new JsonObject
         {
             ["id"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -18,7 +14,7 @@ public sealed class RawProtocolTests
             ["url"] = $"/users/{tenant.State.Users[0].Id}",
         });
 
-        using var response = await http.PostAsync($"{tenant.GraphUrl}/$batch", Json(new JsonObject { ["requests"] = new JsonArray([.. requests]) }));
+        using var response = await Http.PostAsync($"{tenant.GraphUrl}/$batch", Json(new JsonObject { ["requests"] = new JsonArray([.. requests]) }));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(0, tenant.Requests.Reads);
@@ -27,12 +23,10 @@ public sealed class RawProtocolTests
     [Fact]
     public async Task Injected_429s_can_omit_Retry_After()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
-        tenant.Faults.ThrottleRate = 1;
+        var tenant = await StartThrottledAsync();
         tenant.Faults.ThrottleWithoutRetryAfterShare = 1;
 
-        using var response = await http.GetAsync($"{tenant.GraphUrl}/deviceManagement/managedDevices");
+        using var response = await Http.GetAsync($"{tenant.GraphUrl}/deviceManagement/managedDevices");
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Null(response.Headers.RetryAfter);
@@ -41,13 +35,12 @@ public sealed class RawProtocolTests
     [Fact]
     public async Task Injected_503s_follow_the_service_unavailable_rate()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
         tenant.Faults.ServiceUnavailableRate = 1;
 
-        using var failed = await http.GetAsync($"{tenant.GraphUrl}/groups");
+        using var failed = await Http.GetAsync($"{tenant.GraphUrl}/groups");
         tenant.Faults.ServiceUnavailableRate = 0;
-        using var served = await http.GetAsync($"{tenant.GraphUrl}/groups");
+        using var served = await Http.GetAsync($"{tenant.GraphUrl}/groups");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
@@ -57,10 +50,9 @@ public sealed class RawProtocolTests
     [Fact]
     public async Task Errors_carry_graph_error_bodies()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
 
-        using var response = await http.GetAsync($"{tenant.GraphUrl}/deviceManagement/managedDevices/{Guid.NewGuid()}");
+        using var response = await Http.GetAsync($"{tenant.GraphUrl}/deviceManagement/managedDevices/{Guid.NewGuid()}");
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -71,10 +63,9 @@ public sealed class RawProtocolTests
     [Fact]
     public async Task Top_is_capped_at_the_maximum_page_size()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 60, new SimulatorOptions { MaxTop = 25 });
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(devices: 60, new SimulatorOptions { MaxTop = 25 });
 
-        var page = JsonNode.Parse(await http.GetStringAsync($"{tenant.GraphUrl}/deviceManagement/managedDevices?$top=999"))!;
+        var page = JsonNode.Parse(await Http.GetStringAsync($"{tenant.GraphUrl}/deviceManagement/managedDevices?$top=999"))!;
 
         Assert.Equal(25, page["value"]!.AsArray().Count);
         Assert.NotNull(page["@odata.nextLink"]);
@@ -83,13 +74,12 @@ public sealed class RawProtocolTests
     [Fact]
     public async Task Control_endpoints_report_and_reset_stats_and_check_in_without_being_counted()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
-        await http.GetStringAsync($"{tenant.GraphUrl}/groups");
+        var tenant = await StartAsync();
+        await Http.GetStringAsync($"{tenant.GraphUrl}/groups");
 
-        var stats = JsonNode.Parse(await http.GetStringAsync(new Uri(tenant.BaseUrl, "_sim/stats")))!;
-        using var reset = await http.PostAsync(new Uri(tenant.BaseUrl, "_sim/stats/reset"), null);
-        using var checkIn = await http.PostAsync(new Uri(tenant.BaseUrl, "_sim/checkin"), null);
+        var stats = JsonNode.Parse(await Http.GetStringAsync(new Uri(tenant.BaseUrl, "_sim/stats")))!;
+        using var reset = await Http.PostAsync(new Uri(tenant.BaseUrl, "_sim/stats/reset"), null);
+        using var checkIn = await Http.PostAsync(new Uri(tenant.BaseUrl, "_sim/checkin"), null);
 
         Assert.Equal(1, stats["reads"]!.GetValue<long>());
         Assert.Equal(1, stats["byKind"]!["GET groups"]!.GetValue<long>());

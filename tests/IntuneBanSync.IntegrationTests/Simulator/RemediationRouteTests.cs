@@ -1,9 +1,6 @@
-using System.Net;
-using System.Text;
-
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
-public sealed class RemediationRouteTests
+public sealed class RemediationRouteTests : SimulatorTests
 {
     [Theory]
     [InlineData("@odata.type", "#microsoft.graph.deviceManagementScript", "@odata.type")]
@@ -11,12 +8,11 @@ public sealed class RemediationRouteTests
     [InlineData("runAsAccount", "administrator", "runAsAccount")]
     public async Task A_remediation_graph_would_refuse_is_refused_with_400(string property, string value, string named)
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync();
         var body = Script();
         body[property] = value;
 
-        using var response = await PostAsync(http, $"{tenant.BetaUrl}/deviceManagement/deviceHealthScripts", body);
+        using var response = await PostAsync(Http, $"{tenant.BetaUrl}/deviceManagement/deviceHealthScripts", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(named, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -26,11 +22,10 @@ public sealed class RemediationRouteTests
     [Fact]
     public async Task An_hourly_schedule_outside_1_to_23_hours_is_refused()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var http = SimulatorGraph.Http();
-        var id = await CreateAsync(tenant, http, Script());
+        var tenant = await StartAsync();
+        var id = await CreateAsync(tenant, Http, Script());
 
-        using var response = await PostAsync(http, $"{tenant.BetaUrl}/deviceManagement/deviceHealthScripts/{id}/assign", Assign(interval: 24));
+        using var response = await PostAsync(Http, $"{tenant.BetaUrl}/deviceManagement/deviceHealthScripts/{id}/assign", Assign(interval: 24));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(tenant.State.Policies.Of("deviceHealthScripts").Single().Assignments);
@@ -39,7 +34,7 @@ public sealed class RemediationRouteTests
     [Fact]
     public async Task Without_the_scripts_permission_a_remediation_cannot_be_created_and_without_privileged_operations_not_run()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
+        var tenant = await StartAsync();
         using var configurationOnly = SimulatorGraph.Http(new LoopbackCredential(["DeviceManagementConfiguration.ReadWrite.All", "DeviceManagementManagedDevices.Read.All"]));
         using var scriptsOnly = SimulatorGraph.Http(new LoopbackCredential([GraphPermissions.ScriptsReadWrite.Name]));
         var device = tenant.State.ManagedDevices.First(d => d.OperatingSystem == "Windows").Id;
@@ -58,13 +53,12 @@ public sealed class RemediationRouteTests
     [Fact]
     public async Task An_on_demand_run_removes_a_targeted_app_at_once_and_records_its_run_state()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 300);
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(devices: 300);
         var device = tenant.State.ManagedDevices.First(d => d.OperatingSystem == "Windows" && d.InstalledApps.Any(a => a.Identifier == "9NH2GPH4JZS4"));
-        var id = await CreateAsync(tenant, http, Script(marker: """{"ban":"tiktok","displayNames":["TikTok"],"identifiers":["9NH2GPH4JZS4"]}"""));
+        var id = await CreateAsync(tenant, Http, Script(marker: """{"ban":"tiktok","displayNames":["TikTok"],"identifiers":["9NH2GPH4JZS4"]}"""));
 
-        using var response = await PostAsync(http, $"{tenant.BetaUrl}/deviceManagement/managedDevices/{device.Id}/initiateOnDemandProactiveRemediation", new JsonObject { ["scriptPolicyId"] = id });
-        using var states = await http.GetAsync($"{tenant.BetaUrl}/deviceManagement/deviceHealthScripts/{id}/deviceRunStates?$expand=managedDevice($select=id)");
+        using var response = await PostAsync(Http, $"{tenant.BetaUrl}/deviceManagement/managedDevices/{device.Id}/initiateOnDemandProactiveRemediation", new JsonObject { ["scriptPolicyId"] = id });
+        using var states = await Http.GetAsync($"{tenant.BetaUrl}/deviceManagement/deviceHealthScripts/{id}/deviceRunStates?$expand=managedDevice($select=id)");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.DoesNotContain(tenant.State.ManagedDeviceById(device.Id).InstalledApps, a => a.Identifier == "9NH2GPH4JZS4");
@@ -75,12 +69,11 @@ public sealed class RemediationRouteTests
     [Fact]
     public async Task A_script_without_the_targets_line_is_never_run()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(devices: 300);
-        using var http = SimulatorGraph.Http();
+        var tenant = await StartAsync(devices: 300);
         var device = tenant.State.ManagedDevices.First(d => d.OperatingSystem == "Windows" && d.InstalledApps.Any(a => a.Identifier == "9NH2GPH4JZS4"));
-        var id = await CreateAsync(tenant, http, Script());
+        var id = await CreateAsync(tenant, Http, Script());
 
-        await PostAsync(http, $"{tenant.BetaUrl}/deviceManagement/managedDevices/{device.Id}/initiateOnDemandProactiveRemediation", new JsonObject { ["scriptPolicyId"] = id });
+        await PostAsync(Http, $"{tenant.BetaUrl}/deviceManagement/managedDevices/{device.Id}/initiateOnDemandProactiveRemediation", new JsonObject { ["scriptPolicyId"] = id });
 
         Assert.Contains(tenant.State.ManagedDeviceById(device.Id).InstalledApps, a => a.Identifier == "9NH2GPH4JZS4");
         Assert.Empty(tenant.Remediations.Runs);

@@ -19,6 +19,10 @@ internal static class SimulatorGraph
     /// <summary>A development token holding every permission of the manifest, as the product's clients present to the simulator.</summary>
     public static LoopbackCredential AllPermissions { get; } = new(IntuneBanSync.Enforcement.Mechanisms.Permissions.Select(p => p.Permission.Name));
 
+    /// <summary>A development token holding every permission of the manifest but one.</summary>
+    public static LoopbackCredential AllPermissionsBut(GraphPermission missing) =>
+        new(IntuneBanSync.Enforcement.Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != missing.Name));
+
     /// <summary>An HttpClient for raw requests, carrying a token with every permission of the manifest.</summary>
     public static HttpClient Http(LoopbackCredential? credential = null)
     {

@@ -1,17 +1,14 @@
-using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph;
 using Microsoft.Graph.Models.ODataErrors;
 
 namespace IntuneBanSync.IntegrationTests.Simulator;
 
-public sealed class ThrottlingAndFaultTests
+public sealed class ThrottlingAndFaultTests : SimulatorTests
 {
     [Fact]
     public async Task Requests_beyond_the_category_limit_get_429_with_Retry_After_until_the_window_resets()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { TimeProvider = clock, ThrottleClock = clock, DevicesLimit = new(3, 1) });
+        var (tenant, clock) = await StartLimitedAsync(new ThrottleLimit(3, 1));
         using var client = SimulatorGraph.Client(tenant, retries: false);
         var id = tenant.State.ManagedDevices[0].Id;
         for (var i = 0; i < 3; i++)
@@ -35,8 +32,7 @@ public sealed class ThrottlingAndFaultTests
     [Fact]
     public async Task Writes_have_their_own_lower_limit()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { TimeProvider = clock, ThrottleClock = clock, DevicesLimit = new(100, 1) });
+        var (tenant, _) = await StartLimitedAsync(new ThrottleLimit(100, 1));
         using var client = SimulatorGraph.Client(tenant, retries: false);
         var id = tenant.State.ManagedDevices[0].Id;
         await client.DeviceManagement.ManagedDevices[id].SyncDevice.PostAsync();
@@ -51,13 +47,12 @@ public sealed class ThrottlingAndFaultTests
     [Fact]
     public async Task The_sdk_retry_handler_rides_out_a_short_throttling_window()
     {
-        await using var tenant = await SimulatorGraph.StartAsync(options: new SimulatorOptions { TimeFactor = 0.01, DevicesLimit = new(2, 2) });
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync(options: new SimulatorOptions { TimeFactor = 0.01, DevicesLimit = new(2, 2) });
         var id = tenant.State.ManagedDevices[0].Id;
 
         for (var i = 0; i < 3; i++)
         {
-            await client.DeviceManagement.ManagedDevices[id].GetAsync();
+            await Client.DeviceManagement.ManagedDevices[id].GetAsync();
         }
 
         Assert.Equal(1, tenant.Requests.Throttled);
@@ -67,15 +62,13 @@ public sealed class ThrottlingAndFaultTests
     [Fact]
     public async Task Inner_batch_429s_are_visible_per_item_while_the_batch_answers_200()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var client = SimulatorGraph.Client(tenant);
-        tenant.Faults.ThrottleRate = 1;
+        var tenant = await StartThrottledAsync();
         tenant.Faults.RetryAfterSeconds = 2;
-        var batch = new BatchRequestContentCollection(client);
-        var first = await batch.AddBatchRequestStepAsync(client.Users[tenant.State.Users[0].Id].ToGetRequestInformation());
-        var second = await batch.AddBatchRequestStepAsync(client.DeviceManagement.ManagedDevices[tenant.State.ManagedDevices[0].Id].ToGetRequestInformation());
+        var batch = new BatchRequestContentCollection(Client);
+        var first = await batch.AddBatchRequestStepAsync(Client.Users[tenant.State.Users[0].Id].ToGetRequestInformation());
+        var second = await batch.AddBatchRequestStepAsync(Client.DeviceManagement.ManagedDevices[tenant.State.ManagedDevices[0].Id].ToGetRequestInformation());
 
-        var response = await client.Batch.PostAsync(batch);
+        var response = await Client.Batch.PostAsync(batch);
         var statuses = await response.GetResponsesStatusCodesAsync();
         using var firstResponse = await response.GetResponseByIdAsync(first);
 
@@ -89,14 +82,13 @@ public sealed class ThrottlingAndFaultTests
     [Fact]
     public async Task Batch_items_are_routed_one_by_one()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync();
         var user = tenant.State.Users[0];
-        var batch = new BatchRequestContentCollection(client);
-        var found = await batch.AddBatchRequestStepAsync(client.Users[user.Id].ToGetRequestInformation());
-        var missing = await batch.AddBatchRequestStepAsync(client.Users[Guid.NewGuid().ToString()].ToGetRequestInformation());
+        var batch = new BatchRequestContentCollection(Client);
+        var found = await batch.AddBatchRequestStepAsync(Client.Users[user.Id].ToGetRequestInformation());
+        var missing = await batch.AddBatchRequestStepAsync(Client.Users[Guid.NewGuid().ToString()].ToGetRequestInformation());
 
-        var response = await client.Batch.PostAsync(batch);
+        var response = await Client.Batch.PostAsync(batch);
         var statuses = await response.GetResponsesStatusCodesAsync();
         var parsed = await response.GetResponseByIdAsync<Microsoft.Graph.Models.User>(found);
 
@@ -108,7 +100,7 @@ public sealed class ThrottlingAndFaultTests
     [Fact]
     public async Task A_failed_path_fails_every_time_until_cleared()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
+        var tenant = await StartAsync();
         using var client = SimulatorGraph.Client(tenant, retries: false);
         tenant.Faults.FailPath("deviceManagement/detectedApps", 500);
 
@@ -132,7 +124,7 @@ public sealed class ThrottlingAndFaultTests
     [Fact]
     public async Task A_failed_path_can_be_a_regular_expression()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
+        var tenant = await StartAsync();
         using var client = SimulatorGraph.Client(tenant, retries: false);
         var app = tenant.State.MobileApps[0].Id;
         tenant.Faults.FailPath(@"^deviceAppManagement/mobileApps/[^/]+/assignments$", 403);
@@ -147,16 +139,15 @@ public sealed class ThrottlingAndFaultTests
     [Fact]
     public async Task Request_log_counts_reads_and_writes_by_kind()
     {
-        await using var tenant = await SimulatorGraph.StartAsync();
-        using var client = SimulatorGraph.Client(tenant);
+        var tenant = await StartAsync();
         var device = tenant.State.ManagedDevices[0];
         var user = tenant.State.Users[0];
         var police = tenant.State.GroupByName("IBS Police").Id;
 
-        await client.DeviceManagement.ManagedDevices.GetAsync();
-        await client.DeviceManagement.ManagedDevices[device.Id].GetAsync();
-        await client.DeviceManagement.ManagedDevices[device.Id].SyncDevice.PostAsync();
-        await client.Users[user.Id].CheckMemberGroups.PostAsCheckMemberGroupsPostResponseAsync(new() { GroupIds = [police] });
+        await Client.DeviceManagement.ManagedDevices.GetAsync();
+        await Client.DeviceManagement.ManagedDevices[device.Id].GetAsync();
+        await Client.DeviceManagement.ManagedDevices[device.Id].SyncDevice.PostAsync();
+        await Client.Users[user.Id].CheckMemberGroups.PostAsCheckMemberGroupsPostResponseAsync(new() { GroupIds = [police] });
         var snapshot = tenant.Requests.Snapshot();
         tenant.Requests.Reset();
 
@@ -166,5 +157,13 @@ public sealed class ThrottlingAndFaultTests
         Assert.Equal(1, snapshot.ByKind["POST deviceManagement/managedDevices/{id}/syncDevice"]);
         Assert.Equal(1, snapshot.ByKind["POST users/{id}/checkMemberGroups"]);
         Assert.Equal(0, tenant.Requests.Reads);
+    }
+
+    /// <summary>A tenant whose throttling runs on a fake clock, its device requests limited as given.</summary>
+    private async Task<(SimulatedTenant Tenant, FakeTimeProvider Clock)> StartLimitedAsync(ThrottleLimit devicesLimit)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
+        var tenant = await StartAsync(options: new SimulatorOptions { TimeProvider = clock, ThrottleClock = clock, DevicesLimit = devicesLimit });
+        return (tenant, clock);
     }
 }

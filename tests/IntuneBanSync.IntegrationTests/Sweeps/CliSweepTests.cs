@@ -1,10 +1,8 @@
 using System.Text.Json;
-using IntuneBanSync.Cli;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
-[Collection("Azurite")]
-public sealed class CliSweepTests(AzuriteFixture azurite)
+public sealed class CliSweepTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     public static TheoryData<string, string, string> BadBanLists => new()
     {
@@ -26,7 +24,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [MemberData(nameof(BadBanLists))]
     public async Task Bad_ban_list_exits_2_naming_the_field_with_no_graph_request_and_nothing_stored(string problem, string json, string path)
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(json);
 
         var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file);
@@ -40,7 +38,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Sweep_prints_one_json_object_and_exits_0_when_complete()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
 
         var (exit, stdout, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--json", "--as-of", "2026-11-28T00:00:00Z");
@@ -59,7 +57,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Persistently_failing_app_listing_exits_3_with_status_incomplete()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
         harness.Tenant.Faults.FailPath(@"deviceManagement/detectedApps/[^/]+/managedDevices");
 
@@ -69,30 +67,10 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
         Assert.Equal("incomplete", (string?)JsonNode.Parse(stdout)!["status"]);
     }
 
-    [Theory]
-    [InlineData("--mode", "observe", "--mode")]
-    [InlineData("--as-of", "2026-11-28", "--as-of")]
-    [InlineData("--device", "not-a-guid", "--device")]
-    [InlineData("--graph-url", "http://graph.example.com/v1.0", "--graph-url")]
-    [InlineData("--storage", "this=is;not=a;connection", "--storage")]
-    public async Task Bad_option_exits_2_naming_it_with_no_graph_request(string option, string value, string named)
-    {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var file = harness.WriteBanList(harness.TikTokBanJson());
-
-        var args = new List<string> { "sweep", "--banlist", file, option, value };
-        var (exit, _, stderr) = await RunAsync(harness, [.. args]);
-
-        Assert.Equal(ExitCodes.InvalidInput, exit);
-        Assert.Contains(named, stderr);
-        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads);
-        Assert.Empty(await TablesNamed(harness.TablePrefix));
-    }
-
     [Fact]
     public async Task As_of_with_enforcement_exits_2_naming_it()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
 
         var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--mode", "enforce", "--as-of", "2026-11-28T00:00:00Z");
@@ -105,7 +83,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Unknown_device_exits_2_naming_it_and_journals_nothing()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
 
         var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--device", Guid.NewGuid().ToString());
@@ -117,6 +95,15 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     }
 
     [Theory]
+    [InlineData("--mode", "observe", "--mode")]
+    [InlineData("--as-of", "2026-11-28", "--as-of")]
+    [InlineData("--device", "not-a-guid", "--device")]
+    [InlineData("--graph-url", "http://graph.example.com/v1.0", "--graph-url")]
+    [InlineData("--storage", "this=is;not=a;connection", "--storage")]
+    public Task Bad_option_exits_2_naming_it_with_no_graph_request_and_nothing_stored(string option, string value, string named) =>
+        AssertRefusedAsync(option, value, named);
+
+    [Theory]
     [InlineData("--as-of", "12/01/2026 10:00 +01:00", "--as-of")]
     [InlineData("--as-of", "2026-11-28T00:00:00", "--as-of")]
     [InlineData("--user", "{6b1d2c3e-4f50}", "--user")]
@@ -125,18 +112,8 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [InlineData("--tenant", "con/toso", "--tenant")]
     [InlineData("--table-prefix", "ibs\n", "--table-prefix")]
     [InlineData("--table-prefix", "ibs-test", "--table-prefix")]
-    public async Task Bad_value_exits_2_naming_its_option_with_no_graph_request_and_nothing_stored(string option, string value, string named)
-    {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var file = harness.WriteBanList(harness.TikTokBanJson());
-
-        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, option, value);
-
-        Assert.True(exit == ExitCodes.InvalidInput, $"exit {exit}: {stderr}");
-        Assert.Contains(named + ":", stderr);
-        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads + harness.Tenant.Requests.Snapshot().Writes);
-        Assert.Empty(await TablesNamed(harness.TablePrefix));
-    }
+    public Task Bad_value_exits_2_naming_its_option_with_no_graph_request_and_nothing_stored(string option, string value, string named) =>
+        AssertRefusedAsync(option, value, named + ":");
 
     [Theory]
     [InlineData("--user", "--mode")]
@@ -144,7 +121,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [InlineData("--user", "--override-blast-radius")]
     public async Task Enforcement_of_one_user_or_device_exits_2_naming_it_with_no_graph_request(string target, string named)
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
         var value = target == "--user" ? "alice@contoso.com" : harness.Tenant.State.ManagedDevices[0].Id;
         string[] enforcement = named == "--mode" ? ["--mode", "enforce"] : ["--override-blast-radius"];
@@ -159,7 +136,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task As_of_with_the_blast_radius_override_exits_2_naming_as_of()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
 
         var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--mode", "report", "--override-blast-radius", "--as-of", "2026-11-28T00:00:00Z");
@@ -171,7 +148,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task User_id_in_braces_sweeps_that_users_devices()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
         var userId = harness.Tenant.State.ManagedDevices.First(d => d.UserId is not null).UserId!;
         var devices = harness.Tenant.State.ManagedDevices.Count(d => d.UserId == userId);
@@ -185,7 +162,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Tenant_is_journaled_under_its_name_in_lower_case()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
 
         var (exit, stdout, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--json", "--tenant", "Contoso");
@@ -200,7 +177,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Names_from_the_tenant_and_the_ban_list_reach_the_terminal_without_control_characters()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var report = await harness.SweepAsync(harness.TikTokBan());
         var findings = await harness.Journal.GetFindingsAsync("contoso", report.RunId, CancellationToken.None).ToListAsync();
         var evil = "evil\u001b[2J\u0007\u202e";
@@ -222,7 +199,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Ctrl_c_ends_the_sweep_cleanly_the_run_cancelled_and_the_lock_released()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, latency: TimeSpan.FromMilliseconds(100));
+        await using var harness = await SweepHarness.StartAsync(Azurite, latency: TimeSpan.FromMilliseconds(100));
         var file = harness.WriteBanList(harness.TikTokBanJson());
         using var ctrlC = new CancellationTokenSource();
         var pressed = PressCtrlCOnceRunningAsync(harness, ctrlC);
@@ -234,33 +211,37 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
         Assert.Contains("cancelled", stderr, StringComparison.Ordinal);
         var runs = await harness.Journal.ListRunsAsync("contoso", CancellationToken.None).ToListAsync();
         Assert.Equal(IntuneBanSync.Journal.SweepStatus.Cancelled, Assert.Single(runs).Status);
-        var locks = new IntuneBanSync.Sweeps.TenantLocks(azurite.CreateTableService(), harness.TablePrefix, TimeProvider.System);
+        var locks = new IntuneBanSync.Sweeps.TenantLocks(Azurite.CreateTableService(), harness.TablePrefix, TimeProvider.System);
         Assert.Null(await locks.PeekAsync("contoso", CancellationToken.None));
     }
 
-    [Fact]
-    public async Task A_timeout_out_of_range_exits_2_naming_it()
+    [Theory]
+    [InlineData("--timeout", "0")]
+    [InlineData("--inventory", "sideways")]
+    public async Task A_timeout_out_of_range_or_an_inventory_source_it_does_not_know_exits_2_naming_it_with_no_graph_read(string option, string value)
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
 
-        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--timeout", "0");
+        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, option, value);
 
         Assert.Equal(ExitCodes.InvalidInput, exit);
-        Assert.Contains("--timeout", stderr, StringComparison.Ordinal);
+        Assert.Contains(option, stderr, StringComparison.Ordinal);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads);
     }
 
-    [Fact]
-    public async Task An_inventory_source_it_does_not_know_exits_2_naming_it()
+    /// <summary>Sweeps the TikTok ban list with one option given this value: asserts the CLI refused it (exit 2) naming it, read and wrote nothing.</summary>
+    private async Task AssertRefusedAsync(string option, string value, string named)
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var file = harness.WriteBanList(harness.TikTokBanJson());
 
-        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, "--inventory", "sideways");
+        var (exit, _, stderr) = await RunAsync(harness, "sweep", "--banlist", file, option, value);
 
-        Assert.Equal(ExitCodes.InvalidInput, exit);
-        Assert.Contains("--inventory", stderr, StringComparison.Ordinal);
-        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads);
+        Assert.True(exit == ExitCodes.InvalidInput, $"exit {exit}: {stderr}");
+        Assert.Contains(named, stderr);
+        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Reads + harness.Tenant.Requests.Snapshot().Writes);
+        Assert.Empty(await TablesNamed(harness.TablePrefix));
     }
 
     /// <summary>Presses Ctrl+C once the sweep has opened its run, so the interruption lands in the middle of it.</summary>
@@ -295,7 +276,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
         if (!all.Contains("--graph-url"))
             all.AddRange(["--graph-url", harness.Tenant.GraphUrl]);
         if (!all.Contains("--storage"))
-            all.AddRange(["--storage", azurite.ConnectionString]);
+            all.AddRange(["--storage", Azurite.ConnectionString]);
         if (!all.Contains("--table-prefix"))
             all.AddRange(["--table-prefix", harness.TablePrefix]);
         if (!all.Contains("--tenant"))
@@ -309,7 +290,7 @@ public sealed class CliSweepTests(AzuriteFixture azurite)
     private async Task<List<string>> TablesNamed(string prefix)
     {
         var names = new List<string>();
-        await foreach (var table in azurite.CreateTableService().QueryAsync())
+        await foreach (var table in Azurite.CreateTableService().QueryAsync())
             if (table.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 names.Add(table.Name);
         return names;

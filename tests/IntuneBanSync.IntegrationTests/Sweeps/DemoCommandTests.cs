@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using IntuneBanSync.Cli;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 

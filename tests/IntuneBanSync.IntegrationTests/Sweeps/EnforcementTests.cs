@@ -1,18 +1,14 @@
-using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Enforcement.Notifications;
-using IntuneBanSync.Enforcement.Uninstall;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
-[Collection("Azurite")]
-public sealed class EnforcementTests(AzuriteFixture azurite)
+public sealed class EnforcementTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
 
     [Fact]
     public async Task Every_enforceable_offending_device_ends_in_the_uninstall_group_and_no_other_device_does()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var expected = EnforceableOffenders(harness.Tenant.State);
 
         var report = await harness.EnforceAsync(harness.EnforceBan());
@@ -27,7 +23,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_sweep_after_check_in_that_writes_nothing_newly_enforces_nothing()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await harness.EnforceAsync(harness.EnforceBan());
         harness.Clock.Advance(TimeSpan.FromHours(1));
         harness.Tenant.CheckInAll();
@@ -43,7 +39,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_group_carries_an_uninstall_assignment_of_the_app_of_each_enforced_platform()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
         await harness.EnforceAsync(harness.EnforceBan());
 
@@ -58,7 +54,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_pre_existing_available_assignment_of_the_same_app_survives()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
         var before = ios.Assignments.Where(a => a.Intent == "available").ToList();
 
@@ -74,7 +70,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task Android_enterprise_devices_are_enforced_through_the_managed_Google_Play_app_the_sweep_approves()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var enterprise = ExpectedReport.OffendingDevices(harness.Tenant.State).Where(d => d.AndroidMode is not (null or AndroidMode.DeviceAdministrator)).ToList();
 
         var report = await harness.EnforceAsync(harness.EnforceBan());
@@ -91,7 +87,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_second_sweep_with_nothing_changed_sends_no_write()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await harness.EnforceAsync(harness.EnforceBan());
         harness.Tenant.Requests.Reset();
 
@@ -105,7 +101,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task After_check_in_managed_installs_are_resolved_and_user_installed_ones_stay_offending_as_not_removable()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await harness.EnforceAsync(harness.EnforceBan());
         var enforced = EnforcedDevices(harness.Tenant.State);
         // The managed Google Play uninstall removes every copy on a fully managed or dedicated device, whoever installed it.
@@ -142,9 +138,9 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [InlineData(6)]
     public async Task A_crash_after_the_kth_write_converges_to_the_clean_end_state_without_repeating_a_write(int k)
     {
-        await using var clean = await SweepHarness.StartAsync(azurite);
+        await using var clean = await SweepHarness.StartAsync(Azurite);
         await clean.EnforceAsync(clean.EnforceBan());
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var recorder = new WriteRecorder(crashAfter: k);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.EnforceAsync(harness.EnforceBan(), recorder));
@@ -162,9 +158,9 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task Throttling_and_unavailability_give_the_same_end_state()
     {
-        await using var clean = await SweepHarness.StartAsync(azurite);
+        await using var clean = await SweepHarness.StartAsync(Azurite);
         await clean.EnforceAsync(clean.EnforceBan());
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         harness.Tenant.Faults.RetryAfterSeconds = 0;
         harness.Tenant.Faults.ThrottleRate = 0.2;
         harness.Tenant.Faults.ThrottleWithoutRetryAfterShare = 0.5;
@@ -180,7 +176,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task After_expiry_the_members_and_the_assignment_we_created_are_removed_and_nothing_else_is_touched()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var before = Snapshot(harness.Tenant.State);
         await harness.EnforceAsync(harness.EnforceBan());
         harness.Clock.Advance(TimeSpan.FromDays(151));
@@ -199,7 +195,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_blast_radius_cap_holds_a_ban_that_would_exceed_it_and_the_override_lifts_it()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var capped = harness.EnforceBan(blastRadius: """{"maxDevices": 2}""");
 
         var held = await harness.EnforceAsync(capped);
@@ -219,7 +215,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task Devices_in_grace_are_not_enforced_and_nothing_is_written_but_the_compliance_notice()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var json = System.Text.Json.Nodes.JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
         json["bans"]![0]!["uninstallBy"] = harness.Seed.Now.AddDays(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
@@ -243,7 +239,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_device_that_becomes_exempt_leaves_the_uninstall_group()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await harness.EnforceAsync(harness.EnforceBan());
         var device = UninstallMembers(harness.Tenant.State).Order().First();
         var json = System.Text.Json.Nodes.JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
@@ -262,10 +258,8 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_ban_stops_when_our_group_already_carries_another_intent_for_the_app()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var graph = new GraphUninstall(IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
-        var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
-        var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        var (graph, group, ios) = await ForeignUninstallGroupAsync(harness);
         await graph.AddGroupAssignmentAsync(ios.Id, group, "required", CancellationToken.None);
         harness.Tenant.Requests.Reset();
 
@@ -279,10 +273,8 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_ban_whose_group_is_excluded_from_an_assignment_of_the_app_stops_saying_so()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var graph = new GraphUninstall(IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
-        var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
-        var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        var (_, group, ios) = await ForeignUninstallGroupAsync(harness);
         await IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions).DeviceAppManagement.MobileApps[ios.Id].Assignments.PostAsync(new Microsoft.Graph.Models.MobileAppAssignment
         {
             Intent = Microsoft.Graph.Models.InstallIntent.Available,
@@ -298,7 +290,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_what_if_sweep_never_writes_even_when_the_ban_list_enforces()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var whatIf = new IntuneBanSync.Sweeps.SweepRequest(harness.EnforceBan(), "contoso", "test", IntuneBanSync.Sweeps.SweepTarget.WholeTenant, AsOf: harness.Seed.Now.AddDays(20));
 
         var report = await harness.Engine().RunAsync(whatIf, null, CancellationToken.None);
@@ -312,7 +304,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_what_if_sweep_past_expiry_does_not_wind_an_enforced_ban_down()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await harness.EnforceAsync(harness.EnforceBan());
         var members = UninstallMembers(harness.Tenant.State).ToList();
         harness.Tenant.Requests.Reset();
@@ -353,4 +345,13 @@ public sealed class EnforcementTests(AzuriteFixture azurite)
     private static (Dictionary<string, string> Groups, List<string> Assignments) Snapshot(TenantState state) =>
         (state.Groups.ToDictionary(g => g.DisplayName, g => string.Join(",", g.MemberIds.Order())),
          state.MobileApps.SelectMany(a => a.Assignments.Select(x => $"{a.Id}:{x.Id}:{x.Intent}:{x.GroupId}")).ToList());
+
+    /// <summary>A group with the name of the TikTok ban's uninstall group that someone else made, and the tenant's iOS TikTok.</summary>
+    private static async Task<(GraphUninstall Graph, string Group, MobileApp Ios)> ForeignUninstallGroupAsync(SweepHarness harness)
+    {
+        var graph = new GraphUninstall(IntuneBanSync.Graph.GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
+        var group = await graph.CreateSecurityGroupAsync(UninstallGroup, "made by someone else", CancellationToken.None);
+        var ios = harness.Tenant.State.MobileApps.Single(a => a.ODataType == "iosStoreApp" && a.BundleId == "com.zhiliaoapp.musically");
+        return (graph, group, ios);
+    }
 }

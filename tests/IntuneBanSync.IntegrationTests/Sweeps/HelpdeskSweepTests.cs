@@ -1,11 +1,9 @@
-using IntuneBanSync.Planning;
 using System.Diagnostics;
 using Xunit.Abstractions;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
-[Collection("Azurite")]
-public sealed class HelpdeskSweepTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed class HelpdeskSweepTests(AzuriteFixture azurite, ITestOutputHelper output) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task A_one_user_sweep_makes_the_same_graph_requests_on_a_small_and_a_large_tenant_and_at_most_twelve()
@@ -20,7 +18,7 @@ public sealed class HelpdeskSweepTests(AzuriteFixture azurite, ITestOutputHelper
     [Fact]
     public async Task A_one_user_sweep_decides_as_the_whole_tenant_sweep_does()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var tenantReport = await harness.SweepAsync(harness.TikTokBan());
         var tenantFindings = await harness.Journal.GetFindingsAsync("contoso", tenantReport.RunId, CancellationToken.None).ToListAsync();
         var sample = tenantFindings.Where(f => f.UserId is not null).GroupBy(f => f.Decision).SelectMany(g => g.Take(3)).ToList();
@@ -41,7 +39,7 @@ public sealed class HelpdeskSweepTests(AzuriteFixture azurite, ITestOutputHelper
 
     private async Task<long> RequestsForUserWithTwoDevicesAsync(int devices)
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(devices));
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(devices));
         var user = harness.Tenant.State.ManagedDevices
             .Where(d => d.UserId is not null)
             .GroupBy(d => d.UserId)

@@ -1,12 +1,11 @@
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
-[Collection("Azurite")]
-public sealed class LockedSweepTests(AzuriteFixture azurite)
+public sealed class LockedSweepTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task Of_two_concurrent_sweeps_of_one_tenant_exactly_one_runs_and_the_other_reports_locked()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var sweeps = LockedSweeps(harness);
         var request = new SweepRequest(harness.TikTokBan(), "contoso", "test", SweepTarget.WholeTenant);
         var paused = new PausingProgress();
@@ -25,8 +24,8 @@ public sealed class LockedSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task When_the_holder_dies_its_lock_expires_and_the_next_sweep_runs()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var locks = new TenantLocks(azurite.CreateTableService(), harness.TablePrefix, harness.Clock);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        var locks = new TenantLocks(Azurite.CreateTableService(), harness.TablePrefix, harness.Clock);
         await locks.EnsureCreatedAsync(CancellationToken.None);
         var dead = await locks.TryAcquireAsync("contoso", "a host that died", TenantLocks.DefaultLease, CancellationToken.None);
         var request = new SweepRequest(harness.TikTokBan(), "contoso", "test", SweepTarget.WholeTenant);
@@ -44,7 +43,7 @@ public sealed class LockedSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_finished_sweep_releases_the_lock()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var request = new SweepRequest(harness.TikTokBan(), "contoso", "test", SweepTarget.WholeTenant);
 
         await LockedSweeps(harness).RunAsync(request, "timer", null, CancellationToken.None);
@@ -54,7 +53,7 @@ public sealed class LockedSweepTests(AzuriteFixture azurite)
     }
 
     private LockedSweeps LockedSweeps(SweepHarness harness) =>
-        new(harness.Engine(), new TenantLocks(azurite.CreateTableService(), harness.TablePrefix, harness.Clock), harness.Clock);
+        new(harness.Engine(), new TenantLocks(Azurite.CreateTableService(), harness.TablePrefix, harness.Clock), harness.Clock);
 
     /// <summary>Holds the sweep at its first progress report until released, so a second sweep meets it running.</summary>
     private sealed class PausingProgress : IProgress<SweepProgress>

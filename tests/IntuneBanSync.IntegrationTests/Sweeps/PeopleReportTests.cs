@@ -1,13 +1,12 @@
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
 /// <summary>How many people a ban affects, at any date: counted before the deadline too, by department, and as of a chosen day.</summary>
-[Collection("Azurite")]
-public sealed class PeopleReportTests(AzuriteFixture azurite)
+public sealed class PeopleReportTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task Before_the_deadline_affected_people_are_the_users_of_in_scope_devices_showing_the_app()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(600, seed: 7));
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(600, seed: 7));
         var expected = People(harness.Tenant.State);
 
         var report = await harness.SweepAsync(BanWithDeadlineIn(harness, days: 20));
@@ -21,7 +20,7 @@ public sealed class PeopleReportTests(AzuriteFixture azurite)
     [Fact]
     public async Task Affected_people_are_counted_by_department_read_for_them_alone_in_batches()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(600, seed: 7));
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(600, seed: 7));
         var state = harness.Tenant.State;
         var expected = People(state).GroupBy(u => state.Users.Single(x => x.Id == u).Department ?? "(none)")
             .ToDictionary(g => g.Key, g => g.Count());
@@ -39,7 +38,7 @@ public sealed class PeopleReportTests(AzuriteFixture azurite)
     [Fact]
     public async Task As_of_the_deadline_the_same_people_are_past_it()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(600, seed: 7));
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(600, seed: 7));
         var banList = BanWithDeadlineIn(harness, days: 20);
         var deadline = banList.Bans[0].UninstallBy;
 

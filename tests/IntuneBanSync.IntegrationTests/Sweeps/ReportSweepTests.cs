@@ -1,14 +1,11 @@
-using IntuneBanSync.Planning;
-
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
-[Collection("Azurite")]
-public sealed class ReportSweepTests(AzuriteFixture azurite)
+public sealed class ReportSweepTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task Report_of_a_seeded_tenant_equals_the_counts_computed_from_the_generator()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Sized(600, seed: 7));
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(600, seed: 7));
         var expected = ExpectedReport.For(harness.Tenant.State, harness.Seed.Now);
 
         var report = await harness.SweepAsync(harness.TikTokBan());
@@ -24,7 +21,7 @@ public sealed class ReportSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Report_sweep_sends_no_write_to_the_tenant()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
         await harness.SweepAsync(harness.TikTokBan());
 
@@ -36,7 +33,7 @@ public sealed class ReportSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Thirty_percent_throttled_requests_give_the_same_report()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var clean = await harness.SweepAsync(harness.TikTokBan());
         harness.Tenant.Faults.RetryAfterSeconds = 0;
         harness.Tenant.Faults.ThrottleRate = 0.3;
@@ -52,7 +49,7 @@ public sealed class ReportSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Sweep_journals_the_run_its_findings_and_device_states()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
         var report = await harness.SweepAsync(harness.TikTokBan());
 
@@ -70,7 +67,7 @@ public sealed class ReportSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_second_sweep_that_changes_nothing_leaves_the_states_as_the_first_wrote_them()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var first = await harness.SweepAsync(harness.TikTokBan());
         harness.Clock.Advance(TimeSpan.FromHours(4));
 
@@ -85,7 +82,7 @@ public sealed class ReportSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task One_apps_device_listing_failing_makes_the_sweep_incomplete_and_nothing_behind_it_clean()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var healthy = await harness.SweepAsync(harness.TikTokBan());
         harness.Tenant.Faults.FailPath(@"deviceManagement/detectedApps/[^/]+/managedDevices");
 
@@ -102,7 +99,7 @@ public sealed class ReportSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Sweep_of_one_user_evaluates_only_that_users_devices()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var owner = harness.Tenant.State.ManagedDevices.GroupBy(d => d.UserId).First(g => g.Key is not null && g.Count() >= 2);
 
         var byUpn = await harness.SweepAsync(harness.TikTokBan(), new SweepTarget(User: owner.First().UserPrincipalName));
@@ -114,7 +111,7 @@ public sealed class ReportSweepTests(AzuriteFixture azurite)
     [Fact]
     public async Task Sweep_of_one_device_sees_its_banned_app()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var expected = await harness.SweepAsync(harness.TikTokBan());
         var findings = await harness.Journal.GetFindingsAsync("contoso", expected.RunId, CancellationToken.None).ToListAsync();
         var offender = findings.First(f => f.Decision == DecisionKind.Offending);

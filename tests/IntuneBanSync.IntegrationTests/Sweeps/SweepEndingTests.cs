@@ -1,19 +1,16 @@
 using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
 /// <summary>How a sweep ends when it does not end well: cancelled, past its deadline, its lock lost, its process dead.</summary>
-[Collection("Azurite")]
-public sealed class SweepEndingTests(AzuriteFixture azurite)
+public sealed class SweepEndingTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task A_cancelled_sweep_is_journaled_as_cancelled_and_releases_the_tenant_lock()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         using var cancel = new CancellationTokenSource();
         var handler = new OnRequest("deviceManagement/managedDevices", cancel.Cancel);
         var locks = Locks(harness);
@@ -31,7 +28,7 @@ public sealed class SweepEndingTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_sweep_past_its_deadline_ends_incomplete_and_says_so()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var handler = new OnRequest("deviceManagement/managedDevices", () => harness.Clock.Advance(TimeSpan.FromMinutes(2)));
         var request = new SweepRequest(harness.TikTokBan(), "contoso", "test", SweepTarget.WholeTenant, Deadline: TimeSpan.FromMinutes(1));
 
@@ -46,9 +43,9 @@ public sealed class SweepEndingTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_sweep_whose_lock_cannot_be_renewed_stops_before_its_next_write_and_the_journal_says_it_failed()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var storage = new FailingWrites("Locks");
-        var locks = new TenantLocks(azurite.CreateTableService(Options(storage)), harness.TablePrefix, harness.Clock);
+        var locks = new TenantLocks(Azurite.CreateTableService(Options(storage)), harness.TablePrefix, harness.Clock);
         var handler = new OnRequest("groups", () =>
         {
             // Storage goes away and the lease runs out while enforcement reads.
@@ -70,7 +67,7 @@ public sealed class SweepEndingTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_run_left_running_by_a_dead_process_is_marked_abandoned_by_the_next_sweep_under_the_lock()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var journal = harness.Journal;
         await journal.EnsureCreatedAsync(CancellationToken.None);
         var dead = new SweepRun("run-dead", "contoso", "timer", EnforcementMode.Report, harness.Seed.Now, null, SweepStatus.Running, SweepCounts.Empty);
@@ -87,13 +84,13 @@ public sealed class SweepEndingTests(AzuriteFixture azurite)
     [Fact]
     public async Task Every_log_line_of_an_enforcement_read_failure_names_the_run_not_the_ban()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         harness.Tenant.Faults.FailPath("deviceAppManagement/mobileApps", 503);
         var logs = new LogRecorder();
         var engine = SweepEngine.Over(harness.GraphOptions with { MaxRetry = 0 }, harness.Journal, harness.Clock, logger: logs);
 
         var report = await engine.RunAsync(
-            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+            harness.EnforceRequest(), null, CancellationToken.None);
 
         Assert.Equal(SweepStatus.Incomplete, report.Status);
         var named = logs.RunIds.ToList();
@@ -102,7 +99,7 @@ public sealed class SweepEndingTests(AzuriteFixture azurite)
         Assert.True(logs.Warnings > 0);
     }
 
-    private TenantLocks Locks(SweepHarness harness) => new(azurite.CreateTableService(), harness.TablePrefix, harness.Clock);
+    private TenantLocks Locks(SweepHarness harness) => new(Azurite.CreateTableService(), harness.TablePrefix, harness.Clock);
 
     private static TableClientOptions Options(HttpPipelinePolicy policy)
     {

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace IntuneBanSync.IntegrationTests.Sweeps;
 
 /// <summary>A simulated tenant, a journal in its own Azurite tables, and the real engine between them.</summary>
@@ -40,6 +38,49 @@ internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurit
         Engine(finalHandler: finalHandler).RunAsync(
             new SweepRequest(banList, "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce, OverrideBlastRadius: overrideBlastRadius),
             null, CancellationToken.None);
+
+    /// <summary>The TikTok ban, enforced over the whole tenant.</summary>
+    public SweepRequest EnforceRequest() => new(EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce);
+
+    /// <summary>Enforces the TikTok ban with a token holding every permission of the manifest but one, which the engine sees missing.</summary>
+    /// <param name="only">The one mechanism to run, over a client with that token; null runs them all.</param>
+    public Task<Reports.SweepReport> EnforceWithoutAsync(GraphPermission missing, Func<Microsoft.Graph.GraphServiceClient, IEnforcementMechanism>? only = null)
+    {
+        var token = SimulatorGraph.AllPermissionsBut(missing);
+        IReadOnlyList<IEnforcementMechanism>? mechanisms = only is null ? null : [only(GraphClientBuilder.Create(GraphOptions, token))];
+        return SweepEngine.Over(GraphOptions, Journal, Clock, mechanisms: mechanisms, credential: token).RunAsync(EnforceRequest(), null, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Enforces the TikTok ban with a token lacking one permission and an engine that cannot read its token's roles (no self-check),
+    /// so Graph itself answers 403.
+    /// </summary>
+    public Task<Reports.SweepReport> EnforceRefusedAsync(GraphPermission missing)
+    {
+        var client = GraphClientBuilder.Create(GraphOptions, SimulatorGraph.AllPermissionsBut(missing));
+        var engine = new SweepEngine(
+            new GraphIntune(client, GraphOptions), Mechanisms.Over(client, GraphOptions), Journal, Clock,
+            new SweepSettings(), NullLogger<SweepEngine>.Instance, permissions: null);
+        return engine.RunAsync(EnforceRequest(), null, CancellationToken.None);
+    }
+
+    /// <summary>Asserts that enforcement of the report's one ban stopped saying <paramref name="said"/> and naming the permission; answers what it said.</summary>
+    public static string AssertStopped(Reports.SweepReport report, string said, GraphPermission permission)
+    {
+        var stopped = report.Bans.Single().Enforcement!.Stopped;
+        Assert.Contains(said, stopped, StringComparison.Ordinal);
+        Assert.Contains(permission.Name, stopped, StringComparison.Ordinal);
+        return stopped!;
+    }
+
+    /// <summary>An hour on, the device (or every device) checks in; an hour later the sweep may run again.</summary>
+    public CheckInResult CheckInAnHourOn(string? deviceId = null)
+    {
+        Clock.Advance(TimeSpan.FromHours(1));
+        var result = deviceId is null ? Tenant.CheckInAll() : Tenant.CheckIn(deviceId);
+        Clock.Advance(TimeSpan.FromHours(1));
+        return result;
+    }
 
     /// <summary>The TikTok ban of DESIGN.md: police excluded, one exemption group, uninstall deadline ten days past.</summary>
     public string TikTokBanJson(string enforcement = "report") => SampleBanList.TikTok(Tenant.State, Seed.Now, enforcement);

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace IntuneBanSync.Tests.BanList;
 
 /// <summary>A valid ban list to start from, and small edits that break one rule at a time.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace IntuneBanSync.Tests.BanList;
 
 /// <summary>Notification settings and templates to put into <see cref="BanListJson.Valid"/>, one rule broken at a time.</summary>
@@ -18,28 +16,20 @@ internal static class BanListNotificationJson
             ["de"] = Template(title, body),
         };
 
-    public static JsonObject Notifications(this JsonObject document, int ban = 0)
+    public static JsonObject Notifications(this JsonObject document, int ban = 0) => ObjectAt(document.Ban(ban), "notifications");
+
+    public static JsonObject Templates(this JsonObject document, int ban = 0) => ObjectAt(document.Notifications(ban), "templates");
+
+    /// <summary>The object under <paramref name="name"/>, added empty if the parent has none.</summary>
+    private static JsonObject ObjectAt(JsonObject parent, string name)
     {
-        var target = document.Ban(ban);
-        if (target["notifications"] is not JsonObject notifications)
+        if (parent[name] is not JsonObject child)
         {
-            notifications = [];
-            target["notifications"] = notifications;
+            child = [];
+            parent[name] = child;
         }
 
-        return notifications;
-    }
-
-    public static JsonObject Templates(this JsonObject document, int ban = 0)
-    {
-        var notifications = document.Notifications(ban);
-        if (notifications["templates"] is not JsonObject templates)
-        {
-            templates = [];
-            notifications["templates"] = templates;
-        }
-
-        return templates;
+        return child;
     }
 
     public static void Contact(this JsonObject document, string? helpdesk = "Service desk, +32 2 000 00 00", string? attestationUrl = "https://ibs.example.org/api/attest")

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace IntuneBanSync.Tests.BanList;
 
 /// <summary><c>scope.advisoryGroups</c>: groups whose members' devices are advised, never enforced.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using static IntuneBanSync.Tests.BanList.BanListNotificationJson;
 
 namespace IntuneBanSync.Tests.BanList;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace IntuneBanSync.Tests.BanList;
 
 /// <summary>Text that reaches terminals, log lines and Entra display names holds no control, line-break or bidi-override character.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace IntuneBanSync.Tests.BanList;
 
 public sealed class BanListParserDocumentTests

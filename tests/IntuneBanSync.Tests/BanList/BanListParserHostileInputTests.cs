@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using IntuneBanSync.Reports;
-
 namespace IntuneBanSync.Tests.BanList;
 
 /// <summary>Whatever the text, the parser answers with errors that name a path; it never throws.</summary>

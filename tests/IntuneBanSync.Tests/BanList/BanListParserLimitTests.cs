@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace IntuneBanSync.Tests.BanList;
 
 /// <summary>Each size and count limit: its value is accepted, one more is an error at the field's path.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace IntuneBanSync.Tests.BanList;
 
 /// <summary>The one renderer of notification texts, and the built-in texts it falls back to.</summary>

@@ -1,5 +1,3 @@
-using IntuneBanSync.Tests.Planning;
-
 namespace IntuneBanSync.Tests.Enforcement;
 
 public sealed class BlastRadiusCapTests

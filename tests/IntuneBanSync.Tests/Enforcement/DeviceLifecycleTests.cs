@@ -1,6 +1,3 @@
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Planning;
 using static IntuneBanSync.Tests.Enforcement.Lifecycle;
 
 namespace IntuneBanSync.Tests.Enforcement;

@@ -1,5 +1,3 @@
-using IntuneBanSync.Enforcement;
-
 namespace IntuneBanSync.Tests.Enforcement;
 
 public sealed class EnforcementBudgetTests

@@ -1,9 +1,3 @@
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.Enforcement.Uninstall;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Tests.Planning;
-
 namespace IntuneBanSync.Tests.Enforcement;
 
 /// <summary>

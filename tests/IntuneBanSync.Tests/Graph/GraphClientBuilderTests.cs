@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Text;
 using Azure.Core;
-using IntuneBanSync.Graph;
 
 namespace IntuneBanSync.Tests.Graph;
 

@@ -1,4 +1,3 @@
-using IntuneBanSync.Graph;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.Tests.Graph;

@@ -1,5 +1,3 @@
-using IntuneBanSync.Graph;
-
 namespace IntuneBanSync.Tests.Graph;
 
 public sealed class ODataFilterTests

@@ -1,5 +1,3 @@
-using IntuneBanSync.Inventory;
-
 namespace IntuneBanSync.Tests.Inventory;
 
 public sealed class CsvRowsTests

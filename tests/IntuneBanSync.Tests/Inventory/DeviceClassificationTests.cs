@@ -1,5 +1,3 @@
-using IntuneBanSync.Inventory;
-
 namespace IntuneBanSync.Tests.Inventory;
 
 public sealed class DeviceClassificationTests
@@ -22,7 +20,16 @@ public sealed class DeviceClassificationTests
     [InlineData("MacOS", DevicePlatform.Macos)]
     [InlineData("Mac OS X", DevicePlatform.Macos)]
     [InlineData("OS X", DevicePlatform.Macos)]
-    public void Operating_system_maps_to_the_ban_platform(string operatingSystem, DevicePlatform expected)
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("   ", null)]
+    [InlineData("Linux", null)]
+    [InlineData("ChromeOS", null)]
+    [InlineData("unknown", null)]
+    [InlineData("tvOS", null)]
+    [InlineData("visionOS", null)]
+    [InlineData("iosomething", null)]
+    public void Operating_system_maps_to_the_ban_platform_and_an_unrecognised_one_to_none_rather_than_a_guess(string? operatingSystem, DevicePlatform? expected)
     {
         var platform = DeviceClassification.PlatformOf(operatingSystem);
 
@@ -30,44 +37,19 @@ public sealed class DeviceClassificationTests
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("   ")]
-    [InlineData("Linux")]
-    [InlineData("ChromeOS")]
-    [InlineData("unknown")]
-    [InlineData("tvOS")]
-    [InlineData("visionOS")]
-    [InlineData("iosomething")]
-    public void Unrecognised_operating_system_is_unknown_rather_than_guessed(string? operatingSystem)
-    {
-        var platform = DeviceClassification.PlatformOf(operatingSystem);
-
-        Assert.Null(platform);
-    }
-
-    [Theory]
     [InlineData("company", DeviceOwnership.Company)]
     [InlineData("Company", DeviceOwnership.Company)]
     [InlineData("personal", DeviceOwnership.Personal)]
     [InlineData(" PERSONAL ", DeviceOwnership.Personal)]
-    public void Owner_type_maps_to_ownership(string ownerType, DeviceOwnership expected)
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("unknown", null)]
+    [InlineData("corporate", null)]
+    public void Owner_type_maps_to_ownership_and_an_unknown_one_to_none(string? ownerType, DeviceOwnership? expected)
     {
         var ownership = DeviceClassification.OwnershipOf(ownerType);
 
         Assert.Equal(expected, ownership);
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("unknown")]
-    [InlineData("corporate")]
-    public void Unknown_owner_type_has_no_ownership(string? ownerType)
-    {
-        var ownership = DeviceClassification.OwnershipOf(ownerType);
-
-        Assert.Null(ownership);
     }
 
     [Theory]
@@ -80,24 +62,16 @@ public sealed class DeviceClassificationTests
     [InlineData("androidDeviceAdministrator", DevicePlatform.Android)]
     [InlineData("androidDedicatedAndFullyManaged", DevicePlatform.Android)]
     [InlineData("androidOSP", DevicePlatform.Android)]
-    public void Detected_app_platform_maps_to_the_ban_platform(string detectedAppPlatform, DevicePlatform expected)
+    [InlineData(null, null)]
+    [InlineData("unknown", null)]
+    [InlineData("chromeOS", null)]
+    [InlineData("unknownFutureValue", null)]
+    [InlineData("android", null)]
+    public void Detected_app_platform_maps_to_the_ban_platform_and_an_unrecognised_one_to_none(string? detectedAppPlatform, DevicePlatform? expected)
     {
         var platform = DeviceClassification.PlatformOfDetectedApp(detectedAppPlatform);
 
         Assert.Equal(expected, platform);
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("unknown")]
-    [InlineData("chromeOS")]
-    [InlineData("unknownFutureValue")]
-    [InlineData("android")]
-    public void Unrecognised_detected_app_platform_is_unknown(string? detectedAppPlatform)
-    {
-        var platform = DeviceClassification.PlatformOfDetectedApp(detectedAppPlatform);
-
-        Assert.Null(platform);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using IntuneBanSync.Journal;
-
 namespace IntuneBanSync.Tests.Journal;
 
 public sealed class JournalKeysTests

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using IntuneBanSync.Journal;
-
 namespace IntuneBanSync.Tests.Journal;
 
 public sealed class SummaryTruncationTests

@@ -1,6 +1,4 @@
 using Azure.Data.Tables;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Planning;
 
 namespace IntuneBanSync.Tests.Journal;
 

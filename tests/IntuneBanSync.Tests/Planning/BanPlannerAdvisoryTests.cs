@@ -1,5 +1,3 @@
-using IntuneBanSync.Journal;
-using IntuneBanSync.Planning;
 using static IntuneBanSync.Tests.Planning.Fleet;
 
 namespace IntuneBanSync.Tests.Planning;

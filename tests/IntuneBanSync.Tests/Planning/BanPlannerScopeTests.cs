@@ -1,4 +1,3 @@
-using IntuneBanSync.Planning;
 using static IntuneBanSync.Tests.Planning.Fleet;
 
 namespace IntuneBanSync.Tests.Planning;

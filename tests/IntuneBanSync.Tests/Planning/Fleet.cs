@@ -1,7 +1,3 @@
-using IntuneBanSync.Graph;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Scope;
-
 namespace IntuneBanSync.Tests.Planning;
 
 /// <summary>A TikTok ban, a device that is in its scope, and the dates around its deadlines; tests change one thing at a time.</summary>

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Tests.Reports;
 

@@ -1,9 +1,3 @@
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Reports;
-using IntuneBanSync.Tests.Planning;
-
 namespace IntuneBanSync.Tests.Reports;
 
 public sealed class ReportBuilderTests

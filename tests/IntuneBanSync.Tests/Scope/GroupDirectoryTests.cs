@@ -1,4 +1,3 @@
-using IntuneBanSync.Scope;
 using IntuneBanSync.Tests.BanList;
 using static IntuneBanSync.Tests.Planning.Fleet;
 

@@ -1,5 +1,3 @@
-using IntuneBanSync.Sweeps;
-
 namespace IntuneBanSync.Tests.Sweeps;
 
 /// <summary>The rules of a sweep request that the CLI and the HTTP API share: one validator, one message per refusal.</summary>

@@ -1,5 +1,3 @@
-using IntuneBanSync.Sweeps;
-
 namespace IntuneBanSync.Tests.Sweeps;
 
 /// <summary>One rule for tenant names, one canonical form: a tenant is the same tenant whatever case it is asked for in.</summary>

@@ -1,18 +1,12 @@
-using System.Net.Http.Json;
-using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.IntegrationTests.Simulator;
-using static IntuneBanSync.IntegrationTests.Enforcement.Compliance.ComplianceTenant;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement.Compliance;
 
 /// <summary>The compliance route's policies and template through real sweeps: created once, kept to the ban list, never someone else's, wound down.</summary>
-[Collection("Azurite")]
-public sealed class CompliancePolicyTests(AzuriteFixture azurite)
+public sealed class CompliancePolicyTests(AzuriteFixture azurite) : ComplianceRouteTests(azurite)
 {
     [Fact]
     public async Task Enforcing_creates_once_one_policy_per_platform_restricting_the_bans_identifiers_with_a_notice_in_four_languages()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
         await harness.EnforceAsync(harness.EnforceBan());
         harness.Clock.Advance(TimeSpan.FromMinutes(10));
@@ -34,7 +28,7 @@ public sealed class CompliancePolicyTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_second_sweep_with_nothing_changed_sends_no_write()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var ban = Ban(harness, b => b["uninstallBy"] = Iso(harness.Seed.Now.AddDays(5).AddMinutes(20)));
         await EnforceAsync(harness, ban);
         harness.Clock.Advance(TimeSpan.FromMinutes(5));
@@ -49,7 +43,7 @@ public sealed class CompliancePolicyTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_block_grace_is_the_hours_to_the_deadline_and_changes_only_when_it_drifted_by_a_whole_hour()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var ban = Ban(harness, b => b["uninstallBy"] = Iso(harness.Seed.Now.AddDays(5)));
 
         await EnforceAsync(harness, ban);
@@ -71,7 +65,7 @@ public sealed class CompliancePolicyTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_later_deadline_in_the_ban_list_moves_the_grace_of_the_same_policy()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await EnforceAsync(harness, Ban(harness));
         var id = Single(harness, IosPolicy).Id;
 
@@ -84,7 +78,7 @@ public sealed class CompliancePolicyTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_changed_identifier_updates_the_restricted_apps_of_the_same_policy()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await EnforceAsync(harness, Ban(harness));
         var id = Single(harness, IosPolicy).Id;
 
@@ -99,22 +93,18 @@ public sealed class CompliancePolicyTests(AzuriteFixture azurite)
     [Fact]
     public async Task Without_include_groups_the_policy_targets_all_devices_and_all_licensed_users_excluding_the_exclude_and_exemption_groups()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var state = harness.Tenant.State;
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
         await EnforceAsync(harness, Ban(harness));
 
-        var police = state.GroupByName("IBS Police").Id;
-        var exempt = state.GroupByName("IBS TikTok Exemptions").Id;
-        Assert.Equal(
-            new[] { "allDevicesAssignmentTarget", "allLicensedUsersAssignmentTarget", $"exclusionGroupAssignmentTarget:{police}", $"exclusionGroupAssignmentTarget:{exempt}" }.Order(StringComparer.Ordinal),
-            Targets(Single(harness, IosPolicy)));
+        string[] expected = ["allDevicesAssignmentTarget", "allLicensedUsersAssignmentTarget", .. Exclusions(harness)];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), Targets(Single(harness, IosPolicy)));
     }
 
     [Fact]
     public async Task Include_groups_replace_the_all_devices_target_of_the_same_policy_and_exclusions_stay()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var state = harness.Tenant.State;
         await EnforceAsync(harness, Ban(harness));
         var id = Single(harness, AndroidPolicy).Id;
@@ -124,17 +114,15 @@ public sealed class CompliancePolicyTests(AzuriteFixture azurite)
 
         var android = Single(harness, AndroidPolicy);
         Assert.Equal(id, android.Id);
-        Assert.Equal(
-            new[] { $"exclusionGroupAssignmentTarget:{state.GroupByName("IBS Police").Id}", $"exclusionGroupAssignmentTarget:{state.GroupByName("IBS TikTok Exemptions").Id}", $"groupAssignmentTarget:{finance}" }
-                .Order(StringComparer.Ordinal),
-            Targets(android));
+        string[] expected = [.. Exclusions(harness), $"groupAssignmentTarget:{finance}"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), Targets(android));
         Assert.DoesNotContain(Targets(android), t => t.StartsWith("all", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_new_exemption_group_becomes_an_exclusion_target_and_a_user_exempted_alone_goes_through_the_exemption_group()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var state = harness.Tenant.State;
         await EnforceAsync(harness, Ban(harness));
         var pilot = state.GroupByName("IBS Pilot Devices").Id;
@@ -155,7 +143,7 @@ public sealed class CompliancePolicyTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_look_alike_policy_with_the_same_name_is_never_touched_not_even_on_expiry()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         using var http = SimulatorGraph.Http();
         var lookAlike = new JsonObject
         {
@@ -188,7 +176,7 @@ public sealed class CompliancePolicyTests(AzuriteFixture azurite)
     [Fact]
     public async Task On_expiry_the_policies_are_unassigned_and_deleted_with_their_template()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await EnforceAsync(harness, Ban(harness));
         harness.Clock.Advance(TimeSpan.FromDays(151));
 
@@ -205,7 +193,7 @@ public sealed class CompliancePolicyTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_ban_that_leaves_the_list_takes_its_policies_and_template_with_it()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await EnforceAsync(harness, Ban(harness));
         var other = Ban(harness, b => { b["id"] = "other"; b["name"] = "Other"; }, d => d["exemptions"] = new JsonArray());
 
@@ -222,10 +210,10 @@ public sealed class CompliancePolicyTests(AzuriteFixture azurite)
     [InlineData("POST /beta/deviceManagement/deviceCompliancePolicies ")]
     public async Task A_crash_right_after_a_create_is_reconciled_without_creating_it_again(string create)
     {
-        await using var clean = await SweepHarness.StartAsync(azurite);
+        await using var clean = await SweepHarness.StartAsync(Azurite);
         var cleanWrites = new WriteRecorder(crashAfter: null);
         await clean.EnforceAsync(clean.EnforceBan(), cleanWrites);
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var recorder = new WriteRecorder(crashAfter: cleanWrites.Writes.FindIndex(w => w.StartsWith(create, StringComparison.Ordinal)) + 1);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.EnforceAsync(harness.EnforceBan(), recorder));

@@ -1,18 +1,12 @@
-using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Enforcement.Notifications;
-using Microsoft.Extensions.Logging.Abstractions;
-using static IntuneBanSync.IntegrationTests.Enforcement.Compliance.ComplianceTenant;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement.Compliance;
 
 /// <summary>What the compliance route reaches per device, Conditional Access, and its permissions.</summary>
-[Collection("Azurite")]
-public sealed class ComplianceReachTests(AzuriteFixture azurite)
+public sealed class ComplianceReachTests(AzuriteFixture azurite) : ComplianceRouteTests(azurite)
 {
     [Fact]
     public async Task An_ios_company_device_with_a_user_installed_copy_is_pending_then_noncompliant_after_it_checks_in()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var device = ExpectedReport.OffendingDevices(harness.Tenant.State)
             .Where(d => d.OperatingSystem == "iOS" && d.Ownership == "company" && d.ComplianceState == "compliant")
             .OrderBy(d => d.IsSupervised)
@@ -37,7 +31,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_device_in_grace_is_notified_and_not_counted_as_newly_reached()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var ios = ExpectedReport.OffendingDevices(harness.Tenant.State).First(d => d.OperatingSystem is "iOS" or "iPadOS");
 
         var report = await EnforceAsync(harness, Ban(harness, b => b["uninstallBy"] = Iso(harness.Seed.Now.AddDays(5))));
@@ -49,7 +43,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task Devices_of_classes_compliance_cannot_reach_get_no_compliance_reach()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var windows = ExpectedReport.OffendingDevices(harness.Tenant.State).Where(d => d.OperatingSystem == "Windows").Select(d => d.Id).ToList();
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -62,7 +56,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_conditional_access_note_appears_when_no_enabled_policy_requires_a_compliant_device()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await RemoveConditionalAccessAsync(harness.Tenant);
 
         var result = await ApplyAsync(harness, Ban(harness));
@@ -74,7 +68,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task No_conditional_access_note_while_an_enabled_policy_requires_a_compliant_device_for_all_users()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
         var result = await ApplyAsync(harness, Ban(harness));
 
@@ -86,7 +80,7 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_policy_that_also_lets_mfa_in_does_not_count_as_requiring_a_compliant_device()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await RemoveConditionalAccessAsync(harness.Tenant);
         await AddConditionalAccessAsync(harness.Tenant, new JsonObject
         {
@@ -104,8 +98,8 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task Without_policy_read_all_the_route_still_runs_and_notes_that_conditional_access_was_not_checked()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var token = Without(GraphPermissions.PolicyRead);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        var token = SimulatorGraph.AllPermissionsBut(GraphPermissions.PolicyRead);
 
         var report = await EnforceAsync(harness, Ban(harness), token);
         var result = await ApplyAsync(harness, Ban(harness), token);
@@ -119,20 +113,12 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_403_stops_the_compliance_route_naming_its_permissions_and_the_uninstall_still_runs()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var token = Without(GraphPermissions.ConfigurationReadWrite);
-        var client = GraphClientBuilder.Create(harness.GraphOptions, token);
-        var engine = new SweepEngine(
-            new GraphIntune(client, harness.GraphOptions), Mechanisms.Over(client, harness.GraphOptions), harness.Journal, harness.Clock,
-            new SweepSettings(), NullLogger<SweepEngine>.Instance, permissions: null);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
-        var report = await engine.RunAsync(
-            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await harness.EnforceRefusedAsync(GraphPermissions.ConfigurationReadWrite);
 
-        var stopped = report.Bans.Single().Enforcement!.Stopped!;
         Assert.Equal(SweepStatus.Incomplete, report.Status);
-        Assert.Contains("compliance was refused by Graph (403)", stopped, StringComparison.Ordinal);
-        Assert.Contains("DeviceManagementConfiguration.ReadWrite.All", stopped, StringComparison.Ordinal);
+        SweepHarness.AssertStopped(report, "compliance was refused by Graph (403)", GraphPermissions.ConfigurationReadWrite);
         Assert.Empty(Policies(harness));
         Assert.NotEmpty(harness.Tenant.State.GroupByName("IntuneBanSync – TikTok – uninstall").MemberIds);
     }
@@ -140,12 +126,11 @@ public sealed class ComplianceReachTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_token_without_the_configuration_permission_keeps_the_compliance_route_from_starting()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
-        var report = await EnforceAsync(harness, Ban(harness), Without(GraphPermissions.ConfigurationReadWrite));
+        var report = await EnforceAsync(harness, Ban(harness), SimulatorGraph.AllPermissionsBut(GraphPermissions.ConfigurationReadWrite));
 
-        Assert.Contains("compliance did not run", report.Bans.Single().Enforcement!.Stopped, StringComparison.Ordinal);
-        Assert.Contains("DeviceManagementConfiguration.ReadWrite.All", report.Bans.Single().Enforcement!.Stopped, StringComparison.Ordinal);
+        SweepHarness.AssertStopped(report, "compliance did not run", GraphPermissions.ConfigurationReadWrite);
         Assert.Empty(Templates(harness));
         Assert.DoesNotContain(report.Writes, w => w.Action.Contains("compliance", StringComparison.Ordinal) || (w.Action.Contains("notification", StringComparison.Ordinal) && w.Action != CompanyPortalNotifications.SendNotification.Name));
     }

@@ -1,18 +1,15 @@
 using System.Globalization;
-using IntuneBanSync.Enforcement.Notifications;
-using Microsoft.Extensions.Logging.Abstractions;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Notifications;
 
 /// <summary>Company Portal reminders and notices against the simulated tenant: the real SDK over HTTP, the journal in Azurite, a fake clock.</summary>
-[Collection("Azurite")]
-public sealed class NotificationTests(AzuriteFixture azurite)
+public sealed class NotificationTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task A_sweep_at_14_7_and_1_days_before_the_deadline_sends_exactly_one_reminder_per_eligible_device_per_step()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, CompanyIphone(harness), TikTok(AppSource.User));
         var ban = DueIn(harness, days: 14);
         var eligible = Eligible(harness);
@@ -38,7 +35,7 @@ public sealed class NotificationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_second_sweep_at_the_same_step_sends_no_notification()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyIphone(harness), TikTok(AppSource.User));
         var ban = DueIn(harness, days: 7);
         await harness.EnforceAsync(ban);
@@ -58,7 +55,7 @@ public sealed class NotificationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_device_exempted_after_the_first_reminder_gets_no_further_one()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, CompanyIphone(harness), TikTok(AppSource.User));
         await harness.EnforceAsync(DueIn(harness, days: 14));
         var exempted = DueIn(harness, days: 14, exemptDevice: iphone.Id);
@@ -73,7 +70,7 @@ public sealed class NotificationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Devices_of_an_excluded_group_or_an_exemption_group_are_never_notified()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var state = harness.Tenant.State;
         var outside = state.TransitiveMemberIds(state.GroupByName("IBS Police").Id)
             .Concat(state.TransitiveMemberIds(state.GroupByName("IBS TikTok Exemptions").Id)).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -89,7 +86,7 @@ public sealed class NotificationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Advised_devices_are_reminded_with_the_advisory_text_and_never_put_in_a_group_or_given_the_notice()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, CompanyIphone(harness), TikTok(AppSource.User));
         var advisory = harness.Tenant.State.Groups.First(g => g.MemberIds.Contains(iphone.UserId!) && g.DisplayName.StartsWith("IBS Dept ", StringComparison.Ordinal));
         var ban = DueIn(harness, days: 14, change: b => b["scope"]!["advisoryGroups"] = new JsonArray(advisory.Id));
@@ -111,7 +108,7 @@ public sealed class NotificationTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_notice_goes_once_at_the_first_sweep_after_the_deadline_while_the_device_offends()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, CompanyIphone(harness), TikTok(AppSource.User));
         var ban = DueIn(harness, days: 1);
         await harness.EnforceAsync(ban);
@@ -131,7 +128,7 @@ public sealed class NotificationTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_reminder_carries_the_ban_list_s_helpdesk_and_attestation_link()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, CompanyIphone(harness), TikTok(AppSource.User));
         var json = JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
         json["bans"]![0]!["uninstallBy"] = Iso(harness.Seed.Now.AddDays(7));
@@ -146,7 +143,7 @@ public sealed class NotificationTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_text_is_in_the_user_s_preferred_language_and_in_the_ban_s_default_one_without_a_user()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var users = harness.Tenant.State.Users.ToDictionary(u => u.Id, StringComparer.OrdinalIgnoreCase);
         var french = Install(harness, CompanyIphone(harness, d => users[d.UserId!].PreferredLanguage == "fr-BE"), TikTok(AppSource.User));
         var dutch = Install(harness, CompanyIphone(harness, d => users[d.UserId!].PreferredLanguage == "nl-BE"), TikTok(AppSource.User));
@@ -166,7 +163,7 @@ public sealed class NotificationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Ten_notifications_per_device_per_hour_hold_across_bans_and_the_rest_goes_at_the_next_sweep()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var iphone = Install(harness, CompanyIphone(harness), TikTok(AppSource.User));
         var bans = TwelveBans(harness);
         // No retry: a 429 would fail the sweep's sends at once instead of waiting out Retry-After.
@@ -192,19 +189,12 @@ public sealed class NotificationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_403_for_the_notification_permission_stops_only_the_notifications()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyIphone(harness), TikTok(AppSource.User));
-        var token = new LoopbackCredential(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != GraphPermissions.ManagedDevicesReadWrite.Name));
-        var client = GraphClientBuilder.Create(harness.GraphOptions, token);
-        var engine = new SweepEngine(
-            new GraphIntune(client, harness.GraphOptions), Mechanisms.Over(client, harness.GraphOptions), harness.Journal, harness.Clock,
-            new SweepSettings(), NullLogger<SweepEngine>.Instance, permissions: null);
 
-        var report = await engine.RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await harness.EnforceRefusedAsync(GraphPermissions.ManagedDevicesReadWrite);
 
-        var stopped = report.Bans.Single().Enforcement!.Stopped;
-        Assert.Contains("notification was refused by Graph (403)", stopped, StringComparison.Ordinal);
-        Assert.Contains(GraphPermissions.ManagedDevicesReadWrite.Name, stopped, StringComparison.Ordinal);
+        var stopped = SweepHarness.AssertStopped(report, "notification was refused by Graph (403)", GraphPermissions.ManagedDevicesReadWrite);
         Assert.DoesNotContain("uninstall", stopped, StringComparison.Ordinal);
         Assert.Empty(harness.Tenant.Notifications.Sent);
         Assert.Contains(harness.Tenant.State.Groups, g => g.DisplayName.StartsWith("IntuneBanSync", StringComparison.Ordinal));

@@ -1,78 +1,52 @@
-using IntuneBanSync.Enforcement.PersonalProfile;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.PersonalProfile;
 
 /// <summary>The company-owned work profile's personal-profile block list against the simulated tenant.</summary>
-[Collection("Azurite")]
-public sealed class PersonalProfileTests(AzuriteFixture azurite)
+public sealed class PersonalProfileTests(AzuriteFixture azurite) : PolicyRouteTests(azurite)
 {
     private const string ConfigurationName = "IntuneBanSync – TikTok – personal profile";
-    private const string Configurations = "deviceConfigurations";
     private const string TikTokAndroid = "com.zhiliaoapp.musically";
 
     private static readonly string[] BannedPackages = [TikTokAndroid, "com.zhiliaoapp.musically.go", "com.ss.android.ugc.trill"];
 
-    [Fact]
-    public async Task Enforce_creates_one_configuration_blocking_the_ban_s_packages_in_the_personal_profile_for_the_ban_s_scope()
+    private protected override string Collection => "deviceConfigurations";
+
+    private protected override MechanismName Mechanism => PersonalProfileBlock.Id;
+
+    private protected override ManagedDevice Offender(SweepHarness harness) => Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
+
+    private protected override void AssertBlocksTheBan(PolicyEntity configuration)
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
-
-        await harness.EnforceAsync(harness.EnforceBan());
-
-        var state = harness.Tenant.State;
-        var configuration = Assert.Single(state.Policies.Of(Configurations), c => c.Text("displayName") == ConfigurationName);
+        Assert.Equal(ConfigurationName, configuration.Text("displayName"));
         Assert.Equal(("microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration", "blockedApps"), (configuration.ODataType, configuration.Text("personalProfilePlayStoreMode")));
         Assert.Equal(BannedPackages.Order(), Blocked(configuration).Order());
-        string[] expected =
-            ["allDevicesAssignmentTarget:", "allLicensedUsersAssignmentTarget:", $"exclusionGroupAssignmentTarget:{state.GroupByName("IBS Police").Id}",
-             $"exclusionGroupAssignmentTarget:{state.GroupByName("IBS TikTok Exemptions").Id}"];
-        Assert.Equal(
-            expected.Order(StringComparer.Ordinal),
-            Targets(configuration));
     }
 
     [Fact]
     public async Task A_company_owned_ban_narrows_the_assignment_with_an_android_enterprise_ownership_filter()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        Offender(harness);
 
         await harness.EnforceAsync(Ban(harness, ban => ban["scope"]!["ownership"] = new JsonArray("company")));
 
         var state = harness.Tenant.State;
         var filter = Assert.Single(state.Policies.Of("assignmentFilters"), f => f.Text("platform") == "androidForWork");
-        var includes = Assert.Single(state.Policies.Of(Configurations)).Targets.Where(t => !t["@odata.type"]!.GetValue<string>().Contains("exclusion", StringComparison.Ordinal)).ToList();
+        var includes = Assert.Single(Policies(harness)).Targets.Where(t => !t["@odata.type"]!.GetValue<string>().Contains("exclusion", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(includes);
         Assert.All(includes, t => Assert.Equal((filter.Id, "include"), (t["deviceAndAppManagementAssignmentFilterId"]?.GetValue<string>(), t["deviceAndAppManagementAssignmentFilterType"]?.GetValue<string>())));
     }
 
     [Fact]
-    public async Task A_ban_with_include_groups_assigns_the_configuration_to_them_and_never_to_all_devices()
-    {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var device = Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
-        var include = harness.Tenant.State.Groups.First(g => g.MemberIds.Contains(device.UserId!) && !g.DisplayName.Contains("Police", StringComparison.Ordinal)).Id;
-
-        await harness.EnforceAsync(Ban(harness, ban => ban["scope"]!["includeGroups"] = new JsonArray(include)));
-
-        var targets = Targets(Assert.Single(harness.Tenant.State.Policies.Of(Configurations)));
-        Assert.Contains($"groupAssignmentTarget:{include}", targets);
-        Assert.DoesNotContain(targets, t => t.StartsWith("all", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public async Task A_cope_device_loses_its_personal_copy_at_check_in_and_ends_install_blocked_though_inventory_never_saw_that_copy()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var cope = Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid), TikTok(AppSource.User, TikTokAndroid));
 
         await harness.EnforceAsync(harness.EnforceBan());
         var before = await ReachAsync(harness, cope.Id);
-        harness.Clock.Advance(TimeSpan.FromHours(1));
-        var checkIn = harness.Tenant.CheckIn(cope.Id);
-        harness.Clock.Advance(TimeSpan.FromHours(1));
+        var checkIn = harness.CheckInAnHourOn(cope.Id);
         await harness.EnforceAsync(harness.EnforceBan());
         var after = await ReachAsync(harness, cope.Id);
 
@@ -87,13 +61,11 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_cope_device_whose_only_copy_is_in_the_personal_profile_ends_install_blocked_with_the_copy_gone()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var cope = Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.User, TikTokAndroid));
 
         await harness.EnforceAsync(harness.EnforceBan());
-        harness.Clock.Advance(TimeSpan.FromHours(1));
-        harness.Tenant.CheckIn(cope.Id);
-        harness.Clock.Advance(TimeSpan.FromHours(1));
+        harness.CheckInAnHourOn(cope.Id);
         await harness.EnforceAsync(harness.EnforceBan());
 
         Assert.Equal(Reach.InstallBlocked, (await ReachAsync(harness, cope.Id)).Reach);
@@ -103,24 +75,24 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_package_added_to_the_ban_updates_the_same_configuration_and_nothing_else()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        Offender(harness);
         await harness.EnforceAsync(harness.EnforceBan());
-        var created = Assert.Single(harness.Tenant.State.Policies.Of(Configurations));
+        var created = Assert.Single(Policies(harness));
 
         var report = await harness.EnforceAsync(Ban(harness, ban => ban["apps"]!["android"]!.AsArray().Add("com.example.banned")));
 
-        var updated = Assert.Single(harness.Tenant.State.Policies.Of(Configurations));
+        var updated = Assert.Single(Policies(harness));
         Assert.Equal(created.Id, updated.Id);
         Assert.Contains("com.example.banned", Blocked(updated));
-        Assert.Equal(["update-personal-profile-configuration"], Mine(report));
+        Assert.Equal(["update-personal-profile-configuration"], WritesOf(report));
     }
 
     [Fact]
     public async Task A_new_exemption_group_is_excluded_from_the_configuration()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        Offender(harness);
         await harness.EnforceAsync(harness.EnforceBan());
         var pilot = harness.Tenant.State.GroupByName("IBS Pilot Devices").Id;
         var json = JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
@@ -128,44 +100,36 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
 
         var report = await harness.EnforceAsync(BanListParser.Parse(json.ToJsonString()).Document!);
 
-        Assert.Contains($"exclusionGroupAssignmentTarget:{pilot}", Targets(Assert.Single(harness.Tenant.State.Policies.Of(Configurations))));
-        Assert.Equal(["assign-personal-profile-configuration"], Mine(report));
+        Assert.Contains($"exclusionGroupAssignmentTarget:{pilot}", Targets(Assert.Single(Policies(harness))));
+        Assert.Equal(["assign-personal-profile-configuration"], WritesOf(report));
     }
 
     [Fact]
     public async Task A_second_sweep_with_nothing_changed_sends_no_write()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid), TikTok(AppSource.User, TikTokAndroid));
-        await harness.EnforceAsync(harness.EnforceBan());
-        harness.Clock.Advance(TimeSpan.FromHours(1));
-        harness.Tenant.CheckInAll();
-        harness.Clock.Advance(TimeSpan.FromHours(1));
-        harness.Tenant.Requests.Reset();
 
-        var second = await harness.EnforceAsync(harness.EnforceBan());
-
-        Assert.Equal(0, harness.Tenant.Requests.Snapshot().Writes);
-        Assert.Empty(second.Writes);
+        await AssertASecondSweepAfterCheckInWritesNothingAsync(harness);
     }
 
     [Fact]
     public async Task A_look_alike_configuration_with_our_name_stays_untouched()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
-        var lookAlike = await CreateAsync(harness, Configurations, new JsonObject
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        Offender(harness);
+        var lookAlike = await CreateAsync(harness, Collection, new JsonObject
         {
             ["@odata.type"] = "#microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration",
             ["displayName"] = ConfigurationName,
             ["personalProfilePlayStoreMode"] = "allowedApps",
             ["personalProfilePersonalApplications"] = new JsonArray(new JsonObject { ["@odata.type"] = "#microsoft.graph.appListItem", ["name"] = "Teams", ["appId"] = "com.microsoft.teams" }),
         });
-        var before = harness.Tenant.State.Policies.Of(Configurations).Single().Body.ToJsonString();
+        var before = Policies(harness).Single().Body.ToJsonString();
 
         await harness.EnforceAsync(harness.EnforceBan());
 
-        var configurations = harness.Tenant.State.Policies.Of(Configurations);
+        var configurations = Policies(harness);
         Assert.Equal(before, configurations.Single(c => c.Id == lookAlike).Body.ToJsonString());
         Assert.Empty(configurations.Single(c => c.Id == lookAlike).Assignments);
         Assert.Equal(BannedPackages.Order(), Blocked(configurations.Single(c => c.Id != lookAlike)).Order());
@@ -174,56 +138,29 @@ public sealed class PersonalProfileTests(AzuriteFixture azurite)
     [Fact]
     public async Task On_expiry_the_configuration_is_unassigned_and_deleted()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        Offender(harness);
         await harness.EnforceAsync(harness.EnforceBan());
         harness.Clock.Advance(TimeSpan.FromDays(151));
 
         var report = await harness.EnforceAsync(harness.EnforceBan());
 
         Assert.True(report.Bans.Single().Enforcement!.WoundDown);
-        Assert.Empty(harness.Tenant.State.Policies.Of(Configurations));
-        Assert.Equal(["delete-personal-profile-configuration", "unassign-personal-profile-configuration"], Mine(report).Order());
-    }
-
-    [Fact]
-    public async Task Before_the_uninstall_deadline_no_configuration_is_made()
-    {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
-
-        await harness.EnforceAsync(Ban(harness, ban => ban["uninstallBy"] = harness.Seed.Now.AddDays(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
-
-        Assert.Empty(harness.Tenant.State.Policies.Of(Configurations));
+        Assert.Empty(Policies(harness));
+        Assert.Equal(["delete-personal-profile-configuration", "unassign-personal-profile-configuration"], WritesOf(report).Order());
     }
 
     [Fact]
     public async Task Without_the_configuration_permission_the_personal_profile_block_does_not_run_and_says_which_permission()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        Install(harness, CompanyOwnedWorkProfile(harness), TikTok(AppSource.Managed, TikTokAndroid));
-        var token = new LoopbackCredential(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != GraphPermissions.ConfigurationReadWrite.Name));
-        var client = GraphClientBuilder.Create(harness.GraphOptions, token);
-        var engine = SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, mechanisms: [PersonalProfileBlock.Over(client, harness.GraphOptions)], credential: token);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        Offender(harness);
 
-        var report = await engine.RunAsync(
-            new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await harness.EnforceWithoutAsync(GraphPermissions.ConfigurationReadWrite, only: client => PersonalProfileBlock.Over(client, harness.GraphOptions));
 
-        var stopped = report.Bans.Single().Enforcement!.Stopped;
-        Assert.Contains("personal-profile did not run", stopped);
-        Assert.Contains(GraphPermissions.ConfigurationReadWrite.Name, stopped);
-        Assert.Empty(harness.Tenant.State.Policies.Of(Configurations));
+        SweepHarness.AssertStopped(report, "personal-profile did not run", GraphPermissions.ConfigurationReadWrite);
+        Assert.Empty(Policies(harness));
     }
-
-    private static async Task<RouteReach> ReachAsync(SweepHarness harness, string deviceId)
-    {
-        var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
-        return Assert.Single(states[deviceId].Reaches!, r => r.Mechanism == PersonalProfileBlock.Id);
-    }
-
-    private static List<string> Mine(Reports.SweepReport report) =>
-        [.. report.Writes.Where(w => w.Action.Contains("personal-profile", StringComparison.Ordinal)).Select(w => w.Action)];
-
 
     private static List<string> Blocked(PolicyEntity configuration) =>
         [.. configuration.Body["personalProfilePersonalApplications"]!.AsArray().Select(a => a!["appId"]!.GetValue<string>())];

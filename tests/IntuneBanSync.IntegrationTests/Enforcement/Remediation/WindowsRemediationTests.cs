@@ -1,15 +1,7 @@
-using System.Net;
-using System.Text;
-using IntuneBanSync.Enforcement.Remediation;
-using IntuneBanSync.IntegrationTests.Simulator;
-using IntuneBanSync.Planning;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement.Remediation;
 
 /// <summary>The Windows remediation against the simulated tenant (real SDK over HTTP) and a journal in Azurite.</summary>
-[Collection("Azurite")]
-public sealed class WindowsRemediationTests(AzuriteFixture azurite)
+public sealed class WindowsRemediationTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private const string ScriptName = "IntuneBanSync – TikTok – remediation";
     private const string Scripts = "deviceHealthScripts";
@@ -18,7 +10,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Enforce_creates_one_remediation_with_the_generated_scripts_run_as_system_in_64_bit()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var banList = harness.EnforceBan();
 
         await harness.EnforceAsync(banList);
@@ -38,7 +30,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_remediation_runs_hourly_on_the_bans_scope_narrowed_to_company_devices_and_excludes_its_exclusions()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
         await harness.EnforceAsync(harness.EnforceBan());
 
@@ -62,7 +54,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task With_include_groups_the_remediation_targets_those_groups_and_never_all_devices()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var include = harness.Tenant.State.Groups.First(g => g.DisplayName.StartsWith("IBS Dept", StringComparison.Ordinal)).Id;
 
         await harness.EnforceAsync(BanList(harness, ban => ban["scope"]!["includeGroups"] = new JsonArray(include)));
@@ -76,7 +68,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_user_installed_TikTok_on_a_company_windows_device_ends_removed_and_resolved_with_the_run_state_proving_it()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var device = UserInstalledCompanyWindowsDevice(harness);
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -99,7 +91,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_device_whose_on_demand_run_was_refused_is_removed_by_the_hourly_run_and_resolved_with_the_run_state_proving_it()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var device = UserInstalledCompanyWindowsDevice(harness);
         harness.Tenant.Faults.FailPath($"deviceManagement/managedDevices/{device.Id}/initiateOnDemandProactiveRemediation", 400);
 
@@ -121,7 +113,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_on_demand_run_is_sent_once_per_newly_offending_device_and_not_again_on_the_next_sweep()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var device = UserInstalledCompanyWindowsDevice(harness);
         harness.Tenant.Remediations.FailOn(device.Id, "Remove-AppxPackage: Access is denied");
 
@@ -143,7 +135,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Personal_windows_devices_are_never_reached_by_the_remediation()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var personal = harness.Tenant.State.ManagedDevices.Where(d => d.OperatingSystem == "Windows" && d.Ownership == "personal" && d.InstalledApps.Any(IsTikTok)).ToList();
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -160,7 +152,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_second_sweep_with_nothing_changed_writes_nothing_to_the_remediation()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await harness.EnforceAsync(harness.EnforceBan());
         harness.Tenant.Requests.Reset();
 
@@ -173,7 +165,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_changed_identifier_rewrites_the_scripts_in_place_and_a_new_exclude_group_changes_only_the_assignment()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await harness.EnforceAsync(harness.EnforceBan());
         var before = Ours(harness);
         var extra = harness.Tenant.State.Groups.First(g => g.DisplayName.StartsWith("IBS Dept", StringComparison.Ordinal)).Id;
@@ -199,7 +191,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_look_alike_remediation_someone_else_made_is_never_touched()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var lookAlike = await CreateLookAlikeAsync(harness);
 
         await harness.EnforceAsync(harness.EnforceBan());
@@ -215,7 +207,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task On_expiry_the_remediation_is_unassigned_and_deleted_and_retired_from_the_ledger()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await harness.EnforceAsync(harness.EnforceBan());
         var id = Ours(harness).Id;
         harness.Clock.Advance(TimeSpan.FromDays(151));
@@ -234,7 +226,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task When_the_ban_leaves_the_list_its_remediation_is_deleted()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await harness.EnforceAsync(harness.EnforceBan());
 
         var report = await harness.EnforceAsync(OtherBanOnly(harness));
@@ -246,19 +238,12 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_403_stops_the_remediation_naming_its_permissions_while_the_uninstall_goes_on()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
-        var token = new LoopbackCredential(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != GraphPermissions.ScriptsReadWrite.Name));
-        var client = GraphClientBuilder.Create(harness.GraphOptions, token);
-        var engine = new SweepEngine(
-            new GraphIntune(client, harness.GraphOptions), Mechanisms.Over(client, harness.GraphOptions), harness.Journal, harness.Clock,
-            new SweepSettings(), NullLogger<SweepEngine>.Instance, permissions: null);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
-        var report = await engine.RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await harness.EnforceRefusedAsync(GraphPermissions.ScriptsReadWrite);
 
-        var stopped = report.Bans.Single().Enforcement!.Stopped;
-        Assert.Contains("remediation", stopped, StringComparison.Ordinal);
+        var stopped = SweepHarness.AssertStopped(report, "remediation", GraphPermissions.ScriptsReadWrite);
         Assert.Contains("403", stopped, StringComparison.Ordinal);
-        Assert.Contains(GraphPermissions.ScriptsReadWrite.Name, stopped, StringComparison.Ordinal);
         Assert.Empty(harness.Tenant.State.Policies.Of(Scripts));
         Assert.Contains(harness.Tenant.State.Groups, g => g.DisplayName == "IntuneBanSync – TikTok – uninstall");
     }
@@ -266,7 +251,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task After_a_crash_right_after_the_create_the_next_sweep_adopts_the_remediation_and_never_creates_a_second()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var crash = new CrashAfter(request => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith($"/deviceManagement/{Scripts}", StringComparison.Ordinal));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.EnforceAsync(harness.EnforceBan(), crash));
@@ -286,7 +271,7 @@ public sealed class WindowsRemediationTests(AzuriteFixture azurite)
     [Fact]
     public async Task After_a_crash_before_the_create_reached_graph_a_look_alike_made_earlier_is_not_mistaken_for_ours()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var lookAlike = await CreateLookAlikeAsync(harness);
         harness.Clock.Advance(TimeSpan.FromHours(1));
         var crash = new CrashAfter(request => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith($"/deviceManagement/{Scripts}", StringComparison.Ordinal))

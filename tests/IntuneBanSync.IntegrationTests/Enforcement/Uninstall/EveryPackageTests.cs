@@ -1,13 +1,12 @@
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 
 /// <summary>A ban names several packages of one app (TikTok, TikTok Lite, the Asian TikTok): each gets a catalog app and an uninstall of its own.</summary>
-[Collection("Azurite")]
-public sealed class EveryPackageTests(AzuriteFixture azurite)
+public sealed class EveryPackageTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     [Fact]
     public async Task TikTok_Lite_installed_by_Intune_on_a_device_administrator_device_is_removed_through_an_app_of_its_own()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, TenantSeed.Demo);
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Demo);
         var lite = ExpectedReport.OffendingDevices(harness.Tenant.State)
             .Where(d => d.AndroidMode == AndroidMode.DeviceAdministrator && d.InstalledApps.Any(a => a.Source == AppSource.Managed && a.Identifier is "com.zhiliaoapp.musically.go" or "com.ss.android.ugc.trill"))
             .ToList();

@@ -1,4 +1,3 @@
-using IntuneBanSync.Enforcement.Uninstall;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
@@ -8,15 +7,14 @@ namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 /// replicated it. The sweep waits a bounded while (on its clock), and what has not settled by then the next sweep finishes; a device
 /// is never lost, nor reported without an Entra object, because of it.
 /// </summary>
-[Collection("Azurite")]
-public sealed class GraphLagTests(AzuriteFixture azurite)
+public sealed class GraphLagTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private const string WinGetTikTok = "9NH2GPH4JZS4";
 
     [Fact]
     public async Task A_WinGet_app_published_while_the_sweep_waits_is_assigned_in_the_same_sweep()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: o => o with { WinGetPublishing = TimeSpan.FromHours(1) });
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: o => o with { WinGetPublishing = TimeSpan.FromHours(1) });
         var clock = new SkippingClock(harness.Clock);
 
         await EnforceAsync(harness, clock);
@@ -30,7 +28,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_WinGet_app_still_processing_after_the_wait_leaves_Windows_devices_pending_and_the_next_sweep_assigns_it()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: o => o with { WinGetPublishing = TimeSpan.FromHours(10) });
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: o => o with { WinGetPublishing = TimeSpan.FromHours(10) });
         var windows = WindowsOffenders(harness.Tenant.State);
         var clock = new SkippingClock(harness.Clock);
         var first = await EnforceAsync(harness, clock);
@@ -58,7 +56,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_group_still_replicating_is_waited_for_and_its_members_added_in_the_same_sweep()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: o => o with { GroupReplication = TimeSpan.FromMinutes(10) });
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: o => o with { GroupReplication = TimeSpan.FromMinutes(10) });
         var expected = EnforceableOffenders(harness.Tenant.State);
         var clock = new SkippingClock(harness.Clock);
 
@@ -73,7 +71,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_group_replicating_beyond_the_wait_leaves_devices_failed_as_not_replicated_never_as_without_an_Entra_object()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: o => o with { GroupReplication = TimeSpan.FromHours(2) });
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: o => o with { GroupReplication = TimeSpan.FromHours(2) });
         var expected = EnforceableOffenders(harness.Tenant.State);
         var clock = new SkippingClock(harness.Clock);
         await EnforceAsync(harness, clock);
@@ -93,7 +91,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_user_is_checked_against_more_than_20_groups_in_requests_of_20()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var graph = new GraphIntune(GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions);
         var police = harness.Tenant.State.GroupByName("IBS Police");
         var officer = harness.Tenant.State.TransitiveMemberIds(police.Id).First(id => harness.Tenant.State.Users.Any(u => u.Id == id));
@@ -111,7 +109,7 @@ public sealed class GraphLagTests(AzuriteFixture azurite)
         SweepEngine.Over(
                 harness.GraphOptions, harness.Journal, clock,
                 mechanisms: [.. Mechanisms.Over(GraphClientBuilder.Create(harness.GraphOptions), harness.GraphOptions).Where(m => m.Name == UninstallAssignment.Id)])
-            .RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+            .RunAsync(harness.EnforceRequest(), null, CancellationToken.None);
 
     private static MobileApp WinGetApp(TenantState state) => state.MobileApps.Single(a => a.ODataType == "winGetApp" && a.PackageIdentifier == WinGetTikTok);
 

@@ -1,9 +1,7 @@
-using IntuneBanSync.Enforcement.Groups;
-using IntuneBanSync.Enforcement.Uninstall;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 
-public sealed class GraphUninstallTests
+/// <summary>GraphUninstall against the simulated tenant, whose members come seven to a page so that paging is exercised.</summary>
+public sealed class GraphUninstallTests : SimulatorTests
 {
     private const string TikTokBundleId = "com.zhiliaoapp.musically";
     private const string AllStaff = "IBS All Staff";
@@ -13,7 +11,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task Catalog_apps_of_ios_kind_hold_the_seeded_TikTok_with_its_bundle_id()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
 
         var apps = await graph.CatalogAppsAsync(CatalogAppKind.IosStoreApp, default);
@@ -26,7 +24,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task Adding_an_uninstall_assignment_keeps_the_existing_available_assignment()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var tikTok = IosTikTok(tenant);
         var allStaff = tenant.State.GroupByName(AllStaff).Id;
@@ -45,7 +43,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_group_excluded_from_an_assignment_reads_as_excluded_not_as_given_the_intent()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var options = new GraphOptions { BaseUrl = tenant.GraphUrl, RetryDelaySeconds = 0 };
         var client = GraphClientBuilder.Create(options);
         var tikTok = IosTikTok(tenant);
@@ -66,7 +64,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_second_assignment_for_the_same_group_is_refused_with_400()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var tikTok = IosTikTok(tenant);
         var allStaff = tenant.State.GroupByName(AllStaff).Id;
@@ -80,7 +78,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task An_unknown_intent_is_rejected_before_any_request()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var pilot = tenant.State.GroupByName(PilotDevices).Id;
 
@@ -92,7 +90,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task Deleting_an_assignment_answers_true_then_false_once_it_is_gone()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var tikTok = IosTikTok(tenant);
         var added = await graph.AddGroupAssignmentAsync(tikTok.Id, tenant.State.GroupByName(PilotDevices).Id, "uninstall", default);
@@ -108,7 +106,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_created_ios_store_app_is_found_by_its_bundle_id()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
 
         var created = await graph.CreateCatalogAppAsync(CatalogAppKind.IosStoreApp, "TikTok Lite", "com.example.lite", default);
@@ -121,7 +119,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_created_android_store_app_takes_its_package_id_from_the_store_url()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
 
         var created = await graph.CreateCatalogAppAsync(CatalogAppKind.AndroidStoreApp, "TikTok Lite", "com.zhiliaoapp.musically.go", default);
@@ -136,7 +134,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_created_winget_app_is_made_on_beta_and_found_by_its_package_identifier()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
 
         var created = await graph.CreateCatalogAppAsync(CatalogAppKind.WinGetApp, "TikTok", "9NH2GPH4JZS4", default);
@@ -151,7 +149,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task Managed_Google_Play_apps_cannot_be_created()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
 
         var error = await Assert.ThrowsAsync<NotSupportedException>(
@@ -164,7 +162,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_group_is_found_by_its_exact_name_only()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
 
         var police = await graph.FindGroupByNameAsync(Police, default);
@@ -179,7 +177,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_created_security_group_is_found_by_name_and_has_no_members()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
 
         var id = await graph.CreateSecurityGroupAsync("IBS Uninstall TikTok", "Devices IntuneBanSync uninstalls TikTok from", default);
@@ -191,7 +189,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task Adding_45_devices_takes_three_patches_and_all_are_done()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var group = await graph.CreateSecurityGroupAsync("IBS Uninstall TikTok", "", default);
         var devices = tenant.State.EntraDevices.Take(45).Select(d => d.Id).ToList();
@@ -209,7 +207,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_chunk_with_a_member_already_present_falls_back_to_ref_and_reports_it_already_done()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var group = await graph.CreateSecurityGroupAsync("IBS Uninstall TikTok", "", default);
         var devices = tenant.State.EntraDevices.Take(5).Select(d => d.Id).ToList();
@@ -228,7 +226,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_missing_object_is_reported_not_found_and_the_rest_are_added()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var group = await graph.CreateSecurityGroupAsync("IBS Uninstall TikTok", "", default);
         var devices = tenant.State.EntraDevices.Take(3).Select(d => d.Id).ToList();
@@ -244,7 +242,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_patch_refused_for_another_reason_reports_its_members_failed_without_ref_fallback()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var group = await graph.CreateSecurityGroupAsync("IBS Uninstall TikTok", "", default);
         var devices = tenant.State.EntraDevices.Take(3).Select(d => d.Id).ToList();
@@ -261,7 +259,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task Removing_a_member_twice_is_done_then_already_done()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var group = await graph.CreateSecurityGroupAsync("IBS Uninstall TikTok", "", default);
         var device = tenant.State.EntraDevices[0].Id;
@@ -278,7 +276,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task Entra_object_ids_are_found_15_a_request_in_one_batch_and_an_unknown_device_is_left_out()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var known = tenant.State.EntraDevices.Take(40).ToList();
         var unknown = Guid.NewGuid().ToString();
@@ -294,7 +292,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_device_id_that_is_not_a_guid_is_rejected_before_any_request()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
 
         await Assert.ThrowsAsync<ArgumentException>(() => graph.EntraDeviceObjectIdsAsync(["x' or deviceId ne 'y"], default));
@@ -305,7 +303,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task Devices_are_asked_to_check_in_20_a_batch_each_counted_as_a_write()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var devices = tenant.State.ManagedDevices.Take(25).Select((d, i) => ($"w{i}", d.Id)).ToList();
 
@@ -320,7 +318,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_refused_check_in_is_answered_with_its_status_and_the_service_message()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         var device = tenant.State.ManagedDevices[0].Id;
         tenant.Faults.FailPath("deviceManagement/managedDevices", 403);
@@ -335,7 +333,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task Members_that_cannot_be_read_after_retries_raise_GraphReadException()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant, maxRetry: 2);
         var police = tenant.State.GroupByName(Police).Id;
         tenant.Faults.FailPath("groups", 503);
@@ -349,7 +347,7 @@ public sealed class GraphUninstallTests
     [Fact]
     public async Task A_cancelled_read_is_cancelled_not_a_read_failure()
     {
-        await using var tenant = await StartAsync();
+        var tenant = await StartAsync(options: SmallMemberPages);
         var graph = Enforcement(tenant);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
@@ -358,8 +356,7 @@ public sealed class GraphUninstallTests
             () => graph.DirectMemberIdsAsync(tenant.State.GroupByName(Police).Id, cancelled.Token));
     }
 
-    private static Task<SimulatedTenant> StartAsync() =>
-        SimulatedTenant.StartAsync(TenantSeed.Sized(120), new SimulatorOptions { TimeFactor = 0.01, MembersPageSize = 7 });
+    private static SimulatorOptions SmallMemberPages => new() { TimeFactor = 0.01, MembersPageSize = 7 };
 
     private static GraphUninstall Enforcement(SimulatedTenant tenant, int maxRetry = 10)
     {

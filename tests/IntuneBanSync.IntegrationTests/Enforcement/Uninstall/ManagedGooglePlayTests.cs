@@ -1,4 +1,3 @@
-using IntuneBanSync.Enforcement.Uninstall;
 using static IntuneBanSync.IntegrationTests.Enforcement.TenantDevices;
 
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
@@ -7,8 +6,7 @@ namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 /// Android Enterprise through managed Google Play: the sweep checks the binding, approves the ban's packages, has Intune sync them,
 /// waits (bounded) for the androidManagedStoreApp to appear, and assigns its uninstall to the ban's group, as for any other route.
 /// </summary>
-[Collection("Azurite")]
-public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
+public sealed class ManagedGooglePlayTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
     private const string Approve = "POST deviceManagement/androidManagedStoreAccountEnterpriseSettings/approveApps";
     private const string Sync = "POST deviceManagement/androidManagedStoreAccountEnterpriseSettings/syncApps";
@@ -17,7 +15,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     [Fact]
     public async Task Managed_profile_copies_are_removed_at_check_in_whoever_installed_them_and_the_devices_resolve()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var offenders = ExpectedReport.OffendingDevices(harness.Tenant.State);
         var fullyManagedUserCopies = offenders.Where(d => d.AndroidMode is AndroidMode.FullyManaged or AndroidMode.Dedicated && HasTikTok(d, AppSource.User)).ToList();
         var workProfiles = offenders.Where(d => d.AndroidMode is AndroidMode.CorporateWorkProfile or AndroidMode.PersonalWorkProfile).ToList();
@@ -44,7 +42,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_tenant_without_managed_Google_Play_leaves_Android_Enterprise_devices_unreachable_with_the_reason_and_approves_nothing()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: o => o with { ManagedPlayBinding = TenantSimulator.ManagedPlayBinding.NotBound });
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: o => o with { ManagedPlayBinding = TenantSimulator.ManagedPlayBinding.NotBound });
         var enterprise = EnterpriseOffenders(harness.Tenant.State);
 
         var report = await harness.EnforceAsync(harness.EnforceBan());
@@ -66,12 +64,10 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     [Fact]
     public async Task Without_the_configuration_permission_the_uninstall_runs_and_Android_Enterprise_devices_are_unreachable_naming_it()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var enterprise = EnterpriseOffenders(harness.Tenant.State);
-        var token = new LoopbackCredential(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != GraphPermissions.ConfigurationReadWrite.Name));
 
-        var report = await SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, credential: token)
-            .RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await harness.EnforceWithoutAsync(GraphPermissions.ConfigurationReadWrite);
 
         Assert.NotEmpty(enterprise);
         var states = await harness.Journal.GetDeviceStatesAsync("contoso", "tiktok", CancellationToken.None);
@@ -87,7 +83,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     [Fact]
     public async Task Approval_never_comes_with_an_available_or_required_assignment()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
 
         await harness.EnforceAsync(harness.EnforceBan());
 
@@ -102,7 +98,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     [Fact]
     public async Task Approvals_and_the_sync_are_journaled_once_and_not_repeated_on_a_second_sweep()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         await harness.EnforceAsync(harness.EnforceBan());
         var first = harness.Tenant.Requests.ByKind;
         harness.Tenant.Requests.Reset();
@@ -128,9 +124,9 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     [InlineData(4)]
     public async Task A_crash_between_the_approval_and_the_assignment_converges_without_approving_again(int crashAfter)
     {
-        await using var clean = await SweepHarness.StartAsync(azurite);
+        await using var clean = await SweepHarness.StartAsync(Azurite);
         await clean.EnforceAsync(clean.EnforceBan());
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var recorder = new WriteRecorder(crashAfter);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.EnforceAsync(harness.EnforceBan(), recorder));
@@ -150,7 +146,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     [Fact]
     public async Task Apps_synced_while_the_sweep_waits_are_assigned_in_the_same_sweep()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: o => o with { ManagedPlaySync = TimeSpan.FromHours(1) });
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: o => o with { ManagedPlaySync = TimeSpan.FromHours(1) });
         var clock = new SkippingClock(harness.Clock);
 
         await EnforceAsync(harness, clock);
@@ -162,7 +158,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     [Fact]
     public async Task Apps_managed_Google_Play_syncs_after_the_wait_leave_the_devices_pending_and_a_later_sweep_assigns_them_without_asking_again()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite, simulator: o => o with { ManagedPlaySync = TimeSpan.FromHours(10) });
+        await using var harness = await SweepHarness.StartAsync(Azurite, simulator: o => o with { ManagedPlaySync = TimeSpan.FromHours(10) });
         var enterprise = EnterpriseOffenders(harness.Tenant.State);
         var clock = new SkippingClock(harness.Clock);
         await EnforceAsync(harness, clock);
@@ -194,12 +190,12 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
     [Fact]
     public async Task Without_DeviceManagementConfiguration_the_uninstall_stops_naming_it_and_approves_nothing()
     {
-        await using var harness = await SweepHarness.StartAsync(azurite);
+        await using var harness = await SweepHarness.StartAsync(Azurite);
         var token = new IntuneBanSync.Graph.LoopbackCredential(IntuneBanSync.Enforcement.Mechanisms.Permissions
             .Select(p => p.Permission.Name).Where(p => p != IntuneBanSync.Graph.GraphPermissions.ConfigurationReadWrite.Name));
         var engine = SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, credential: token);
 
-        var report = await engine.RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+        var report = await engine.RunAsync(harness.EnforceRequest(), null, CancellationToken.None);
 
         Assert.Contains("DeviceManagementConfiguration.ReadWrite.All", report.Bans.Single().Enforcement!.Stopped);
         Assert.Empty(harness.Tenant.State.ManagedGooglePlay.Approved);
@@ -207,7 +203,7 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite)
 
     private static Task<Reports.SweepReport> EnforceAsync(SweepHarness harness, TimeProvider clock) =>
         SweepEngine.Over(harness.GraphOptions, harness.Journal, clock)
-            .RunAsync(new SweepRequest(harness.EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
+            .RunAsync(harness.EnforceRequest(), null, CancellationToken.None);
 
     private static bool IsTikTok(InstalledApp app) => app.DisplayName.Trim().ToLowerInvariant() is "tiktok" or "tiktok lite";
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement.Uninstall;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Tests.Planning;
-
 namespace IntuneBanSync.Tests.Enforcement.Compliance;
 
 public sealed class CompliancePlanTests

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Tests.Planning;
-
 namespace IntuneBanSync.Tests.Enforcement.Compliance;
 
 public sealed class CompliancePolicyJsonTests

@@ -1,6 +1,3 @@
-using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Tests.Planning;
-
 namespace IntuneBanSync.Tests.Enforcement.Compliance;
 
 public sealed class ConditionalAccessTests

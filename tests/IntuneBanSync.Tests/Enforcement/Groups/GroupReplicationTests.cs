@@ -1,6 +1,3 @@
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.Enforcement.Groups;
-using IntuneBanSync.Graph;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntuneBanSync.Tests.Enforcement.Groups;

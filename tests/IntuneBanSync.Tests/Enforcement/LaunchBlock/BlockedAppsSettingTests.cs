@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using IntuneBanSync.Enforcement.LaunchBlock;
-
 namespace IntuneBanSync.Tests.Enforcement.LaunchBlock;
 
 public sealed class BlockedAppsSettingTests

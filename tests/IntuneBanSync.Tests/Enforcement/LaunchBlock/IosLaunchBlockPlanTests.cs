@@ -1,9 +1,3 @@
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.Enforcement.LaunchBlock;
-using IntuneBanSync.Graph;
-using IntuneBanSync.Journal;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Tests.Planning;
 using static IntuneBanSync.Tests.Enforcement.Lifecycle;
 
 namespace IntuneBanSync.Tests.Enforcement.LaunchBlock;

@@ -1,9 +1,3 @@
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.Enforcement.Notifications;
-using IntuneBanSync.Inventory;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Tests.Planning;
-
 namespace IntuneBanSync.Tests.Enforcement.Notifications;
 
 public sealed class NotificationScheduleTests

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using IntuneBanSync.Enforcement.PersonalProfile;
-
 namespace IntuneBanSync.Tests.Enforcement.PersonalProfile;
 
 public sealed class PersonalProfileConfigurationTests

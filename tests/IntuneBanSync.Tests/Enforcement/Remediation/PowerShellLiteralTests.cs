@@ -1,5 +1,3 @@
-using IntuneBanSync.Enforcement.Remediation;
-
 namespace IntuneBanSync.Tests.Enforcement.Remediation;
 
 public sealed class PowerShellLiteralTests

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using IntuneBanSync.Enforcement.Remediation;
-using IntuneBanSync.Journal;
-
 namespace IntuneBanSync.Tests.Enforcement.Remediation;
 
 public sealed class RemediationRunStateTests

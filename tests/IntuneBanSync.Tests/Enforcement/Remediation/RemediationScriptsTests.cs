@@ -1,7 +1,3 @@
-using System.Text.Json;
-using IntuneBanSync.Enforcement.Remediation;
-using IntuneBanSync.Tests.Planning;
-
 namespace IntuneBanSync.Tests.Enforcement.Remediation;
 
 public sealed class RemediationScriptsTests

@@ -1,7 +1,3 @@
-using IntuneBanSync.Enforcement;
-using IntuneBanSync.Enforcement.Uninstall;
-using IntuneBanSync.Journal;
-
 namespace IntuneBanSync.Tests.Enforcement.Uninstall;
 
 public sealed class UninstallAuditTests

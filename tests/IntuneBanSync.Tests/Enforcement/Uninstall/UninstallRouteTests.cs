@@ -1,6 +1,3 @@
-using IntuneBanSync.Enforcement.Uninstall;
-using IntuneBanSync.Tests.Planning;
-
 namespace IntuneBanSync.Tests.Enforcement.Uninstall;
 
 public sealed class UninstallRouteTests

@@ -1,38 +1,40 @@
-using System.Net.Http.Json;
-using Azure.Core;
-using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.IntegrationTests.Simulator;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace IntuneBanSync.IntegrationTests.Enforcement.Compliance;
 
-/// <summary>The TikTok ban's compliance objects as the simulated tenant holds them, and the ways tests change the ban and the tenant.</summary>
-internal static class ComplianceTenant
+/// <summary>
+/// Tests of the compliance route: the TikTok ban's compliance objects as the simulated tenant holds them, and the ways its tests
+/// change the ban and the tenant.
+/// </summary>
+public abstract class ComplianceRouteTests(AzuriteFixture azurite) : AzuriteTests(azurite)
 {
-    public const string IosPolicy = "IntuneBanSync – TikTok – compliance – ios";
-    public const string AndroidPolicy = "IntuneBanSync – TikTok – compliance – android";
-    public const string TemplateName = "IntuneBanSync – TikTok – notification";
+    private protected const string IosPolicy = "IntuneBanSync – TikTok – compliance – ios";
+    private protected const string AndroidPolicy = "IntuneBanSync – TikTok – compliance – android";
+    private protected const string TemplateName = "IntuneBanSync – TikTok – notification";
 
-    public static IReadOnlyList<PolicyEntity> Policies(SweepHarness harness) => harness.Tenant.State.Policies.Of("deviceCompliancePolicies");
+    private protected static IReadOnlyList<PolicyEntity> Policies(SweepHarness harness) => harness.Tenant.State.Policies.Of("deviceCompliancePolicies");
 
-    public static IReadOnlyList<PolicyEntity> Named(SweepHarness harness, string name) => [.. Policies(harness).Where(p => p.Text("displayName") == name)];
+    private protected static IReadOnlyList<PolicyEntity> Named(SweepHarness harness, string name) => [.. Policies(harness).Where(p => p.Text("displayName") == name)];
 
-    public static IReadOnlyList<PolicyEntity> Templates(SweepHarness harness) => harness.Tenant.State.Policies.Of("notificationMessageTemplates");
+    private protected static IReadOnlyList<PolicyEntity> Templates(SweepHarness harness) => harness.Tenant.State.Policies.Of("notificationMessageTemplates");
 
-    public static IReadOnlyList<string> RestrictedAppIds(PolicyEntity policy) =>
+    private protected static IReadOnlyList<string> RestrictedAppIds(PolicyEntity policy) =>
         [.. (policy.Body["restrictedApps"] as JsonArray ?? []).Select(a => a!["appId"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
 
-    public static IEnumerable<JsonObject> Actions(PolicyEntity policy) =>
+    private protected static IEnumerable<JsonObject> Actions(PolicyEntity policy) =>
         (policy.Body["scheduledActionsForRule"] as JsonArray ?? []).OfType<JsonObject>().SelectMany(r => (r["scheduledActionConfigurations"] as JsonArray ?? []).OfType<JsonObject>());
 
-    public static int BlockGrace(PolicyEntity policy) => Actions(policy).Single(a => a["actionType"]!.GetValue<string>() == "block")["gracePeriodHours"]!.GetValue<int>();
+    private protected static int BlockGrace(PolicyEntity policy) => Actions(policy).Single(a => a["actionType"]!.GetValue<string>() == "block")["gracePeriodHours"]!.GetValue<int>();
 
     /// <summary>Each assignment target as "type" or "type:groupId".</summary>
-    public static IReadOnlyList<string> Targets(PolicyEntity policy) =>
+    private protected static IReadOnlyList<string> Targets(PolicyEntity policy) =>
         [.. policy.Targets.Select(t => $"{t["@odata.type"]!.GetValue<string>().TrimStart('#').Replace("microsoft.graph.", "")}{(t["groupId"] is { } g ? ":" + g.GetValue<string>() : "")}").Order(StringComparer.Ordinal)];
 
+    /// <summary>The exclusion targets every policy of the TikTok ban carries: the police group and the exemption group.</summary>
+    private protected static string[] Exclusions(SweepHarness harness) =>
+        [$"exclusionGroupAssignmentTarget:{harness.Tenant.State.GroupByName("IBS Police").Id}",
+         $"exclusionGroupAssignmentTarget:{harness.Tenant.State.GroupByName("IBS TikTok Exemptions").Id}"];
+
     /// <summary>The TikTok ban in enforce mode with one change.</summary>
-    public static BanListDocument Ban(SweepHarness harness, Action<JsonNode>? change = null, Action<JsonNode>? changeDocument = null)
+    private protected static BanListDocument Ban(SweepHarness harness, Action<JsonNode>? change = null, Action<JsonNode>? changeDocument = null)
     {
         var json = JsonNode.Parse(harness.TikTokBanJson("enforce"))!;
         change?.Invoke(json["bans"]![0]!);
@@ -41,12 +43,12 @@ internal static class ComplianceTenant
         return parsed.Document ?? throw new InvalidOperationException(string.Join("; ", parsed.Errors));
     }
 
-    public static Task<Reports.SweepReport> EnforceAsync(SweepHarness harness, BanListDocument banList, TokenCredential? credential = null) =>
+    private protected static Task<Reports.SweepReport> EnforceAsync(SweepHarness harness, BanListDocument banList, TokenCredential? credential = null) =>
         SweepEngine.Over(harness.GraphOptions, harness.Journal, harness.Clock, credential: credential).RunAsync(
             new SweepRequest(banList, "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce), null, CancellationToken.None);
 
     /// <summary>Removes every Conditional Access policy through Graph, as an administrator would.</summary>
-    public static async Task RemoveConditionalAccessAsync(SimulatedTenant tenant)
+    private protected static async Task RemoveConditionalAccessAsync(SimulatedTenant tenant)
     {
         using var http = SimulatorGraph.Http(new LoopbackCredential(["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"]));
         var list = await http.GetFromJsonAsync<JsonObject>($"{tenant.GraphUrl}/identity/conditionalAccess/policies");
@@ -55,7 +57,7 @@ internal static class ComplianceTenant
     }
 
     /// <summary>Adds a Conditional Access policy through Graph.</summary>
-    public static async Task AddConditionalAccessAsync(SimulatedTenant tenant, JsonObject policy)
+    private protected static async Task AddConditionalAccessAsync(SimulatedTenant tenant, JsonObject policy)
     {
         using var http = SimulatorGraph.Http(new LoopbackCredential(["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"]));
         (await http.PostAsJsonAsync($"{tenant.GraphUrl}/identity/conditionalAccess/policies", policy)).EnsureSuccessStatusCode();
@@ -65,7 +67,7 @@ internal static class ComplianceTenant
     /// The compliance mechanism alone, applied to a ban with no device observed (the journal, the ledger and Graph are the real ones):
     /// what it returns, notes included, which the sweep report does not carry.
     /// </summary>
-    public static async Task<MechanismResult> ApplyAsync(SweepHarness harness, BanListDocument banList, LoopbackCredential? credential = null)
+    private protected static async Task<MechanismResult> ApplyAsync(SweepHarness harness, BanListDocument banList, LoopbackCredential? credential = null)
     {
         var ban = banList.Bans.Single();
         var journal = harness.Journal;
@@ -82,9 +84,5 @@ internal static class ComplianceTenant
         return await mechanism.ApplyAsync(mechanism.Plan(sweep), context, CancellationToken.None);
     }
 
-    /// <summary>Every permission of the manifest but one.</summary>
-    public static LoopbackCredential Without(GraphPermission permission) =>
-        new(Mechanisms.Permissions.Select(p => p.Permission.Name).Where(p => p != permission.Name));
-
-    public static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    private protected static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }
