@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.BanList;
 

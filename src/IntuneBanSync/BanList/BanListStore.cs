@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 

@@ -1,5 +1,4 @@
 using IntuneBanSync.Inventory;
-using IntuneBanSync.Planning;
 
 namespace IntuneBanSync.Enforcement;
 

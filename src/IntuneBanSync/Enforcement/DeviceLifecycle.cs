@@ -1,5 +1,3 @@
-using IntuneBanSync.Planning;
-
 namespace IntuneBanSync.Enforcement;
 
 /// <summary>

@@ -4,7 +4,6 @@ using IntuneBanSync.Enforcement.Notifications;
 using IntuneBanSync.Enforcement.PersonalProfile;
 using IntuneBanSync.Enforcement.Remediation;
 using IntuneBanSync.Enforcement.Uninstall;
-using Microsoft.Graph;
 
 namespace IntuneBanSync.Enforcement;
 

@@ -1,5 +1,3 @@
-using IntuneBanSync.Reports;
-
 namespace IntuneBanSync.Enforcement;
 
 /// <summary>Asked before every write: throws when the sweep may no longer write (its tenant lock was lost or could not be renewed).</summary>

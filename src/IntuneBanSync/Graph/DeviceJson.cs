@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace IntuneBanSync.Graph;
 
 /// <summary>A managedDevice's JSON as Graph sends it, read into a <see cref="DeviceRecord"/>; what $select left out reads as null.</summary>

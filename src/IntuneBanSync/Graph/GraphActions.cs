@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace IntuneBanSync.Graph;
 
 /// <summary>One POST action on one object (syncDevice, initiateOnDemandProactiveRemediation, sendCustomNotificationToCompanyPortal), answered by its key.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Microsoft.Kiota.Abstractions;
-
 namespace IntuneBanSync.Graph;
 
 /// <summary>One request of a JSON batch: an id of ours, a method, a URL relative to the version root, an optional body.</summary>

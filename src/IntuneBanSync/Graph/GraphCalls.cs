@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using Microsoft.Kiota.Abstractions;
-
 namespace IntuneBanSync.Graph;
 
 /// <summary>How every Graph call of ours pages and fails: one place for both the inventory reads and enforcement.</summary>

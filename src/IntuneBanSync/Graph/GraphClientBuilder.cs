@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Azure.Core;
 using Azure.Identity;
-using Microsoft.Graph;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Authentication.Azure;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;

@@ -1,8 +1,5 @@
-using System.Runtime.CompilerServices;
-using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
-using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace IntuneBanSync.Graph;

@@ -1,9 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json.Nodes;
-using Microsoft.Graph;
 using Microsoft.Graph.Models.ODataErrors;
-using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace IntuneBanSync.Graph;

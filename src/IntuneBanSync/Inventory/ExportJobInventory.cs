@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using IntuneBanSync.Planning;
 using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Inventory;

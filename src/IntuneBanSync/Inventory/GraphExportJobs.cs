@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace IntuneBanSync.Inventory;
 

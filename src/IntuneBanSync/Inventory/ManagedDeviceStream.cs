@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using IntuneBanSync.Planning;
 using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Inventory;

@@ -39,17 +39,19 @@ public static class JournalKeys
 
     /// <summary>The partition of a device's findings in one run: "{tenant}|{runId}|{shard}", the shard two hex digits from the device id.</summary>
     public static string FindingsPartition(string tenant, string runId, string deviceId) =>
-        TableKeys.Validate($"{FindingsPartition(tenant, runId)}{Separator}{FindingShard(Part(deviceId, "deviceId")):x2}", "tenant and runId");
+        Spread(FindingsPartition(tenant, runId), Part(deviceId, "deviceId"), "tenant and runId");
 
     public static TableKey Finding(string tenant, string runId, string banId, string deviceId) =>
         new(FindingsPartition(tenant, runId, deviceId), Composite(Part(banId, "banId"), Part(deviceId, "deviceId"), "banId and deviceId"));
 
     /// <summary>Every spread partition of a run's findings, as a half-open range ('}' follows '|' directly).</summary>
-    public static (string FromInclusive, string ToExclusive) FindingsRange(string tenant, string runId)
-    {
-        var run = FindingsPartition(tenant, runId);
-        return (run + Separator, run + (char)(Separator + 1));
-    }
+    public static (string FromInclusive, string ToExclusive) FindingsRange(string tenant, string runId) => SpreadRange(FindingsPartition(tenant, runId));
+
+    /// <summary>"{partition}|{shard}": the shard two hex digits of <see cref="FindingShard"/> over the id.</summary>
+    private static string Spread(string partition, string id, string what) => TableKeys.Validate($"{partition}{Separator}{FindingShard(id):x2}", what);
+
+    /// <summary>Every spread partition of a partition, as a half-open range ('}' follows '|' directly).</summary>
+    private static (string FromInclusive, string ToExclusive) SpreadRange(string partition) => (partition + Separator, partition + (char)(Separator + 1));
 
     /// <summary>FNV-1a over the id in lower case: stable across processes (string.GetHashCode is not), so a retried run rewrites the same rows.</summary>
     public static int FindingShard(string deviceId)
@@ -71,25 +73,40 @@ public static class JournalKeys
     /// parallel transactions and no partition takes more than its share of the service's ~2,000 entities/s.
     /// </summary>
     public static string DeviceStatesPartition(string tenant, string banId, string deviceId) =>
-        TableKeys.Validate($"{DeviceStatesPartition(tenant, banId)}{Separator}{FindingShard(Part(deviceId, "deviceId")):x2}", "tenant and banId");
+        Spread(DeviceStatesPartition(tenant, banId), Part(deviceId, "deviceId"), "tenant and banId");
 
     public static TableKey DeviceState(string tenant, string banId, string deviceId) => new(DeviceStatesPartition(tenant, banId, deviceId), DeviceStateRow(deviceId));
 
     /// <summary>Every spread partition of a ban's device states, as a half-open range ('}' follows '|' directly).</summary>
-    public static (string FromInclusive, string ToExclusive) DeviceStatesRange(string tenant, string banId)
-    {
-        var ban = DeviceStatesPartition(tenant, banId);
-        return (ban + Separator, ban + (char)(Separator + 1));
-    }
+    public static (string FromInclusive, string ToExclusive) DeviceStatesRange(string tenant, string banId) => SpreadRange(DeviceStatesPartition(tenant, banId));
 
     public static string DeviceStateRow(string deviceId) => Part(deviceId, "deviceId");
 
+    /// <summary>The one partition of a ban's audit before it was spread (still read).</summary>
     public static string AuditPartition(string tenant, string banId) => Composite(Part(tenant, "tenant"), Part(banId, "banId"), "tenant and banId");
 
-    /// <summary>The intent and the outcome of one write sit side by side in the ban's partition.</summary>
-    public static TableKey AuditIntent(string tenant, string banId, string writeId) => new(AuditPartition(tenant, banId), AuditRow(writeId, IntentKind));
+    /// <summary>A write's partition of the ban's audit: "{tenant}|{banId}|{shard}", the shard from <see cref="AuditShard"/>.</summary>
+    public static string AuditPartition(string tenant, string banId, string writeId) =>
+        TableKeys.Validate($"{AuditPartition(tenant, banId)}{Separator}{AuditShard(writeId):x2}", "tenant and banId");
 
-    public static TableKey AuditOutcome(string tenant, string banId, string writeId) => new(AuditPartition(tenant, banId), AuditRow(writeId, OutcomeKind));
+    /// <summary>
+    /// Writes are journaled a thousand at a time ("{runId}-{sequence}"): each thousand of a run shares a shard, so a step's rows make
+    /// full transactions, and the run's next thousand, and other runs, go to other shards. Ids of another shape are hashed.
+    /// </summary>
+    public static int AuditShard(string writeId)
+    {
+        var dash = writeId.LastIndexOf('-');
+        return dash > 0 && long.TryParse(writeId.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            ? (int)((FindingShard(writeId[..dash]) + (sequence / 1_000)) % FindingPartitions)
+            : FindingShard(writeId);
+    }
+
+    public static (string FromInclusive, string ToExclusive) AuditRange(string tenant, string banId) => SpreadRange(AuditPartition(tenant, banId));
+
+    /// <summary>The intent and the outcome of one write sit side by side in the same spread partition.</summary>
+    public static TableKey AuditIntent(string tenant, string banId, string writeId) => new(AuditPartition(tenant, banId, writeId), AuditRow(writeId, IntentKind));
+
+    public static TableKey AuditOutcome(string tenant, string banId, string writeId) => new(AuditPartition(tenant, banId, writeId), AuditRow(writeId, OutcomeKind));
 
     public static string BanResourcesPartition(string tenant) => Part(tenant, "tenant");
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 
 namespace IntuneBanSync.Journal;
@@ -200,7 +199,7 @@ public sealed class JournalStore
     }
 
     /// <summary>
-    /// Intents, one row each in {prefix}Audit (PK tenant|ban, RK writeId|intent), in transactions of ≤ 100. Written before
+    /// Intents, one row each in {prefix}Audit (PK tenant|ban|shard of the write id, RK writeId|intent), in transactions of ≤ 100. Written before
     /// the requests they announce, so a crash between the two leaves an intent without outcome for the next sweep to reconcile.
     /// </summary>
     public async Task RecordIntentsAsync(string tenant, IReadOnlyCollection<WriteIntent> intents, CancellationToken ct)
@@ -223,8 +222,8 @@ public sealed class JournalStore
     /// <summary>Every intent of one ban with its outcome (null when none was written), in write-id order.</summary>
     public async Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string tenant, string banId, CancellationToken ct)
     {
-        var partition = JournalKeys.AuditPartition(tenant, banId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        var (from, to) = JournalKeys.AuditRange(tenant, banId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {JournalKeys.AuditPartition(tenant, banId)} or (PartitionKey ge {from} and PartitionKey lt {to})");
 
         var intents = new List<WriteIntent>();
         var outcomes = new Dictionary<string, WriteOutcome>(StringComparer.Ordinal);
@@ -244,7 +243,7 @@ public sealed class JournalStore
             }
         }
 
-        // Rows sort by "writeId|kind", which is not write-id order when one id is a prefix of another.
+        // Rows come partition by partition and sort by "writeId|kind", which is not write-id order when one id is a prefix of another.
         return [.. intents
             .OrderBy(intent => intent.WriteId, StringComparer.Ordinal)
             .Select(intent => new AuditEntry(intent, outcomes.GetValueOrDefault(intent.WriteId)))];

@@ -1,4 +1,3 @@
-using System.Globalization;
 using IntuneBanSync.Inventory;
 using IntuneBanSync.Scope;
 

@@ -1,4 +1,3 @@
-using IntuneBanSync.Planning;
 using IntuneBanSync.Sweeps;
 
 namespace IntuneBanSync.Scope;

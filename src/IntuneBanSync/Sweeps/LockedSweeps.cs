@@ -1,5 +1,4 @@
 using IntuneBanSync.Enforcement;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Sweeps;
 

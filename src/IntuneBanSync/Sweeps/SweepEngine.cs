@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using Azure.Core;
 using IntuneBanSync.Enforcement;
 using IntuneBanSync.Inventory;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Reports;
 using IntuneBanSync.Scope;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

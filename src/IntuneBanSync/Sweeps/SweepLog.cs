@@ -1,4 +1,3 @@
-using IntuneBanSync.Reports;
 using Microsoft.Extensions.Logging;
 
 namespace IntuneBanSync.Sweeps;

@@ -71,16 +71,21 @@ public sealed class EnforcementJournalTests(AzuriteFixture azurite) : JournalTes
     }
 
     [Fact]
-    public async Task Audit_rows_are_written_in_transactions_per_ban_of_at_most_one_hundred()
+    public async Task Audit_rows_are_written_in_one_transaction_per_partition_of_at_most_one_hundred()
     {
         var (store, requests) = await NewCountedStoreAsync();
-        var intents = Enumerable.Range(0, 250).Select(i => NewIntent(i < 150 ? "tiktok" : "wechat", $"w-{i:D4}")).ToList();
-        var outcomes = Enumerable.Range(0, 120).Select(i => NewOutcome("tiktok", $"w-{i:D4}", WriteResult.Done)).ToList();
+        var intents = Enumerable.Range(0, 2_500).Select(i => NewIntent(i < 1_500 ? "tiktok" : "wechat", $"w-{i:D4}")).ToList();
+        var outcomes = Enumerable.Range(0, 1_200).Select(i => NewOutcome("tiktok", $"w-{i:D4}", WriteResult.Done)).ToList();
 
         await store.RecordIntentsAsync(Tenant, intents, CancellationToken.None);
         await store.RecordOutcomesAsync(Tenant, outcomes, CancellationToken.None);
 
-        Assert.Equal(3 + 2, requests.Count);
+        static int Transactions(IEnumerable<string> partitions) => partitions.GroupBy(p => p).Sum(g => (g.Count() + 99) / 100);
+        Assert.Equal(
+            Transactions(intents.Select(i => JournalKeys.AuditIntent(Tenant, i.BanId, i.WriteId).PartitionKey))
+            + Transactions(outcomes.Select(o => JournalKeys.AuditOutcome(Tenant, o.BanId, o.WriteId).PartitionKey)),
+            requests.Count);
+        Assert.True(requests.Count < 2 * (2_500 + 1_200) / 100, "full transactions, not one per partition and row");
     }
 
     [Fact]

@@ -39,11 +39,21 @@ public sealed class JournalKeysTests
     }
 
     [Fact]
-    public void Audit_intent_is_keyed_by_tenant_and_ban_then_write_id_and_intent()
+    public void Audit_intent_is_keyed_by_tenant_ban_and_the_writes_shard_then_write_id_and_intent()
     {
         var key = JournalKeys.AuditIntent("contoso", "tiktok", "w-0001");
 
-        Assert.Equal(new TableKey("contoso|tiktok", "w-0001|intent"), key);
+        Assert.Equal(new TableKey($"contoso|tiktok|{JournalKeys.AuditShard("w-0001"):x2}", "w-0001|intent"), key);
+    }
+
+    [Fact]
+    public void A_runs_writes_share_a_shard_a_thousand_at_a_time_and_the_next_thousand_moves_on()
+    {
+        var shards = Enumerable.Range(0, 16_000).Select(i => JournalKeys.AuditShard($"20261128T000000Z-5f15f7-{i:D6}")).ToList();
+
+        Assert.All(shards.Chunk(1_000), thousand => Assert.Single(thousand.Distinct()));
+        Assert.Equal(JournalKeys.FindingPartitions, shards.Distinct().Count());
+        Assert.InRange(JournalKeys.AuditShard("not-a-sequence"), 0, JournalKeys.FindingPartitions - 1);
     }
 
     [Fact]
@@ -51,7 +61,7 @@ public sealed class JournalKeysTests
     {
         var key = JournalKeys.AuditOutcome("contoso", "tiktok", "w-0001");
 
-        Assert.Equal(new TableKey("contoso|tiktok", "w-0001|outcome"), key);
+        Assert.Equal(new TableKey(JournalKeys.AuditIntent("contoso", "tiktok", "w-0001").PartitionKey, "w-0001|outcome"), key);
     }
 
     [Fact]

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using IntuneBanSync.Enforcement.Policies;
-using Microsoft.Kiota.Abstractions;
 
 namespace IntuneBanSync.Enforcement.Compliance;
 

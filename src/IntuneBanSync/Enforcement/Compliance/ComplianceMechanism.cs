@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Policies;
-using IntuneBanSync.Planning;
-using Microsoft.Graph;
 
 namespace IntuneBanSync.Enforcement.Compliance;
 

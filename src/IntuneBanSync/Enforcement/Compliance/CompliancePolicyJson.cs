@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using IntuneBanSync.Reports;
-
 namespace IntuneBanSync.Enforcement.Compliance;
 
 /// <summary>

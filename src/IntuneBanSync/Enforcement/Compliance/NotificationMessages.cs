@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Enforcement.Compliance;
 

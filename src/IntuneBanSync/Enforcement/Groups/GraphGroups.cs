@@ -1,4 +1,3 @@
-using Microsoft.Graph;
 using Microsoft.Graph.Models;
 
 namespace IntuneBanSync.Enforcement.Groups;

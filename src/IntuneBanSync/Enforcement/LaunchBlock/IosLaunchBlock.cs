@@ -1,9 +1,5 @@
 using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Policies;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Reports;
-using Microsoft.Graph;
-using Microsoft.Kiota.Abstractions;
 
 namespace IntuneBanSync.Enforcement.LaunchBlock;
 

@@ -1,6 +1,4 @@
 using IntuneBanSync.Inventory;
-using IntuneBanSync.Planning;
-using Microsoft.Graph;
 
 namespace IntuneBanSync.Enforcement.Notifications;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.Graph;
-
 namespace IntuneBanSync.Enforcement.Notifications;
 
 /// <summary>What the notifications ask of Graph: the preferred language of the users to notify, and one Company Portal notification.</summary>

@@ -1,5 +1,4 @@
 using IntuneBanSync.Enforcement.Compliance;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Enforcement.Notifications;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using IntuneBanSync.Planning;
-
 namespace IntuneBanSync.Enforcement.Notifications;
 
 /// <summary>

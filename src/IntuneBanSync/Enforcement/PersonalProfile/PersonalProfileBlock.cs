@@ -1,8 +1,5 @@
 using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Policies;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Reports;
-using Microsoft.Graph;
 
 namespace IntuneBanSync.Enforcement.PersonalProfile;
 

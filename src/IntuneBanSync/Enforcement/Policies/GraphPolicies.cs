@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.Kiota.Abstractions;
-
 namespace IntuneBanSync.Enforcement.Policies;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using IntuneBanSync.Planning;
-
 namespace IntuneBanSync.Enforcement.Policies;
 
 /// <summary>How one kind of policy a mechanism creates (one per ban) is named in Graph and in the journal.</summary>

@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using IntuneBanSync.Enforcement.Groups;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Enforcement.Policies;
 

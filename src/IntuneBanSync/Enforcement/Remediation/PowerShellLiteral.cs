@@ -1,5 +1,4 @@
 using System.Text;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Enforcement.Remediation;
 

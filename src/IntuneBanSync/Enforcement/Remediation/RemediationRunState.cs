@@ -1,6 +1,3 @@
-using System.Globalization;
-using IntuneBanSync.Reports;
-
 namespace IntuneBanSync.Enforcement.Remediation;
 
 /// <summary>

@@ -1,11 +1,6 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Policies;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Reports;
-using Microsoft.Graph;
 
 namespace IntuneBanSync.Enforcement.Remediation;
 
@@ -41,9 +36,7 @@ public sealed class WindowsRemediation(GraphPolicies policies, PolicyScope scope
         new(GraphPermissions.ScriptsReadWrite, "create, update, assign and delete the ban's Windows remediation and read its run states (deviceHealthScripts)", Id.Name),
         new(GraphPermissions.ManagedDevicesPrivileged, "run the remediation at once on a newly offending Windows device (initiateOnDemandProactiveRemediation)", Id.Name),
         new(GraphPermissions.ConfigurationReadWrite, "create the assignment filter that keeps the remediation to company-owned devices (assignmentFilters)", Id.Name),
-        new(GraphPermissions.GroupCreate, "create the ban's exemption group when a user or device is exempted one by one", Id.Name),
-        new(GraphPermissions.GroupMemberReadWrite, "keep the exemption group's members to the exemptions in force", Id.Name),
-        new(GraphPermissions.DeviceReadWrite, "add an exempted device's Entra object to the exemption group", Id.Name),
+        .. PolicyScope.ExemptionGroupPermissions(Id),
     ];
 
     public MechanismName Name => Id;

@@ -1,11 +1,7 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using IntuneBanSync.Enforcement.Groups;
-using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
-using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace IntuneBanSync.Enforcement.Uninstall;

@@ -1,6 +1,4 @@
 using IntuneBanSync.Enforcement.Groups;
-using IntuneBanSync.Planning;
-using IntuneBanSync.Reports;
 
 namespace IntuneBanSync.Enforcement.Uninstall;
 
