@@ -59,6 +59,40 @@ public sealed class ScaleTests(AzuriteFixture azurite) : AzuriteTests(azurite)
     }
 
     [Fact]
+    public async Task A_Retry_After_longer_than_the_batch_waits_is_answered_429_at_once_not_waited_for()
+    {
+        await using var tenant = await SimulatedTenant.StartAsync(TenantSeed.Small);
+        var options = new GraphOptions { BaseUrl = tenant.GraphUrl, RetryDelaySeconds = 0 };
+        var batch = new GraphBatch(new GraphJson(GraphClientBuilder.Create(options), options), longestWait: TimeSpan.FromSeconds(2));
+        var users = tenant.State.Users.Take(20).ToList();
+        tenant.Faults.RetryAfterSeconds = 30;
+        tenant.Faults.ThrottleRate = 1;
+        var clock = Stopwatch.StartNew();
+
+        var answers = await batch.SendAsync("twenty users", options.BaseUrl, [.. users.Select(u => new BatchItem(u.Id, "GET", $"/users/{u.Id}?$select=id"))], CancellationToken.None);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"a 30 s Retry-After is past the 2 s the batch waits (took {clock.Elapsed})");
+        Assert.All(answers.Values, a => Assert.Equal(429, a.Status));
+        Assert.Equal(20, tenant.Requests.Throttled);
+    }
+
+    [Fact]
+    public async Task Per_device_actions_go_no_more_to_a_batch_than_the_smallest_write_bucket_admits()
+    {
+        await using var tenant = await SimulatedTenant.StartAsync(TenantSeed.Small);
+        var options = new GraphOptions { BaseUrl = tenant.GraphUrl, IntuneDevicesWritesPerWindow = 7, Pacing = false };
+        var actions = new GraphActions(new GraphJson(GraphClientBuilder.Create(options), options));
+        var devices = tenant.State.ManagedDevices.Take(20).ToList();
+
+        var answers = await actions.PostEachAsync(
+            "twenty check-ins", GraphVersion.V1, [.. devices.Select(d => new GraphAction(d.Id, $"/deviceManagement/managedDevices/{d.Id}/syncDevice"))], CancellationToken.None);
+
+        Assert.All(devices, d => Assert.True(answers[d.Id].Done));
+        Assert.Equal(3, tenant.Requests.Batches);
+        Assert.Equal(20, tenant.Requests.Writes);
+    }
+
+    [Fact]
     public async Task Pacing_keeps_an_enforce_sweep_under_the_simulators_limits()
     {
         await using var harness = await SweepHarness.StartAsync(Azurite, simulator: LowLimits);
