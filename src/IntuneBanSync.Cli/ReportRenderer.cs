@@ -112,7 +112,6 @@ internal static class ReportRenderer
             console.Write(table);
             for (var i = 0; i < reasons.Count; i++)
                 console.MarkupLine(Text($"  [{i + 1}] unreachable: {reasons[i]}"));
-            console.Write(table);
         }
     }
 

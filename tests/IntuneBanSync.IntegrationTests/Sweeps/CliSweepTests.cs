@@ -197,6 +197,19 @@ public sealed class CliSweepTests(AzuriteFixture azurite) : AzuriteTests(azurite
     }
 
     [Fact]
+    public async Task The_reach_table_is_printed_once_per_ban()
+    {
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        var report = await harness.SweepAsync(harness.TikTokBan());
+        var output = new StringWriter();
+
+        ReportRenderer.RenderReach(report, ReportRenderer.ConsoleFor(output));
+
+        Assert.True(report.Bans.Single().ByClass.Count > 0, "the sweep must report reach by class");
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output.ToString(), "Reach by device class"));
+    }
+
+    [Fact]
     public async Task Ctrl_c_ends_the_sweep_cleanly_the_run_cancelled_and_the_lock_released()
     {
         await using var harness = await SweepHarness.StartAsync(Azurite, latency: TimeSpan.FromMilliseconds(100));
