@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using IntuneBanSync.BanList;
@@ -6,12 +7,13 @@ using IntuneBanSync.Graph;
 using IntuneBanSync.Inventory;
 using IntuneBanSync.Journal;
 using IntuneBanSync.Sweeps;
+using IntuneBanSync.TenantSimulator;
 
 namespace IntuneBanSync.Benchmark;
 
 /// <summary>What one measured run cost.</summary>
 internal sealed record RunResult(
-    string Name, TimeSpan Wall, SimStats Graph, long PeakWorkingSet, long Allocated, TableCounts Tables, string Outcome, int Offending)
+    string Name, TimeSpan Wall, RequestLogSnapshot Graph, long PeakWorkingSet, long Allocated, TableCounts Tables, string Outcome, int Offending)
 {
     public bool IsBaseline => Name.StartsWith("baseline", StringComparison.Ordinal);
 }
@@ -181,31 +183,21 @@ internal sealed class SimClient(HttpClient http, string graphUrl)
 
     public async Task ResetAsync() => (await http.PostAsync(new Uri(_root, "_sim/stats/reset"), null)).EnsureSuccessStatusCode();
 
-    public async Task<SimStats> StatsAsync()
-    {
-        using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri(_root, "_sim/stats")));
-        var root = json.RootElement;
-        var services = root.GetProperty("byService").EnumerateObject().ToDictionary(
-            p => p.Name, p => new ServiceStats(p.Value.GetProperty("reads").GetInt64(), p.Value.GetProperty("writes").GetInt64(), p.Value.GetProperty("throttled").GetInt64()));
-        var kinds = root.GetProperty("byKind").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
-        return new SimStats(
-            root.GetProperty("reads").GetInt64(), root.GetProperty("writes").GetInt64(), root.GetProperty("throttled").GetInt64(),
-            root.GetProperty("batches").GetInt64(), root.GetProperty("batched").GetInt64(), root.GetProperty("itemsReturned").GetInt64(), services, kinds);
-    }
+    public async Task<RequestLogSnapshot> StatsAsync() =>
+        (await http.GetFromJsonAsync<RequestLogSnapshot>(new Uri(_root, "_sim/stats"), JsonSerializerOptions.Web))!;
 }
 
-internal sealed record ServiceStats(long Reads, long Writes, long Throttled);
-
 /// <summary>Graph requests as the simulator counted them: a batch's inner requests one by one (as throttling counts them), and the envelopes.</summary>
-internal sealed record SimStats(
-    long Reads, long Writes, long Throttled, long Batches, long Batched, long ItemsReturned,
-    IReadOnlyDictionary<string, ServiceStats> ByService, IReadOnlyDictionary<string, long> ByKind)
+internal static class RequestCounts
 {
-    public long Requests => Reads + Writes;
+    extension(RequestLogSnapshot stats)
+    {
+        public long Requests => stats.Reads + stats.Writes;
 
-    public long RoundTrips => Reads + Writes - Batched + Batches;
+        public long RoundTrips => stats.Reads + stats.Writes - stats.Batched + stats.Batches;
 
-    public long WritesOf(string service) => ByService.GetValueOrDefault(service)?.Writes ?? 0;
+        public long WritesOf(string service) => stats.ByService.GetValueOrDefault(service)?.Writes ?? 0;
+    }
 }
 
 /// <summary>Peak resident memory of this process since the last reset (Linux: VmHWM, reset through clear_refs).</summary>

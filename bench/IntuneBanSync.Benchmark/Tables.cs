@@ -1,3 +1,5 @@
+using IntuneBanSync.TenantSimulator;
+
 namespace IntuneBanSync.Benchmark;
 
 /// <summary>The printed tables (markdown, so docs/benchmarks.md takes them as printed) and the throttle floor they use.</summary>
@@ -7,11 +9,11 @@ internal static class Tables
     /// The least time a run's own requests take under the per-app limits: reads / (2000 per 20 s) + device writes / (200 per 20 s)
     /// + app writes / (100 per 20 s) + directory writes / (300 per 20 s, the simulator's Entra limit), windows scaled by the time factor.
     /// </summary>
-    public static double FloorSeconds(SimStats s, BenchArguments a) =>
+    public static double FloorSeconds(RequestLogSnapshot s, BenchArguments a) =>
         ((s.Reads / 2000.0) + (s.WritesOf("devices") / 200.0) + (s.WritesOf("apps") / 100.0) + (s.WritesOf("directory") / 300.0)) * a.Window.TotalSeconds;
 
     /// <summary>What the latency model charges if every round trip waited for the one before: round trips × latency + items × per-item latency.</summary>
-    public static double SequentialSeconds(SimStats s, BenchArguments a) =>
+    public static double SequentialSeconds(RequestLogSnapshot s, BenchArguments a) =>
         (s.RoundTrips * a.Latency.TotalSeconds) + (s.ItemsReturned * a.LatencyPerItem.TotalSeconds);
 
     public static bool LatencyOn(BenchArguments a) => a.Latency > TimeSpan.Zero || a.LatencyPerItem > TimeSpan.Zero;

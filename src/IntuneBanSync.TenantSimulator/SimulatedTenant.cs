@@ -31,7 +31,9 @@ public sealed class SimulatedTenant : IAsyncDisposable
         Requests = new RequestLog();
         Faults = new FaultOptions(options.FaultSeed);
         var router = new GraphRouter();
-        new DeviceRoutes(state, options).Register(router);
+        // One aggregate of the inventory, rebuilt once per change, for the detectedApps routes and the export jobs alike.
+        var detectedApps = new DetectedAppIndex(state);
+        new DeviceRoutes(state, options, detectedApps).Register(router);
         new MobileAppRoutes(state, options, NewId).Register(router);
         new ManagedGooglePlayRoutes(state, options, NewId).Register(router);
         new DirectoryRoutes(state, options, NewId).Register(router);
@@ -45,7 +47,7 @@ public sealed class SimulatedTenant : IAsyncDisposable
         Remediations = new RemediationRuns(state);
         new RemediationRoutes(state, options, Remediations, NewId).Register(router, policies);
         new NotificationRoutes(state, options, Notifications).Register(router);
-        exportJobs = new ExportJobRoutes(state, options, ExportJobs, () => BaseUrl);
+        exportJobs = new ExportJobRoutes(state, options, ExportJobs, detectedApps, () => BaseUrl);
         exportJobs.Register(router);
         ICheckInEffect[] effects = [new ComplianceCheckIn(state), new LaunchBlockCheckIn(state), new PersonalProfileCheckIn(state), Remediations];
         pipeline = new GraphPipeline(router, new ThrottleGate(options), Faults, Requests, options);

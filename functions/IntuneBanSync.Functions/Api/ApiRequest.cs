@@ -21,7 +21,7 @@ public sealed class ApiRequest(CallerAuthorization authorization, TenantSweeps t
             return false;
         }
 
-        var asked = request.Query["tenant"].FirstOrDefault() ?? tenants.Default;
+        var asked = AskedTenant(request);
         if (tenants.Scope(asked) is not { } scope)
         {
             refusal = Invalid("tenant", $"'{Reports.PlainText.Strip(asked)}' is not a tenant of this deployment ({string.Join(", ", tenants.Names)}).");
@@ -56,11 +56,14 @@ public sealed class ApiRequest(CallerAuthorization authorization, TenantSweeps t
         if (!identified.Allowed)
             return new SignedInCheck(null, null, SignedInFailure.NotSignedIn);
 
-        var asked = request.Query["tenant"].FirstOrDefault() ?? tenants.Default;
+        var asked = AskedTenant(request);
         return tenants.Find(asked) is { } tenant
             ? new SignedInCheck(identified.Caller, tenant, null)
             : new SignedInCheck(identified.Caller, null, SignedInFailure.UnknownTenant);
     }
+
+    /// <summary>The tenant a request names in <c>?tenant=</c>, the deployment's default when it names none.</summary>
+    private string AskedTenant(HttpRequest request) => request.Query["tenant"].FirstOrDefault() ?? tenants.Default;
 
     public static IResult Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

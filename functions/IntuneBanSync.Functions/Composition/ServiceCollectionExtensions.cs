@@ -86,8 +86,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BanListStore(
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new AttestationStore(
-            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix));
+        // The journal's own store of attestations: the sweep reads the table through it, the page writes it, and it is created once.
+        services.AddSingleton(sp => sp.GetRequiredService<JournalStore>().Attestations);
         return services;
     }
 

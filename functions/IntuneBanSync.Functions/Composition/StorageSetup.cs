@@ -4,17 +4,16 @@ using Microsoft.Extensions.Hosting;
 namespace IntuneBanSync.Functions.Composition;
 
 /// <summary>
-/// Creates the journal's, the locks', the ban lists' and the attestations' tables and the sweep queue once, when the host starts, so no request pays
-/// for a create call and a storage account the app cannot reach stops it at start, not at the first sweep.
+/// Creates the journal's tables (the attestations' among them), the locks', the ban lists' and the sweep queue once, when the host starts, so no
+/// request pays for a create call and a storage account the app cannot reach stops it at start, not at the first sweep.
 /// </summary>
-public sealed class StorageSetup(JournalStore journal, TenantLocks locks, BanListStore banLists, AttestationStore attestations, SweepQueue queue) : IHostedService
+public sealed class StorageSetup(JournalStore journal, TenantLocks locks, BanListStore banLists, SweepQueue queue) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await journal.EnsureCreatedAsync(cancellationToken);
         await locks.EnsureCreatedAsync(cancellationToken);
         await banLists.EnsureCreatedAsync(cancellationToken);
-        await attestations.EnsureCreatedAsync(cancellationToken);
         await queue.EnsureCreatedAsync(cancellationToken);
     }
 

@@ -20,7 +20,7 @@ public sealed class TenantSweeps(
 {
     private static readonly string[] TokenExchange = ["api://AzureADTokenExchange/.default"];
     private readonly ConcurrentDictionary<string, LockedSweeps> _sweeps = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Microsoft.Graph.GraphServiceClient> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TenantGraph> _graphs = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Names => [.. options.Value.AllTenants.Select(t => TenantName.Canonical(t.Name))];
 
@@ -36,14 +36,16 @@ public sealed class TenantSweeps(
             ? new TenantScope(TenantName.Canonical(tenant.Name), tenant.DeploymentRolesAllowed ?? options.Value.AllTenants.Count == 1)
             : null;
 
-    public LockedSweeps For(string name) => _sweeps.GetOrAdd(Find(name) ?? throw new ArgumentException($"'{name}' is not a tenant of this deployment.", nameof(name)), Create);
+    public LockedSweeps For(string name) => _sweeps.GetOrAdd(Resolve(name), Create);
 
     /// <summary>What the engine asks the tenant's Graph, over the same client its sweeps use: the attestation page reads a user's devices with it.</summary>
     public IIntuneGraph GraphFor(string name)
     {
-        var tenant = Find(name) ?? throw new ArgumentException($"'{name}' is not a tenant of this deployment.", nameof(name));
-        return new GraphIntune(Client(tenant), GraphOptionsFor(tenant));
+        var graph = Graph(Resolve(name));
+        return new GraphIntune(graph.Client, graph.Options);
     }
+
+    private string Resolve(string name) => Find(name) ?? throw new ArgumentException($"'{name}' is not a tenant of this deployment.", nameof(name));
 
     /// <summary>The shared Graph options, with the tenant's own base URL where it has one: copied whole, so no option is lost.</summary>
     internal GraphOptions GraphOptionsFor(string name)
@@ -55,29 +57,29 @@ public sealed class TenantSweeps(
     private TenantOptions? Tenant(string name) => options.Value.AllTenants.FirstOrDefault(t => TenantName.Same(t.Name, name));
 
     /// <summary>The self-check of one tenant: its token's roles against the permission manifest.</summary>
-    public Task<PermissionCheck> CheckPermissionsAsync(string name, CancellationToken ct)
-    {
-        var url = new Uri(GraphOptionsFor(name).BaseUrl);
-        return new PermissionProbe(GraphClientBuilder.CredentialFor(url, CredentialFor(Tenant(name)!)), url, Mechanisms.Permissions).CheckAsync(ct);
-    }
+    public Task<PermissionCheck> CheckPermissionsAsync(string name, CancellationToken ct) => Graph(Resolve(name)).Probe().CheckAsync(ct);
 
-    private Microsoft.Graph.GraphServiceClient Client(string name) =>
-        _clients.GetOrAdd(name, tenant =>
+    /// <summary>One credential and one client per tenant, shared by its sweeps, its permission probe and the attestation page's reads.</summary>
+    private TenantGraph Graph(string name) =>
+        _graphs.GetOrAdd(name, tenant =>
         {
             var graphOptions = GraphOptionsFor(tenant);
-            return GraphClientBuilder.Create(graphOptions, GraphClientBuilder.CredentialFor(new Uri(graphOptions.BaseUrl), CredentialFor(Tenant(tenant)!)));
+            var token = GraphClientBuilder.CredentialFor(new Uri(graphOptions.BaseUrl), CredentialFor(Tenant(tenant)!));
+            return new TenantGraph(graphOptions, token, GraphClientBuilder.Create(graphOptions, token));
         });
 
     private LockedSweeps Create(string name)
     {
-        var graphOptions = GraphOptionsFor(name);
-        var baseUrl = new Uri(graphOptions.BaseUrl);
-        var token = GraphClientBuilder.CredentialFor(baseUrl, CredentialFor(Tenant(name)!));
-        var client = Client(name);
+        var graph = Graph(name);
         var engine = new SweepEngine(
-            new GraphIntune(client, graphOptions), Mechanisms.Over(client, graphOptions), journal, time, settings, loggers.CreateLogger<SweepEngine>(),
-            new PermissionProbe(token, baseUrl, Mechanisms.Permissions), new GraphExportJobs(new GraphJson(client, graphOptions)));
+            new GraphIntune(graph.Client, graph.Options), Mechanisms.Over(graph.Client, graph.Options), journal, time, settings, loggers.CreateLogger<SweepEngine>(),
+            graph.Probe(), new GraphExportJobs(new GraphJson(graph.Client, graph.Options)));
         return new LockedSweeps(engine, locks, time);
+    }
+
+    private sealed record TenantGraph(GraphOptions Options, TokenCredential Token, Microsoft.Graph.GraphServiceClient Client)
+    {
+        public PermissionProbe Probe() => new(Token, new Uri(Options.BaseUrl), Mechanisms.Permissions);
     }
 
     private TokenCredential CredentialFor(TenantOptions tenant) =>

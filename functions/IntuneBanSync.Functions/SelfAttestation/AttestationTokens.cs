@@ -63,8 +63,6 @@ public sealed class AttestationTokens(IOptions<AttestationOptions> options, Time
         var key = _key ?? throw new InvalidOperationException($"{AttestationOptions.TokenKeySetting} is not set: the attestation page is off.");
         // Each part is a tenant name, a GUID or a ban id: none contains '|', so the message has one reading.
         var message = Encoding.UTF8.GetBytes($"ibs-attest|{Version}|{tenant}|{objectId.ToLowerInvariant()}|{deviceId.ToLowerInvariant()}|{banId}|{issued}");
-        return Base64Url(HMACSHA256.HashData(key, message));
+        return System.Buffers.Text.Base64Url.EncodeToString(HMACSHA256.HashData(key, message));
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

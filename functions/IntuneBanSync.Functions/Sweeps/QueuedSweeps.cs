@@ -20,7 +20,7 @@ public sealed class QueuedSweeps(SweepRunner runner, JournalStore journal, TimeP
         SweepOutcome outcome;
         try
         {
-            outcome = await runner.RunAsync(sweep.Tenant, TriggerOf(sweep), choices, $"queue: {sweep.RequestedBy}", sweep.RunId, ct);
+            outcome = await runner.RunAsync(sweep.Tenant, sweep.JournaledTrigger, choices, $"queue: {sweep.RequestedBy}", sweep.RunId, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -37,8 +37,6 @@ public sealed class QueuedSweeps(SweepRunner runner, JournalStore journal, TimeP
         }
     }
 
-    private static string TriggerOf(QueuedSweep sweep) => sweep.Trigger ?? "helpdesk";
-
     [Function(nameof(FailPoisonedSweep))]
     public Task FailPoisonedSweep([QueueTrigger(SweepQueue.PoisonName)] string message, CancellationToken ct) =>
         MarkAsync(SweepQueue.Parse(message), SweepStatus.Failed, "the sweep failed on every attempt; see the function's logs", ct);
@@ -46,7 +44,7 @@ public sealed class QueuedSweeps(SweepRunner runner, JournalStore journal, TimeP
     private async Task MarkAsync(QueuedSweep sweep, SweepStatus status, string error, CancellationToken ct)
     {
         var run = await journal.GetRunAsync(sweep.Tenant, sweep.RunId, ct)
-            ?? new SweepRun(sweep.RunId, sweep.Tenant, TriggerOf(sweep), SweepInput.Mode(sweep.Mode) ?? BanList.EnforcementMode.Report, time.GetUtcNow(), null, status, SweepCounts.Empty);
+            ?? new SweepRun(sweep.RunId, sweep.Tenant, sweep.JournaledTrigger, SweepInput.Mode(sweep.Mode) ?? BanList.EnforcementMode.Report, time.GetUtcNow(), null, status, SweepCounts.Empty);
         await journal.SaveRunAsync(run with { Status = status, EndedAt = time.GetUtcNow(), Error = error }, ct);
     }
 }

@@ -30,8 +30,7 @@ public sealed class ScheduledSweep(TenantSweeps tenants, SweepQueue queue, Journ
             var runId = SweepEngine.NewRunId(now);
             try
             {
-                await journal.SaveRunAsync(new SweepRun(runId, tenant, Trigger, BanList.EnforcementMode.Report, now, null, SweepStatus.Queued, SweepCounts.Empty), ct);
-                await queue.EnqueueAsync(new QueuedSweep(tenant, runId, null, Trigger, Trigger: Trigger), ct);
+                await queue.QueueRunAsync(journal, new QueuedSweep(tenant, runId, null, Trigger, Trigger: Trigger), BanList.EnforcementMode.Report, now, ct);
                 logger.LogInformation("Scheduled sweep {RunId} of {Tenant} queued", runId, tenant);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)

@@ -71,9 +71,7 @@ public sealed class SweepNow(ApiRequest api, SweepRunner runner, SweepQueue queu
         var now = time.GetUtcNow();
         var runId = SweepEngine.NewRunId(now);
         var mode = sweep.Mode ?? EnforcementMode.Report;
-        var modeName = WireName.Of(mode);
-        await journal.SaveRunAsync(new SweepRun(runId, tenant, "helpdesk", mode, now, null, SweepStatus.Queued, SweepCounts.Empty), ct);
-        await queue.EnqueueAsync(new QueuedSweep(tenant, runId, modeName, caller, sweep.AsOf), ct);
+        await queue.QueueRunAsync(journal, new QueuedSweep(tenant, runId, WireName.Of(mode), caller, sweep.AsOf), mode, now, ct);
         return TypedResults.Accepted($"/api/sweeps/{runId}?tenant={Uri.EscapeDataString(tenant)}", new { runId, tenant, status = "queued" });
     }
 }

@@ -1,10 +1,8 @@
 namespace IntuneBanSync.TenantSimulator;
 
 /// <summary>deviceManagement: managed devices, their aggregate and per-device app inventory, syncDevice.</summary>
-internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options)
+internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options, DetectedAppIndex index)
 {
-    private readonly DetectedAppIndex index = new(state);
-
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
 
     private static readonly Needs DevicesRead = Needs.Any("DeviceManagementManagedDevices.Read.All");

@@ -21,24 +21,16 @@ internal static partial class ODataFilter
     }
 
     /// <summary><c>property in ('a','b')</c>; Graph takes at most 15 values by default (learn.microsoft.com/graph/filter-query-parameter).</summary>
-    public static bool TryIn(string filter, out string property, out IReadOnlyList<string> values)
-    {
-        var match = InPattern().Match(filter);
-        property = match.Success ? match.Groups["property"].Value : "";
-        values = match.Success
-            ? [.. match.Groups["value"].Captures.Select(c => c.Value.Replace("''", "'", StringComparison.Ordinal))]
-            : [];
-        return match.Success;
-    }
+    public static bool TryIn(string filter, out string property, out IReadOnlyList<string> values) => Values(InPattern().Match(filter), out property, out values);
 
     /// <summary><c>p eq 'a' or p eq 'b'</c> (one property; one clause is a plain eq): Graph counts each eq a child clause of the or.</summary>
-    public static bool TryAnyEquals(string filter, out string property, out IReadOnlyList<string> values)
+    public static bool TryAnyEquals(string filter, out string property, out IReadOnlyList<string> values) =>
+        Values(AnyEqualsPattern().Match(filter), out property, out values);
+
+    private static bool Values(Match match, out string property, out IReadOnlyList<string> values)
     {
-        var match = AnyEqualsPattern().Match(filter);
         property = match.Success ? match.Groups["property"].Value : "";
-        values = match.Success
-            ? [.. match.Groups["value"].Captures.Select(c => c.Value.Replace("''", "'", StringComparison.Ordinal))]
-            : [];
+        values = match.Success ? [.. match.Groups["value"].Captures.Select(c => c.Value.Replace("''", "'", StringComparison.Ordinal))] : [];
         return match.Success;
     }
 

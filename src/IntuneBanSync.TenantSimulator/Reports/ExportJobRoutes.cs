@@ -26,7 +26,7 @@ public sealed class ExportJobControls
 /// columns); intune-reporting-devicemanagementexportjob(-create) (statuses, permissions). Platform is written as detectedApps writes
 /// it (detectedAppPlatformType), which the documentation does not pin down for the report.
 /// </summary>
-internal sealed class ExportJobRoutes(TenantState state, SimulatorOptions options, ExportJobControls controls, Func<Uri> baseUrl)
+internal sealed class ExportJobRoutes(TenantState state, SimulatorOptions options, ExportJobControls controls, DetectedAppIndex index, Func<Uri> baseUrl)
 {
     public const string DownloadPath = "_sim/exports";
 
@@ -43,7 +43,6 @@ internal sealed class ExportJobRoutes(TenantState state, SimulatorOptions option
         "DeviceManagementConfiguration.Read.All", "DeviceManagementApps.Read.All", "DeviceManagementManagedDevices.Read.All");
 
     private readonly ConcurrentDictionary<string, Job> jobs = new(StringComparer.Ordinal);
-    private readonly DetectedAppIndex index = new(state);
 
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
 

@@ -60,7 +60,7 @@ public static class BanListLimits
     public const int MaxTemplateLanguages = 30;
 
     /// <summary>The languages every kind of template a ban gives must be written in.</summary>
-    public static IReadOnlyList<string> RequiredTemplateLanguages { get; } = ["en", "fr", "nl", "de"];
+    public static IReadOnlyList<string> RequiredTemplateLanguages => DefaultNotificationTemplates.Languages;
 
     /// <summary><c>contact.helpdesk</c>: {helpdesk} goes into notifications of at most 500 characters.</summary>
     public const int MaxHelpdeskLength = 100;

@@ -249,7 +249,7 @@ public static partial class BanListParser
 
         var longest = NotificationText.LongestApp(read);
         // The field alone: the other one may hold a placeholder without value, reported on its own path.
-        var length = NotificationText.Render(new NotificationTemplate(text, text), read, chosen.Language, contact, longest).Title.Length;
+        var length = NotificationText.LengthAtLongest(text, read, chosen.Language, contact);
         if (length > limit)
         {
             var whose = chosen.BuiltIn ? "the built-in text" : "the text";

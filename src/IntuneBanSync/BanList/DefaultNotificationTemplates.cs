@@ -140,5 +140,5 @@ public static class DefaultNotificationTemplates
     }
 
     private static bool Fits(string text, int limit, Ban ban, string language, BanListContact contact) =>
-        Render(new NotificationTemplate(text, ""), ban, language, contact, LongestApp(ban)).Title.Length <= limit;
+        LengthAtLongest(text, ban, language, contact) <= limit;
 }

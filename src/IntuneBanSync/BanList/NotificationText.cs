@@ -105,6 +105,10 @@ public static partial class NotificationText
     /// <summary>The ban's longest display name: what {app} is measured with.</summary>
     public static string LongestApp(Ban ban) => ban.Apps.DisplayNames.OrderByDescending(n => n.Length).First();
 
+    /// <summary>How long one text (a title or a body) renders with the ban's longest display name: what the Company Portal's limits are checked against.</summary>
+    public static int LengthAtLongest(string text, Ban ban, string language, BanListContact contact) =>
+        Render(new NotificationTemplate(text, ""), ban, language, contact, LongestApp(ban)).Title.Length;
+
     /// <summary>The placeholder names <paramref name="text"/> uses, known or not, in order.</summary>
     internal static IEnumerable<string> PlaceholdersIn(string text) => PlaceholderShape().Matches(text).Select(m => m.Groups["name"].Value);
 

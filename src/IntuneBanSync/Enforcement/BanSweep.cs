@@ -48,12 +48,11 @@ public sealed class BanSweep(Ban ban, EnforcementMode mode, IReadOnlyDictionary<
     /// <summary>Keeps the devices that matter: seen with the app, or already known to the journal.</summary>
     public void Observe(DeviceRecord device, Decision decision, IReadOnlyList<DetectedAppRecord> apps)
     {
-        if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Attested or DecisionKind.Clean)
+        if (decision.Kind.CountsInScope())
             InScopeDevices++;
         // A route that goes by class (a company-owned device's personal profile) reaches devices no detection names.
         if (apps.Count > 0 || Earlier.ContainsKey(device.Id)
-            || (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Unverified or DecisionKind.Attested or DecisionKind.Clean
-                && RoutePlanner.For(DeviceClasses.Of(device, apps)).Takes(Route.PersonalProfileBlock)))
+            || (decision.Kind.IsCovered() && RoutePlanner.For(DeviceClasses.Of(device, apps)).Takes(Route.PersonalProfileBlock)))
             _devices[device.Id] = new BanObservation(device, decision, apps);
     }
 

@@ -62,9 +62,9 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
     }
 
     /// <summary>
-    /// One action per intent, sent many to a request (<see cref="GraphActions"/>): each step's intents are journaled in one
-    /// transaction, sent, and their outcomes journaled in another. An action not done is journaled as failed with Graph's answer;
-    /// a 403 stops the mechanism once its step's outcomes are journaled. Answers by write id.
+    /// One action per intent, sent many to a request (<see cref="GraphActions"/>), a step at a time through <see cref="SendManyAsync"/>:
+    /// the step's intents journaled before it is sent, its outcomes after. An action not done is journaled as failed with Graph's
+    /// answer; a 403 stops the mechanism once its step's outcomes are journaled. Answers by write id.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, ActionAnswer>> SendEachAsync(
         IReadOnlyList<WriteIntent> intents, Func<IReadOnlyList<WriteIntent>, Task<IReadOnlyDictionary<string, ActionAnswer>>> send,
@@ -73,18 +73,22 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
         var answers = new Dictionary<string, ActionAnswer>(StringComparer.Ordinal);
         foreach (var step in intents.Chunk(IntentsPerStep))
         {
-            guard?.ThrowIfLost();
-            await journal.RecordIntentsAsync(tenant, step, ct);
-            var answered = await send(step);
+            var answered = await SendManyAsync(
+                step,
+                () => send(step),
+                (all, intent) => AnswerOf(all, intent) is { Done: true } ? (WriteResult.Done, doneDetail(intent)) : (WriteResult.Failed, AnswerOf(all, intent).Detail),
+                ct);
             foreach (var intent in step)
-                answers[intent.WriteId] = answered.GetValueOrDefault(intent.WriteId) ?? ActionAnswer.None;
-            await RecordAsync([.. step.Select(i => answers[i.WriteId] is { Done: true } ? (i, WriteResult.Done, doneDetail(i)) : (i, WriteResult.Failed, answers[i.WriteId].Detail))], ct);
+                answers[intent.WriteId] = AnswerOf(answered, intent);
             if (step.FirstOrDefault(i => answers[i.WriteId].Status == 403) is { } denied)
                 throw new PermissionDeniedException(denied.Action, new GraphWriteException(denied.Target, 403, new HttpRequestException(answers[denied.WriteId].Detail)));
         }
 
         return answers;
     }
+
+    private static ActionAnswer AnswerOf(IReadOnlyDictionary<string, ActionAnswer> answers, WriteIntent intent) =>
+        answers.GetValueOrDefault(intent.WriteId) ?? ActionAnswer.None;
 
     /// <summary>
     /// Five windows' worth of device writes (200 per 20 s): ten table transactions of intents, then the requests paced without a pause,

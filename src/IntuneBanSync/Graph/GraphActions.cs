@@ -21,7 +21,7 @@ public sealed class GraphActions(GraphJson graph)
 {
     // A batch of writes never costs more than the smallest write bucket admits in a window, or pacing could not keep it under.
     private readonly GraphBatch _batch = new(
-        graph, graph.Options.ReadConcurrency, TimeSpan.FromSeconds(3 * graph.Options.PacingWindowSeconds),
+        graph, TimeSpan.FromSeconds(3 * graph.Options.PacingWindowSeconds),
         Math.Min(graph.Options.IntuneDevicesWritesPerWindow, Math.Min(graph.Options.IntuneAppsWritesPerWindow, graph.Options.DirectoryWritesPerWindow)));
 
     public async Task<IReadOnlyDictionary<string, ActionAnswer>> PostEachAsync(string what, GraphVersion version, IReadOnlyList<GraphAction> actions, CancellationToken ct)

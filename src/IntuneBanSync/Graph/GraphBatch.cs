@@ -10,12 +10,12 @@ public sealed record BatchAnswer(string Id, int Status, JsonElement? Body);
 /// JSON batching (concepts/json-batching.md): at most 20 requests a batch; the batch answers 200 even when items fail, and the SDK
 /// does not retry throttled inner requests, so items answered 429 are sent again after the largest Retry-After they carried
 /// (Intune sometimes omits it: back off exponentially), a bounded number of times. An item still throttled then is answered 429.
-/// Batches go out <paramref name="concurrency"/> at a time; the pacing handler counts each inner request against its bucket.
+/// Batches go out <see cref="GraphOptions.ReadConcurrency"/> at a time; the pacing handler counts each inner request against its bucket.
 /// A Retry-After longer than <paramref name="longestWait"/> is not the service's throttling but a limit of the object (a device's
 /// notifications per hour): that item is answered 429 at once, not waited for. <paramref name="itemsPerBatch"/> lowers the 20 where a
 /// batch must not cost more than a bucket admits in one window.
 /// </summary>
-public sealed class GraphBatch(GraphJson graph, int concurrency = 1, TimeSpan? longestWait = null, int itemsPerBatch = GraphBatch.MaxItems)
+public sealed class GraphBatch(GraphJson graph, TimeSpan? longestWait = null, int itemsPerBatch = GraphBatch.MaxItems)
 {
     // Retry-After is the service's wall-clock time, as the SDK's own RetryHandler waits it: not the sweep's clock, which tests move by hand.
     private static readonly TimeProvider Wall = TimeProvider.System;
@@ -26,7 +26,7 @@ public sealed class GraphBatch(GraphJson graph, int concurrency = 1, TimeSpan? l
     public async Task<IReadOnlyDictionary<string, BatchAnswer>> SendAsync(string what, string versionRoot, IReadOnlyList<BatchItem> items, CancellationToken ct)
     {
         var answers = new System.Collections.Concurrent.ConcurrentDictionary<string, BatchAnswer>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(items.Chunk(Math.Clamp(itemsPerBatch, 1, MaxItems)), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = ct }, async (chunk, token) =>
+        await Parallel.ForEachAsync(items.Chunk(Math.Clamp(itemsPerBatch, 1, MaxItems)), new ParallelOptions { MaxDegreeOfParallelism = graph.Options.ReadConcurrency, CancellationToken = ct }, async (chunk, token) =>
         {
             var pending = chunk.ToList();
             for (var attempt = 0; pending.Count > 0; attempt++)

@@ -22,7 +22,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
 
     private readonly string _betaUrl = GraphClientBuilder.BetaUrl(options.BaseUrl);
     private readonly GraphJson _json = new(client, options);
-    private readonly GraphBatch _batch = new(new GraphJson(client, options), options.ReadConcurrency);
+    private readonly GraphBatch _batch = new(new GraphJson(client, options));
 
     public IAsyncEnumerable<DetectedAppRecord> DetectedAppsAsync(CancellationToken ct) =>
         GraphCalls.PagesAsync(

@@ -44,6 +44,9 @@ public static class GraphPermissions
         new(GroupMemberRead, "read the members of include, exclude and exemption groups; check a user's or device's groups", "report"),
         new(DeviceRead, "find a managed device's Entra device object, and its groups", "report"),
         new(UserRead, "check the groups of one user in a helpdesk sweep (users/{id}/checkMemberGroups)", "report"),
+        // Creating an export job is a POST; the documented application permissions, least privileged first, are
+        // DeviceManagementConfiguration.ReadWrite.All, DeviceManagementApps.ReadWrite.All, DeviceManagementManagedDevices.ReadWrite.All
+        // (graph/api/intune-reporting-devicemanagementexportjob-create).
         new(ConfigurationReadWrite, "create and read the discovered-apps export job (deviceManagement/reports/exportJobs, AppInvRawData) when IntuneBanSync__Sweep__InventorySource is ExportJob", "report (export-job inventory)", Optional: true),
     ];
 
@@ -102,14 +105,9 @@ public sealed record PermissionCheck(IReadOnlySet<string>? Granted, IReadOnlyLis
         }
     }
 
-    internal static byte[] Base64Url(string text)
-    {
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
-    }
+    internal static byte[] Base64Url(string text) => System.Buffers.Text.Base64Url.DecodeFromChars(text);
 
-    internal static string ToBase64Url(string json) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    internal static string ToBase64Url(string json) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
 }
 
 /// <summary>

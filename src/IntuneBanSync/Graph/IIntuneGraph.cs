@@ -31,8 +31,8 @@ public interface IIntuneGraph
     Task<IReadOnlySet<string>> GroupsOfUserAsync(string userId, IReadOnlyCollection<string> groupIds, CancellationToken ct);
 
     /// <summary>
-    /// The department and preferred language of these users, read in batches of 20 ($batch): only the users a report needs, never the
-    /// whole tenant. A user Graph does not answer for is left out; a batch that fails throws <see cref="GraphReadException"/>.
+    /// The department and preferred language of these users, 15 a request (<c>id in (…)</c>) and 20 requests a $batch: only the users a
+    /// report needs, never the whole tenant. A user Graph does not answer for is left out; any request that fails throws <see cref="GraphReadException"/>.
     /// </summary>
     Task<IReadOnlyDictionary<string, UserRecord>> UsersAsync(IReadOnlyCollection<string> userIds, CancellationToken ct);
 

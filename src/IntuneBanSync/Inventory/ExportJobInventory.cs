@@ -24,17 +24,7 @@ public sealed class ExportJobInventory(
     /// <summary>The columns asked for; ApplicationKey is the detected app's key, the others as the report names them.</summary>
     public static readonly IReadOnlyList<string> Columns = ["ApplicationKey", "ApplicationName", "ApplicationVersion", "DeviceId", "Platform"];
 
-    /// <summary>
-    /// Creating an export job is a POST: the documented application permissions, least privileged first, are
-    /// DeviceManagementConfiguration.ReadWrite.All, DeviceManagementApps.ReadWrite.All, DeviceManagementManagedDevices.ReadWrite.All
-    /// (graph/api/intune-reporting-devicemanagementexportjob-create). Reading the job needs one of their .Read.All.
-    /// </summary>
-    public static readonly IReadOnlyList<PermissionUse> Permissions =
-    [
-        new(GraphPermissions.ConfigurationReadWrite, "create and read the discovered-apps export job (deviceManagement/reports/exportJobs, AppInvRawData) when the inventory source is export-job", "report (export-job inventory)"),
-    ];
-
-    private readonly Dictionary<string, List<Sighting>> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private readonly DeviceSightings _seen = new();
     private readonly Dictionary<string, DetectedAppRecord> _apps = new(StringComparer.Ordinal);
 
     public Task CheckTargetAsync(CancellationToken ct) => Task.CompletedTask;
@@ -54,7 +44,7 @@ public sealed class ExportJobInventory(
                     break;
                 default:
                     coverage.DetectedAppsListFailed(
-                        $"Intune's export of the discovered apps ({ReportName}, job {job.Id}) was still {Wire(job.Status)} after {patience.Total.TotalMinutes:N0} minutes; no device's apps were read");
+                        $"Intune's export of the discovered apps ({ReportName}, job {job.Id}) was still {WireName.Of(job.Status).Replace('-', ' ')} after {patience.Total.TotalMinutes:N0} minutes; no device's apps were read");
                     break;
             }
         }
@@ -110,9 +100,7 @@ public sealed class ExportJobInventory(
             var appKey = row[key] is { Length: > 0 } k ? k : $"{row[name]}|{row[version]}|{row[platform]}";
             if (!_apps.TryGetValue(appKey, out var app))
                 _apps[appKey] = app = new DetectedAppRecord(appKey, row[name], NullIfEmpty(row[version]), NullIfEmpty(row[platform]));
-            if (!_seen.TryGetValue(row[device], out var sightings))
-                _seen[row[device]] = sightings = [];
-            sightings.AddRange(bans.Select(b => new Sighting(b, app)));
+            _seen.Add(row[device], bans, app);
         }
     }
 
@@ -128,13 +116,6 @@ public sealed class ExportJobInventory(
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
-
-    private static string Wire(ExportJobStatus status) => status switch
-    {
-        ExportJobStatus.NotStarted => "not started",
-        ExportJobStatus.InProgress => "in progress",
-        _ => Journal.WireName.Of(status),
-    };
 }
 
 /// <summary>How long a sweep waits for the export, and how often it asks.</summary>

@@ -14,7 +14,7 @@ internal static class ManagedDeviceStream
     private const int Prefetched = 2000;
 
     public static async IAsyncEnumerable<ObservedDevice> ObservedAsync(
-        IIntuneGraph graph, IReadOnlyDictionary<string, List<Sighting>> seen, InventoryCoverage coverage, SweepTrace trace,
+        IIntuneGraph graph, DeviceSightings seen, InventoryCoverage coverage, SweepTrace trace,
         [EnumeratorCancellation] CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -37,13 +37,13 @@ internal static class ManagedDeviceStream
                 }
 
                 while (channel.Reader.TryRead(out var device))
-                    yield return new ObservedDevice(device, seen.GetValueOrDefault(device.Id) ?? []);
+                    yield return new ObservedDevice(device, seen.Of(device.Id));
             }
         }
         finally
         {
             await stop.CancelAsync();
-            await reader.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -60,4 +60,19 @@ internal static class ManagedDeviceStream
             writer.TryComplete(e);
         }
     }
+}
+
+/// <summary>What an inventory source saw of the ban list's apps, by managed device id: one sighting per (ban, detected app).</summary>
+internal sealed class DeviceSightings
+{
+    private readonly Dictionary<string, List<Sighting>> _seen = new(StringComparer.OrdinalIgnoreCase);
+
+    public void Add(string deviceId, IReadOnlyList<Ban> bans, DetectedAppRecord app)
+    {
+        if (!_seen.TryGetValue(deviceId, out var sightings))
+            _seen[deviceId] = sightings = [];
+        sightings.AddRange(bans.Select(b => new Sighting(b, app)));
+    }
+
+    public IReadOnlyList<Sighting> Of(string deviceId) => _seen.GetValueOrDefault(deviceId) ?? [];
 }

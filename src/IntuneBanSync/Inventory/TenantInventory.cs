@@ -8,7 +8,7 @@ namespace IntuneBanSync.Inventory;
 /// </summary>
 public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList, InventoryCoverage coverage, SweepTrace trace) : IInventorySource
 {
-    private readonly Dictionary<string, List<Sighting>> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private readonly DeviceSightings _seen = new();
 
     public Task CheckTargetAsync(CancellationToken ct) => Task.CompletedTask;
 
@@ -38,22 +38,16 @@ public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList,
 
         // The matched apps' device lists are independent reads: a few in flight at once, merged in the order the apps were listed,
         // so the sightings (and the report) are the same as when read one by one.
-        var listings = new DeviceListing[matched.Count];
-        var listed = 0;
-        await Parallel.ForAsync(0, matched.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, graph.ReadConcurrency), CancellationToken = ct }, async (i, token) =>
-        {
-            listings[i] = await ListAsync(matched[i].App, token);
-            progress?.Report(new SweepProgress(SweepPhase.ListingDevicesWithBannedApps, Interlocked.Increment(ref listed), matched.Count));
-        });
+        var listings = await graph.ReadEachAsync(
+            matched, (m, token) => ListAsync(m.App, token), ct,
+            listed => progress?.Report(new SweepProgress(SweepPhase.ListingDevicesWithBannedApps, listed, matched.Count)));
 
         for (var i = 0; i < matched.Count; i++)
         {
             var (app, bans) = matched[i];
             foreach (var deviceId in listings[i].DeviceIds)
             {
-                if (!_seen.TryGetValue(deviceId, out var sightings))
-                    _seen[deviceId] = sightings = [];
-                sightings.AddRange(bans.Select(b => new Sighting(b, app)));
+                _seen.Add(deviceId, bans, app);
             }
 
             if (listings[i].Failure is { } e)

@@ -21,15 +21,13 @@ public sealed record Attestation(
 /// </summary>
 public sealed class AttestationStore
 {
-    public const string TableSuffix = "Attestations";
-
     private readonly TableClient _table;
     private readonly CreateOnce _created;
 
     public AttestationStore(TableServiceClient service, string tablePrefix)
     {
         ArgumentNullException.ThrowIfNull(service);
-        _table = service.GetTableClient(JournalKeys.ValidateTablePrefix(tablePrefix) + TableSuffix);
+        _table = service.GetTableClient(JournalKeys.AttestationsTable(tablePrefix));
         _created = new CreateOnce(ct => _table.CreateIfNotExistsAsync(ct));
     }
 
@@ -41,7 +39,7 @@ public sealed class AttestationStore
     public async Task RecordAsync(string tenant, Attestation attestation, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(attestation);
-        var entity = TableRows.ToEntity(AttestationKeys.Row(tenant, attestation.BanId, attestation.DeviceId, attestation.At), attestation);
+        var entity = TableRows.ToEntity(JournalKeys.Attestation(tenant, attestation.BanId, attestation.DeviceId, attestation.At), attestation);
 
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
     }
@@ -49,7 +47,7 @@ public sealed class AttestationStore
     /// <summary>The latest attestation of each device for one ban, keyed by managed device id.</summary>
     public async Task<IReadOnlyDictionary<string, Attestation>> ListAsync(string tenant, string banId, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AttestationKeys.Partition(tenant, banId)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {JournalKeys.AttestationsPartition(tenant, banId)}");
         var latest = new Dictionary<string, Attestation>(StringComparer.OrdinalIgnoreCase);
 
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
@@ -65,8 +63,8 @@ public sealed class AttestationStore
     /// <summary>Every attestation of one device, for every ban of the tenant, oldest first.</summary>
     public async Task<IReadOnlyList<Attestation>> ForDeviceAsync(string tenant, string deviceId, CancellationToken ct)
     {
-        var (from, to) = AttestationKeys.TenantRange(tenant);
-        var (rowFrom, rowTo) = AttestationKeys.DeviceRange(deviceId);
+        var (from, to) = JournalKeys.TenantRange(tenant);
+        var (rowFrom, rowTo) = JournalKeys.AttestationDeviceRange(deviceId);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey ge {from} and PartitionKey lt {to} and RowKey ge {rowFrom} and RowKey lt {rowTo}");
 
@@ -74,37 +72,5 @@ public sealed class AttestationStore
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             found.Add(TableRows.ToRow<Attestation>(entity));
         return [.. found.OrderBy(a => a.At).ThenBy(a => a.BanId, StringComparer.Ordinal)];
-    }
-
-    /// <summary>The keys of the table, validated as <see cref="JournalKeys"/> validates the journal's: no part contains the separator.</summary>
-    internal static class AttestationKeys
-    {
-        public static string Partition(string tenant, string banId) => Composite(Part(tenant, "tenant"), Part(banId, "banId"));
-
-        public static TableKey Row(string tenant, string banId, string deviceId, DateTimeOffset at) =>
-            new(Partition(tenant, banId), Composite(Part(deviceId, "deviceId"), at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)));
-
-        /// <summary>Every "{tenant}|…" partition sorts at or after the lower bound and before the upper, because '}' follows '|'.</summary>
-        public static (string FromInclusive, string ToExclusive) TenantRange(string tenant)
-        {
-            var part = Part(tenant, "tenant");
-            return (part + JournalKeys.Separator, part + (char)(JournalKeys.Separator + 1));
-        }
-
-        public static (string FromInclusive, string ToExclusive) DeviceRange(string deviceId)
-        {
-            var part = Part(deviceId, "deviceId");
-            return (part + JournalKeys.Separator, part + (char)(JournalKeys.Separator + 1));
-        }
-
-        private static string Part(string? value, string field)
-        {
-            TableKeys.Validate(value, field);
-            if (value!.Contains(JournalKeys.Separator))
-                throw new ArgumentException($"The {field} must not contain '{JournalKeys.Separator}': it separates the parts of a journal key.", field);
-            return value;
-        }
-
-        private static string Composite(string first, string second) => TableKeys.Validate($"{first}{JournalKeys.Separator}{second}", "key");
     }
 }

@@ -24,6 +24,8 @@ public static class JournalKeys
 
     public static string BanResourcesTable(string prefix) => ValidateTablePrefix(prefix) + "BanResources";
 
+    public static string AttestationsTable(string prefix) => ValidateTablePrefix(prefix) + "Attestations";
+
     public static string RunsPartition(string tenant) => Part(tenant, "tenant");
 
     public static TableKey Run(string tenant, string runId) => new(RunsPartition(tenant), Part(runId, "runId"));
@@ -45,13 +47,11 @@ public static class JournalKeys
         new(FindingsPartition(tenant, runId, deviceId), Composite(Part(banId, "banId"), Part(deviceId, "deviceId"), "banId and deviceId"));
 
     /// <summary>Every spread partition of a run's findings, as a half-open range ('}' follows '|' directly).</summary>
-    public static (string FromInclusive, string ToExclusive) FindingsRange(string tenant, string runId) => SpreadRange(FindingsPartition(tenant, runId));
-
     /// <summary>"{partition}|{shard}": the shard two hex digits of <see cref="FindingShard"/> over the id.</summary>
     private static string Spread(string partition, string id, string what) => TableKeys.Validate($"{partition}{Separator}{FindingShard(id):x2}", what);
 
     /// <summary>Every spread partition of a partition, as a half-open range ('}' follows '|' directly).</summary>
-    private static (string FromInclusive, string ToExclusive) SpreadRange(string partition) => (partition + Separator, partition + (char)(Separator + 1));
+    public static (string FromInclusive, string ToExclusive) SpreadRange(string partition) => (partition + Separator, partition + (char)(Separator + 1));
 
     /// <summary>FNV-1a over the id in lower case: stable across processes (string.GetHashCode is not), so a retried run rewrites the same rows.</summary>
     public static int FindingShard(string deviceId)
@@ -101,8 +101,6 @@ public static class JournalKeys
             : FindingShard(writeId);
     }
 
-    public static (string FromInclusive, string ToExclusive) AuditRange(string tenant, string banId) => SpreadRange(AuditPartition(tenant, banId));
-
     /// <summary>The intent and the outcome of one write sit side by side in the same spread partition.</summary>
     public static TableKey AuditIntent(string tenant, string banId, string writeId) => new(AuditPartition(tenant, banId, writeId), AuditRow(writeId, IntentKind));
 
@@ -113,14 +111,19 @@ public static class JournalKeys
     public static TableKey BanResources(string tenant, string banId) => new(BanResourcesPartition(tenant), Part(banId, "banId"));
 
     /// <summary>
-    /// The partitions holding a tenant's device states, as a half-open range: every "{tenant}|…" sorts at or after the lower bound
-    /// and before the upper bound, because '}' follows '|' directly.
+    /// The partitions holding a tenant's rows in a table keyed "{tenant}|…" (device states, attestations), as a half-open range:
+    /// every "{tenant}|…" sorts at or after the lower bound and before the upper bound, because '}' follows '|' directly.
     /// </summary>
-    public static (string FromInclusive, string ToExclusive) TenantDeviceStatesRange(string tenant)
-    {
-        var part = Part(tenant, "tenant");
-        return (part + Separator, part + (char)(Separator + 1));
-    }
+    public static (string FromInclusive, string ToExclusive) TenantRange(string tenant) => SpreadRange(Part(tenant, "tenant"));
+
+    public static string AttestationsPartition(string tenant, string banId) => Composite(Part(tenant, "tenant"), Part(banId, "banId"), "tenant and banId");
+
+    /// <summary>PK tenant|ban, RK device|UTC ticks (19 digits, so a device's rows sort by time).</summary>
+    public static TableKey Attestation(string tenant, string banId, string deviceId, DateTimeOffset at) =>
+        new(AttestationsPartition(tenant, banId), Composite(Part(deviceId, "deviceId"), at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture), "deviceId"));
+
+    /// <summary>Every row key of one device's attestations, as a half-open range.</summary>
+    public static (string FromInclusive, string ToExclusive) AttestationDeviceRange(string deviceId) => SpreadRange(Part(deviceId, "deviceId"));
 
     /// <summary>Returns the prefix when tables named with it are valid: ASCII letters and digits, starting with a letter.</summary>
     public static string ValidateTablePrefix(string? prefix)

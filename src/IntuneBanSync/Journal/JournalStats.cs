@@ -4,8 +4,8 @@ namespace IntuneBanSync.Journal;
 
 /// <summary>
 /// What a <see cref="JournalStore"/> has written since it was made (or last <see cref="Reset"/>): entity-group transactions, single
-/// writes, rows, and rows and transactions per partition, so a benchmark can print them and hold the journal to its floor of
-/// ⌈rows / 100⌉ transactions per partition. Thread-safe; read it between sweeps.
+/// writes, rows, and rows and transactions per partition, so a test can hold the journal to its floor of ⌈rows / 100⌉ transactions
+/// per partition (the benchmark counts the same on the wire). Thread-safe; read it between sweeps.
 /// </summary>
 public sealed class JournalStats
 {

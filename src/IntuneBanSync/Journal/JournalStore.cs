@@ -52,7 +52,7 @@ public sealed class JournalStore
 
     public string BanResourcesTableName => _banResources.Name;
 
-    /// <summary>What this store has written: transactions, rows, rows per partition (printed by the benchmark).</summary>
+    /// <summary>What this store has written: transactions, rows, rows per partition (JournalGrowthTests hold the journal to its floor with it).</summary>
     public JournalStats Stats { get; } = new();
 
     /// <summary>Creates the tables once per store: later calls cost no request.</summary>
@@ -130,14 +130,8 @@ public sealed class JournalStore
     }
 
     /// <summary>Every finding of one run, from each of its partitions (and the single partition of runs written before findings were spread).</summary>
-    public async IAsyncEnumerable<Finding> GetFindingsAsync(string tenant, string runId, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var legacy = JournalKeys.FindingsPartition(tenant, runId);
-        var (from, to) = JournalKeys.FindingsRange(tenant, runId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {legacy} or (PartitionKey ge {from} and PartitionKey lt {to})");
-        await foreach (var entity in _findings.QueryAsync<TableEntity>(filter, cancellationToken: ct))
-            yield return TableRows.ToRow<Finding>(entity);
-    }
+    public IAsyncEnumerable<Finding> GetFindingsAsync(string tenant, string runId, CancellationToken ct) =>
+        QueryFilteredAsync<Finding>(_findings, LegacyOrSpread(JournalKeys.FindingsPartition(tenant, runId)), ct);
 
     /// <summary>One (ban, device)'s finding in one run, or null when the run listed none for it.</summary>
     public async Task<Finding?> GetFindingAsync(string tenant, string runId, string banId, string deviceId, CancellationToken ct)
@@ -153,10 +147,8 @@ public sealed class JournalStore
     public async Task<IReadOnlyDictionary<string, DeviceBanState>> GetDeviceStatesAsync(string tenant, string banId, CancellationToken ct)
     {
         var states = new Dictionary<string, DeviceBanState>(StringComparer.OrdinalIgnoreCase);
-        var (from, to) = JournalKeys.DeviceStatesRange(tenant, banId);
         // The legacy partition sorts before the spread ones, so a device's spread row, written later, replaces its legacy one.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {JournalKeys.DeviceStatesPartition(tenant, banId)} or (PartitionKey ge {from} and PartitionKey lt {to})");
-        await foreach (var entity in _deviceStates.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        await foreach (var entity in _deviceStates.QueryAsync<TableEntity>(LegacyOrSpread(JournalKeys.DeviceStatesPartition(tenant, banId)), cancellationToken: ct))
         {
             var state = TableRows.ToRow<DeviceBanState>(entity);
             if (!states.ContainsKey(state.DeviceId) || IsSpread(entity.PartitionKey, tenant, banId))
@@ -169,7 +161,7 @@ public sealed class JournalStore
     /// <summary>What the journal knows of one device across every ban of the tenant.</summary>
     public async IAsyncEnumerable<DeviceBanState> GetDeviceStatesForDeviceAsync(string tenant, string deviceId, [EnumeratorCancellation] CancellationToken ct)
     {
-        var (from, to) = JournalKeys.TenantDeviceStatesRange(tenant);
+        var (from, to) = JournalKeys.TenantRange(tenant);
         var row = JournalKeys.DeviceStateRow(deviceId);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to} and RowKey eq {row}");
 
@@ -222,8 +214,7 @@ public sealed class JournalStore
     /// <summary>Every intent of one ban with its outcome (null when none was written), in write-id order.</summary>
     public async Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string tenant, string banId, CancellationToken ct)
     {
-        var (from, to) = JournalKeys.AuditRange(tenant, banId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {JournalKeys.AuditPartition(tenant, banId)} or (PartitionKey ge {from} and PartitionKey lt {to})");
+        var filter = LegacyOrSpread(JournalKeys.AuditPartition(tenant, banId));
 
         var intents = new List<WriteIntent>();
         var outcomes = new Dictionary<string, WriteOutcome>(StringComparer.Ordinal);
@@ -284,11 +275,20 @@ public sealed class JournalStore
         return entity;
     }
 
-    private static async IAsyncEnumerable<T> QueryAsync<T>(TableClient table, string partition, [EnumeratorCancellation] CancellationToken ct)
+    private static IAsyncEnumerable<T> QueryAsync<T>(TableClient table, string partition, CancellationToken ct) =>
+        QueryFilteredAsync<T>(table, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct);
+
+    private static async IAsyncEnumerable<T> QueryFilteredAsync<T>(TableClient table, string filter, [EnumeratorCancellation] CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             yield return TableRows.ToRow<T>(entity);
+    }
+
+    /// <summary>A partition written before its rows were spread, and every spread partition of it.</summary>
+    private static string LegacyOrSpread(string legacy)
+    {
+        var (from, to) = JournalKeys.SpreadRange(legacy);
+        return TableClient.CreateQueryFilter($"PartitionKey eq {legacy} or (PartitionKey ge {from} and PartitionKey lt {to})");
     }
 
     /// <summary>Rows written before resources were typed held a group and an app list; they are read as typed resources of the uninstall assignment.</summary>

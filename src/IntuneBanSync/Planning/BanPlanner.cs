@@ -35,15 +35,12 @@ public sealed class BanPlanner(
             return Make(DecisionKind.OutOfScope, DecisionReason.Ownership, $"{Name(ownership.Value)} devices are not in the ban's scope");
 
         // An advisory group's member is evaluated whether or not an include group names it: advised, never bound.
-        var advisory = ban.Scope.AdvisoryGroups.Select(g => (Group: g, Membership: groups.Contains(g, device))).ToList();
-        var advisedBy = advisory.FirstOrDefault(m => m.Membership == Membership.Member).Group;
-        var advisoryUnread = advisory.FirstOrDefault(m => m.Membership == Membership.Unknown).Group;
+        var (advisedBy, advisoryUnread) = groups.FirstOf(ban.Scope.AdvisoryGroups, device);
         if (ban.Scope.IncludeGroups.Count > 0 && advisedBy is null)
         {
-            var memberships = ban.Scope.IncludeGroups.Select(g => (Group: g, Membership: groups.Contains(g, device))).ToList();
-            if (!memberships.Any(m => m.Membership == Membership.Member))
+            var (includedBy, unknown) = groups.FirstOf(ban.Scope.IncludeGroups, device);
+            if (includedBy is null)
             {
-                var unknown = memberships.FirstOrDefault(m => m.Membership == Membership.Unknown).Group;
                 return (unknown, advisoryUnread) switch
                 {
                     ({ } include, _) => Make(DecisionKind.Unverified, DecisionReason.GroupUnreadable, $"include group {include} could not be read"),
@@ -54,10 +51,10 @@ public sealed class BanPlanner(
         }
 
         // Membership of any readable exclude group settles it, whatever order the groups are listed in.
-        var exclusions = ban.Scope.ExcludeGroups.Select(g => (Group: g, Membership: groups.Contains(g, device))).ToList();
-        if (exclusions.FirstOrDefault(m => m.Membership == Membership.Member).Group is { } excludedBy)
+        var (excludedBy, unreadableExclude) = groups.FirstOf(ban.Scope.ExcludeGroups, device);
+        if (excludedBy is not null)
             return Make(DecisionKind.OutOfScope, DecisionReason.Excluded, $"excluded by group {excludedBy}");
-        if (exclusions.FirstOrDefault(m => m.Membership == Membership.Unknown).Group is { } unreadableExclude)
+        if (unreadableExclude is not null)
             return Make(DecisionKind.Unverified, DecisionReason.GroupUnreadable, $"exclude group {unreadableExclude} could not be read");
 
         // An exemption that covers the device wins over an earlier one whose group could not be read.

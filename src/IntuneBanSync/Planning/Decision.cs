@@ -22,6 +22,17 @@ public enum DecisionKind
     Attested,
 }
 
+/// <summary>The decision sets several places ask for, said once.</summary>
+public static class DecisionKinds
+{
+    /// <summary>Bound by the ban and not exempt: what a route that goes by device class (not by detection) covers.</summary>
+    public static bool IsCovered(this DecisionKind kind) =>
+        kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Unverified or DecisionKind.Attested or DecisionKind.Clean;
+
+    /// <summary>In the ban's scope, exempt or not: what the in-scope counts count.</summary>
+    public static bool CountsInScope(this DecisionKind kind) => kind.IsCovered() || kind == DecisionKind.Exempt;
+}
+
 /// <summary>Why a decision was made; stable, so reports group by it (stored and shown in kebab case: "unknown-os").</summary>
 public enum DecisionReason
 {

@@ -49,7 +49,7 @@ public sealed class ReportBuilder(IReadOnlyList<Ban> bans, IReadOnlyDictionary<s
                 tally.AttestedPeople.Add(attesting);
             if (decision.Kind == DecisionKind.OutOfScope)
                 Increment(tally.OutOfScopeReasons, decision.ReasonCode);
-            if (decision.Kind is DecisionKind.Offending or DecisionKind.Grace or DecisionKind.Exempt or DecisionKind.Unverified or DecisionKind.Attested or DecisionKind.Clean)
+            if (decision.Kind.CountsInScope())
             {
                 var counts = tally.Classes.GetValueOrDefault(deviceClass);
                 tally.Classes[deviceClass] = (counts.InScope + 1, counts.Offending + (decision.Kind == DecisionKind.Offending ? 1 : 0));

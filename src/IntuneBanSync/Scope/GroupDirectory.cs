@@ -12,6 +12,26 @@ public sealed class GroupDirectory(IEnumerable<GroupMembers> groups, IReadOnlyDi
 
     public IReadOnlyDictionary<string, string> Unreadable { get; } = unreadable;
 
+    /// <summary>The first of the groups the device is a member of, and the first that could not be read (either null).</summary>
+    public (string? Member, string? Unreadable) FirstOf(IEnumerable<string> groupIds, DeviceRecord device)
+    {
+        string? member = null, unreadable = null;
+        foreach (var groupId in groupIds)
+        {
+            switch (Contains(groupId, device))
+            {
+                case Membership.Member:
+                    member ??= groupId;
+                    break;
+                case Membership.Unknown:
+                    unreadable ??= groupId;
+                    break;
+            }
+        }
+
+        return (member, unreadable);
+    }
+
     /// <summary>A device is in a group through its Entra device object or through its primary user.</summary>
     public Membership Contains(string groupId, DeviceRecord device)
     {

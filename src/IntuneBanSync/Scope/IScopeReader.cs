@@ -26,21 +26,21 @@ public sealed class TransitiveMembersScope(IIntuneGraph graph, InventoryCoverage
     {
         // Each group's members are an independent read: a few in flight at once, gathered in the ban list's order.
         var groups = groupIds.ToList();
-        var read = new (GroupMembers? Members, GraphReadException? Failure)[groups.Count];
-        var done = 0;
-        await Parallel.ForAsync(0, groups.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, graph.ReadConcurrency), CancellationToken = ct }, async (i, token) =>
-        {
-            try
+        var read = await graph.ReadEachAsync<string, (GroupMembers? Members, GraphReadException? Failure)>(
+            groups,
+            async (group, token) =>
             {
-                read[i] = (await graph.TransitiveMembersAsync(groups[i], token), null);
-            }
-            catch (GraphReadException e)
-            {
-                read[i] = (null, e);
-            }
-
-            progress?.Report(new SweepProgress(SweepPhase.ReadingScopeGroups, Interlocked.Increment(ref done), groups.Count));
-        });
+                try
+                {
+                    return (await graph.TransitiveMembersAsync(group, token), null);
+                }
+                catch (GraphReadException e)
+                {
+                    return (null, e);
+                }
+            },
+            ct,
+            done => progress?.Report(new SweepProgress(SweepPhase.ReadingScopeGroups, done, groups.Count)));
 
         var members = new List<GroupMembers>();
         var unreadable = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -75,13 +75,10 @@ public sealed class MemberGroupsScope(IIntuneGraph graph, IReadOnlyList<DeviceRe
             try
             {
                 // Each user's and each Entra device's lookup is independent: a few in flight at once.
-                var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, graph.ReadConcurrency), CancellationToken = ct };
                 var userIds = devices.Select(d => d.UserId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                var userGroups = new IReadOnlySet<string>[userIds.Count];
-                await Parallel.ForAsync(0, userIds.Count, parallel, async (i, token) => userGroups[i] = await graph.GroupsOfUserAsync(userIds[i], groups, token));
+                var userGroups = await graph.ReadEachAsync(userIds, (user, token) => graph.GroupsOfUserAsync(user, groups, token), ct);
                 var entraIds = devices.Select(d => d.AzureAdDeviceId).Where(id => Guid.TryParse(id, out var g) && g != Guid.Empty).OfType<string>().ToList();
-                var deviceGroups = new IReadOnlySet<string>[entraIds.Count];
-                await Parallel.ForAsync(0, entraIds.Count, parallel, async (i, token) => deviceGroups[i] = await graph.GroupsOfDeviceAsync(entraIds[i], groups, token));
+                var deviceGroups = await graph.ReadEachAsync(entraIds, (entraId, token) => graph.GroupsOfDeviceAsync(entraId, groups, token), ct);
                 for (var i = 0; i < userIds.Count; i++)
                     foreach (var group in userGroups[i])
                         users[group].Add(userIds[i]);

@@ -148,7 +148,7 @@ public sealed class JournalKeysTests
     [Fact]
     public void Tenant_device_states_range_holds_every_ban_of_the_tenant_and_nothing_else()
     {
-        var (from, to) = JournalKeys.TenantDeviceStatesRange("contoso");
+        var (from, to) = JournalKeys.TenantRange("contoso");
         string[] inside = [JournalKeys.DeviceStatesPartition("contoso", "tiktok"), JournalKeys.DeviceStatesPartition("contoso", "~~~"), JournalKeys.DeviceStatesPartition("contoso", "字节跳动")];
         string[] outside = [JournalKeys.DeviceStatesPartition("contoso2", "tiktok"), JournalKeys.DeviceStatesPartition("contos", "tiktok"), "contoso", JournalKeys.DeviceStatesPartition("contoso.evil", "tiktok")];
 

@@ -9,7 +9,7 @@ public sealed class GraphGroups(GraphServiceClient client, GraphOptions options)
 
     private readonly string _graphUrl = options.BaseUrl.TrimEnd('/');
 
-    private readonly GraphBatch _batch = new(new GraphJson(client, options), options.ReadConcurrency);
+    private readonly GraphBatch _batch = new(new GraphJson(client, options));
 
     public async Task<string?> FindGroupByNameAsync(string displayName, CancellationToken ct)
     {

@@ -24,7 +24,7 @@ public sealed class CompanyPortalNotifications(INotificationGraph graph, int lim
     public static IReadOnlyList<PermissionUse> Required { get; } =
     [
         new(GraphPermissions.ManagedDevicesReadWrite, "send Company Portal notifications (reminders, the enforcement notice) to the users of iOS/iPadOS and Android work profile devices (sendCustomNotificationToCompanyPortal)", Id.Name),
-        new(GraphPermissions.UserRead, "read the preferred language of the users to notify, those users only (users/{id}?$select=preferredLanguage in $batch)", Id.Name),
+        new(GraphPermissions.UserRead, "read the preferred language of the users to notify, those users only (users?$filter=id in (…)&$select=…,preferredLanguage in $batch)", Id.Name),
     ];
 
     // The sends of this instance for every ban, in this process: the audit a mechanism is given holds one ban's writes only.

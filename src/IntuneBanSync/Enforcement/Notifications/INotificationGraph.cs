@@ -3,7 +3,7 @@ namespace IntuneBanSync.Enforcement.Notifications;
 /// <summary>What the notifications ask of Graph: the preferred language of the users to notify, and one Company Portal notification.</summary>
 public interface INotificationGraph
 {
-    /// <summary>preferredLanguage of these users only (a $batch of ≤ 20 per request); a user Graph does not answer for is left out.</summary>
+    /// <summary>preferredLanguage of these users only (15 users a request, 20 requests a $batch); a user Graph does not answer for is left out.</summary>
     Task<IReadOnlyDictionary<string, string?>> PreferredLanguagesAsync(IReadOnlyCollection<string> userIds, CancellationToken ct);
 
     /// <summary>Sends each notification to the user of its managed device, 20 to a $batch; one answer per key (429: the device's hour is used up).</summary>

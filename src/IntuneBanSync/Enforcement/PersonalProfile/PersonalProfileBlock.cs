@@ -32,8 +32,6 @@ public sealed class PersonalProfileBlock(OwnedPolicy policy) : IEnforcementMecha
         .. PolicyScope.ExemptionGroupPermissions(Id),
     ];
 
-    private static readonly DecisionKind[] InScope = [DecisionKind.Offending, DecisionKind.Grace, DecisionKind.Unverified, DecisionKind.Attested, DecisionKind.Clean];
-
     public MechanismName Name => Id;
 
     public IReadOnlyList<PermissionUse> Permissions => Required;
@@ -51,7 +49,7 @@ public sealed class PersonalProfileBlock(OwnedPolicy policy) : IEnforcementMecha
     /// <summary>Every in-scope company-owned work profile device the sweep saw is targeted; only the offending ones count as newly reached.</summary>
     public static MechanismPlan PlanFor(BanSweep ban)
     {
-        var covered = ban.WithDecision(InScope).Where(o => o.Routes.Takes(Route.PersonalProfileBlock)).ToList();
+        var covered = ban.Devices.Values.Where(o => o.Decision.Kind.IsCovered() && o.Routes.Takes(Route.PersonalProfileBlock)).ToList();
         var released = OwnedPolicy.Released(ban, Id);
         var targets = covered.Concat(released).Select(o => o.Device.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var newly = covered.Where(o => o.Decision.Kind == DecisionKind.Offending && !OwnedPolicy.WasTargeted(ban, o.Device.Id, Id))

@@ -78,7 +78,7 @@ public sealed class GraphPolicies(GraphJson graph)
             $"assign {collection} {id}", Method.POST, $"{Collection(collection)}/{Uri.EscapeDataString(id)}/assign",
             new JsonObject { [assignmentsProperty] = new JsonArray([.. assignments]) }, ct);
 
-    /// <summary>A POST action on an entity (e.g. a device's on-demand remediation).</summary>
+    /// <summary>A POST action on an entity (e.g. a compliance policy's scheduleActionsForRules).</summary>
     public Task ActAsync(string what, string url, JsonNode? body, CancellationToken ct) => graph.WriteAsync(what, Method.POST, url, body, ct);
 
     /// <summary>One beta action per object, 20 to a $batch (<see cref="GraphActions"/>); one answer per key.</summary>

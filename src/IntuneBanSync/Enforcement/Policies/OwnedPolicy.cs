@@ -22,11 +22,6 @@ public sealed record OwnedPolicyKind(
     public string AssignTarget(string id) => $"{Collection}/{id}/assign";
 }
 
-/// <summary>
-/// The one policy a mechanism keeps for a ban: on the ledger from the moment it is created (or, after a crash between its creation
-/// and the ledger's write, found by its name because the audit says we created it), assigned to the ban's scope, and unassigned and
-/// deleted on wind-down. Every write goes through the write log; nothing here writes to a policy the ledger does not hold.
-/// </summary>
 /// <summary>How one policy is kept: ours (null: created), its name and body, whether Graph's copy is current, and how it is updated.</summary>
 public sealed record PolicyUpkeep(
     CreatedResource? Ours, string Name, Func<JsonObject> Body, Func<CreatedResource, Task<bool>> IsCurrentAsync, Func<CreatedResource, Task> UpdateAsync);
@@ -34,6 +29,11 @@ public sealed record PolicyUpkeep(
 /// <summary>What a device becomes once it checked in under the policy, in the words the report shows.</summary>
 public sealed record CheckInReach(string Route, Reach Reached, string ReachedText, string PendingText);
 
+/// <summary>
+/// The one policy a mechanism keeps for a ban: on the ledger from the moment it is created (or, after a crash between its creation
+/// and the ledger's write, found by its name because the audit says we created it), assigned to the ban's scope, and unassigned and
+/// deleted on wind-down. Every write goes through the write log; nothing here writes to a policy the ledger does not hold.
+/// </summary>
 public sealed class OwnedPolicy(GraphPolicies policies, PolicyScope scope, OwnedPolicyKind kind)
 {
     public OwnedPolicyKind Kind => kind;
