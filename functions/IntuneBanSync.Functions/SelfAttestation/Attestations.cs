@@ -42,7 +42,9 @@ public sealed partial class Attestations(BanListSource banLists, TenantSweeps te
         await foreach (var device in tenants.GraphFor(tenant).DevicesOfUserAsync(userObjectId, ct))
         {
             // Graph filtered by userId; the page still shows a device only to its own user.
-            var bans = banList.Bans.Where(ban => IsUsersDevice(device, userObjectId) && Covers(ban, device, now)).ToList();
+            if (!IsUsersDevice(device, userObjectId))
+                continue;
+            var bans = banList.Bans.Where(ban => Covers(ban, device, now)).ToList();
             if (bans.Count == 0)
                 continue;
 

@@ -25,8 +25,8 @@ public sealed class QueuedSweeps(SweepRunner runner, JournalStore journal, TimeP
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The engine journals a failure inside its run itself; one before the run was opened (the ban list) is journaled here.
-            if (await journal.GetRunAsync(sweep.Tenant, sweep.RunId, CancellationToken.None) is { Status: SweepStatus.Queued })
-                await MarkAsync(sweep, SweepStatus.Failed, PlainText.Strip(e.Message), CancellationToken.None);
+            if (await journal.GetRunAsync(sweep.Tenant, sweep.RunId, CancellationToken.None) is { Status: SweepStatus.Queued } queued)
+                await MarkAsync(sweep, SweepStatus.Failed, PlainText.Strip(e.Message), CancellationToken.None, queued);
             throw;
         }
 
@@ -41,9 +41,10 @@ public sealed class QueuedSweeps(SweepRunner runner, JournalStore journal, TimeP
     public Task FailPoisonedSweep([QueueTrigger(SweepQueue.PoisonName)] string message, CancellationToken ct) =>
         MarkAsync(SweepQueue.Parse(message), SweepStatus.Failed, "the sweep failed on every attempt; see the function's logs", ct);
 
-    private async Task MarkAsync(QueuedSweep sweep, SweepStatus status, string error, CancellationToken ct)
+    /// <summary>Ends the queued run with <paramref name="status"/>: the run as read (<paramref name="known"/> when the caller just read it), or a new row.</summary>
+    private async Task MarkAsync(QueuedSweep sweep, SweepStatus status, string error, CancellationToken ct, SweepRun? known = null)
     {
-        var run = await journal.GetRunAsync(sweep.Tenant, sweep.RunId, ct)
+        var run = known ?? await journal.GetRunAsync(sweep.Tenant, sweep.RunId, ct)
             ?? new SweepRun(sweep.RunId, sweep.Tenant, sweep.JournaledTrigger, SweepInput.Mode(sweep.Mode) ?? BanList.EnforcementMode.Report, time.GetUtcNow(), null, status, SweepCounts.Empty);
         await journal.SaveRunAsync(run with { Status = status, EndedAt = time.GetUtcNow(), Error = error }, ct);
     }
