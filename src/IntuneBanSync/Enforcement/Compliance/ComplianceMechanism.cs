@@ -1,4 +1,3 @@
-using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Policies;
 
 namespace IntuneBanSync.Enforcement.Compliance;
@@ -57,8 +56,8 @@ public sealed class ComplianceMechanism(ComplianceGraph graph, PolicyScope scope
 
     public static ComplianceMechanism Over(GraphServiceClient client, GraphOptions options)
     {
-        var policies = new GraphPolicies(new GraphJson(client, options));
-        return new ComplianceMechanism(new ComplianceGraph(policies), new PolicyScope(new GraphGroups(client, options), policies));
+        var scope = PolicyScope.Over(client, options);
+        return new ComplianceMechanism(new ComplianceGraph(scope.Policies), scope);
     }
 
     /// <summary>

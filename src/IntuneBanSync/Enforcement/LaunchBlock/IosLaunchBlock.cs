@@ -1,4 +1,3 @@
-using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Policies;
 
 namespace IntuneBanSync.Enforcement.LaunchBlock;
@@ -38,11 +37,7 @@ public sealed class IosLaunchBlock(OwnedPolicy policy) : IEnforcementMechanism
 
     public IReadOnlyList<PermissionUse> Permissions => Required;
 
-    public static IosLaunchBlock Over(GraphServiceClient client, GraphOptions options)
-    {
-        var policies = new GraphPolicies(new GraphJson(client, options));
-        return new IosLaunchBlock(new OwnedPolicy(policies, new PolicyScope(new GraphGroups(client, options), policies), Kind));
-    }
+    public static IosLaunchBlock Over(GraphServiceClient client, GraphOptions options) => new(OwnedPolicy.Over(client, options, Kind));
 
     public static string PolicyName(Ban ban) => $"{Prefix}{PlainText.Strip(ban.Name)}{Suffix}";
 

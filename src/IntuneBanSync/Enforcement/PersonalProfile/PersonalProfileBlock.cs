@@ -1,4 +1,3 @@
-using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Policies;
 
 namespace IntuneBanSync.Enforcement.PersonalProfile;
@@ -36,11 +35,7 @@ public sealed class PersonalProfileBlock(OwnedPolicy policy) : IEnforcementMecha
 
     public IReadOnlyList<PermissionUse> Permissions => Required;
 
-    public static PersonalProfileBlock Over(GraphServiceClient client, GraphOptions options)
-    {
-        var policies = new GraphPolicies(new GraphJson(client, options));
-        return new PersonalProfileBlock(new OwnedPolicy(policies, new PolicyScope(new GraphGroups(client, options), policies), Kind));
-    }
+    public static PersonalProfileBlock Over(GraphServiceClient client, GraphOptions options) => new(OwnedPolicy.Over(client, options, Kind));
 
     public static string ConfigurationName(Ban ban) => $"IntuneBanSync – {PlainText.Strip(ban.Name)} – personal profile";
 

@@ -36,6 +36,12 @@ public sealed record CheckInReach(string Route, Reach Reached, string ReachedTex
 /// </summary>
 public sealed class OwnedPolicy(GraphPolicies policies, PolicyScope scope, OwnedPolicyKind kind)
 {
+    public static OwnedPolicy Over(GraphServiceClient client, GraphOptions options, OwnedPolicyKind kind)
+    {
+        var scope = PolicyScope.Over(client, options);
+        return new OwnedPolicy(scope.Policies, scope, kind);
+    }
+
     public OwnedPolicyKind Kind => kind;
 
     public GraphPolicies Graph => policies;

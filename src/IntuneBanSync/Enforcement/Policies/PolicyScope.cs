@@ -10,6 +10,12 @@ namespace IntuneBanSync.Enforcement.Policies;
 /// </summary>
 public sealed class PolicyScope(IGroupGraph groups, GraphPolicies policies)
 {
+    /// <summary>The scope over the SDK, with the policies client a mechanism keeps its own policies through.</summary>
+    public static PolicyScope Over(GraphServiceClient client, GraphOptions options) =>
+        new(new GraphGroups(client, options), new GraphPolicies(new GraphJson(client, options)));
+
+    public GraphPolicies Policies => policies;
+
     /// <summary>What keeping the ban's exemption group (users and devices exempted one by one, excluded from every policy) needs.</summary>
     public static IReadOnlyList<PermissionUse> ExemptionGroupPermissions(MechanismName mechanism) =>
     [

@@ -1,5 +1,4 @@
 using System.Text;
-using IntuneBanSync.Enforcement.Groups;
 using IntuneBanSync.Enforcement.Policies;
 
 namespace IntuneBanSync.Enforcement.Remediation;
@@ -45,8 +44,8 @@ public sealed class WindowsRemediation(GraphPolicies policies, PolicyScope scope
 
     public static WindowsRemediation Over(GraphServiceClient client, GraphOptions options)
     {
-        var policies = new GraphPolicies(new GraphJson(client, options));
-        return new WindowsRemediation(policies, new PolicyScope(new GraphGroups(client, options), policies));
+        var scope = PolicyScope.Over(client, options);
+        return new WindowsRemediation(scope.Policies, scope);
     }
 
     public static string ScriptName(Ban ban) => $"IntuneBanSync – {PlainText.Strip(ban.Name)} – remediation";
