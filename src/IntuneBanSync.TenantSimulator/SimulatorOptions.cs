@@ -23,6 +23,13 @@ public sealed record SimulatorOptions
 
     public int FaultSeed { get; init; } = 7;
 
+    /// <summary>
+    /// How managedDevices answers a $filter on lastSyncDateTime: as documented (gt and lt, joined by and), refused with 400, or
+    /// ignored, every device answered as if no filter were sent (powershell-intune-samples #11: "This query parameter is simply
+    /// ignored and you always get all the devices"). A client must survive the last two as well as the first.
+    /// </summary>
+    public FilterSupport LastSyncFilter { get; init; } = FilterSupport.Honoured;
+
     /// <summary>Every request needs a bearer token holding the route's documented permissions (401 without, 403 short of them).</summary>
     public bool RequirePermissions { get; init; } = true;
 
@@ -75,3 +82,6 @@ public enum ManagedPlayBinding
 
 /// <summary>Requests, and writes among them, allowed per throttling window.</summary>
 public sealed record ThrottleLimit(int Requests, int Writes);
+
+/// <summary>How a route answers a $filter it documents: applied, refused (400, Graph's error shape) or silently ignored.</summary>
+public enum FilterSupport { Honoured, Refused, Ignored }

@@ -72,7 +72,19 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options, 
         lock (state.Gate)
         {
             IReadOnlyList<ManagedDevice> devices = state.ManagedDevicesUnlocked;
-            if (request.QueryValue("$filter") is { } filter)
+            var filter = request.QueryValue("$filter");
+            if (filter is not null && ODataFilter.TryRange(filter, "lastSyncDateTime", out var after, out var before))
+            {
+                switch (options.LastSyncFilter)
+                {
+                    case FilterSupport.Refused:
+                        return GraphJson.BadRequest($"Invalid filter clause: {filter}", Now);
+                    case FilterSupport.Honoured:
+                        devices = [.. devices.Where(d => (after is not { } a || d.LastSyncDateTime > a) && (before is not { } b || d.LastSyncDateTime < b))];
+                        break;
+                }
+            }
+            else if (filter is not null)
             {
                 if (!ODataFilter.TryEquals(filter, out var property, out var value)
                     || !property.Equals("userId", StringComparison.OrdinalIgnoreCase) && !property.Equals("userPrincipalName", StringComparison.OrdinalIgnoreCase))

@@ -52,6 +52,17 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
             }),
             ct);
 
+    public IAsyncEnumerable<DeviceRecord> ManagedDevicesSyncedAsync(SyncWindow window, CancellationToken ct) =>
+        DevicePagesAsync(
+            $"the managed devices synced {window}",
+            client.DeviceManagement.ManagedDevices.ToGetRequestInformation(r =>
+            {
+                r.QueryParameters.Select = DeviceFields;
+                r.QueryParameters.Filter = ODataFilter.Between("lastSyncDateTime", window.After, window.Before);
+                r.QueryParameters.Top = options.DevicePageSize;
+            }),
+            ct);
+
     public IAsyncEnumerable<DeviceRecord> DevicesOfUserAsync(string userIdOrUpn, CancellationToken ct)
     {
         var filter = Guid.TryParse(userIdOrUpn, out _)
@@ -127,6 +138,8 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     }
 
     public int ReadConcurrency => options.ReadConcurrency;
+
+    public int DevicePageSize => options.DevicePageSize;
 
     /// <summary>
     /// 15 users a request (<c>users?$filter=id in (…)</c>, the in operator's limit), 20 requests a batch: 300 users a round trip,

@@ -6,6 +6,9 @@ public interface IIntuneGraph
     /// <summary>How many independent reads a caller may have in flight at once (the pacing handler keeps them under the limits).</summary>
     int ReadConcurrency => 1;
 
+    /// <summary>How many managed devices a page of <see cref="ManagedDevicesAsync"/> holds when more follow.</summary>
+    int DevicePageSize => 1000;
+
     /// <summary>Every detected app of the tenant, page by page.</summary>
     IAsyncEnumerable<DetectedAppRecord> DetectedAppsAsync(CancellationToken ct);
 
@@ -14,6 +17,12 @@ public interface IIntuneGraph
 
     /// <summary>Every managed device of the tenant, page by page.</summary>
     IAsyncEnumerable<DeviceRecord> ManagedDevicesAsync(CancellationToken ct);
+
+    /// <summary>
+    /// The managed devices whose lastSyncDateTime falls in the window, page by page: a slice of <see cref="ManagedDevicesAsync"/> that can
+    /// be read beside the others. A service that refuses the filter answers 400, which surfaces as <see cref="GraphReadException"/>.
+    /// </summary>
+    IAsyncEnumerable<DeviceRecord> ManagedDevicesSyncedAsync(SyncWindow window, CancellationToken ct);
 
     /// <summary>The managed devices of one user (Entra object id or UPN).</summary>
     IAsyncEnumerable<DeviceRecord> DevicesOfUserAsync(string userIdOrUpn, CancellationToken ct);
@@ -38,6 +47,18 @@ public interface IIntuneGraph
 
     /// <summary>Which of these groups a managed device's Entra device object is in (none when Entra has no such device).</summary>
     Task<IReadOnlySet<string>> GroupsOfDeviceAsync(string azureAdDeviceId, IReadOnlyCollection<string> groupIds, CancellationToken ct);
+}
+
+/// <summary>
+/// Devices whose lastSyncDateTime is after <see cref="After"/> and before <see cref="Before"/> (either open): managedDevice documents only
+/// <c>gt</c> and <c>lt</c> for it ("Supports $filter operator 'lt' and 'gt'", api-reference/v1.0/resources/intune-devices-manageddevice.md).
+/// </summary>
+public sealed record SyncWindow(DateTimeOffset? After, DateTimeOffset? Before)
+{
+    /// <summary>What the service should have answered: a device outside its window means the filter was not applied as sent.</summary>
+    public bool Contains(DateTimeOffset? lastSync) => lastSync is { } t && (After is not { } after || t > after) && (Before is not { } before || t < before);
+
+    public override string ToString() => ODataFilter.Between("lastSyncDateTime", After, Before) ?? "all";
 }
 
 /// <summary>What a report and a notification need of a user.</summary>

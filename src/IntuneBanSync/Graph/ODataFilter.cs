@@ -24,6 +24,24 @@ public static class ODataFilter
     /// </summary>
     public static string AnyEquals(string property, IEnumerable<string> values) => string.Join(" or ", values.Select(v => $"{property} eq {Quote(v)}"));
 
+    /// <summary>
+    /// An instant as an OData DateTimeOffset literal (unquoted, UTC, to the millisecond): callers round to the millisecond first, so
+    /// what the service compares is exactly the value they hold.
+    /// </summary>
+    public static string Instant(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary><c>property gt after and property lt before</c>, either side left out when null (both null: no filter).</summary>
+    public static string? Between(string property, DateTimeOffset? after, DateTimeOffset? before)
+    {
+        string[] clauses =
+        [
+            .. after is { } a ? [$"{property} gt {Instant(a)}"] : Array.Empty<string>(),
+            .. before is { } b ? [$"{property} lt {Instant(b)}"] : Array.Empty<string>(),
+        ];
+        return clauses.Length == 0 ? null : string.Join(" and ", clauses);
+    }
+
     /// <summary>The value as a canonical lowercase GUID (8-4-4-4-12); throws <see cref="ArgumentException"/> naming the field otherwise.</summary>
     public static string Guid(string value, string field)
     {

@@ -26,11 +26,15 @@ public sealed class ExportJobInventory(
 
     private readonly DeviceSightings _seen = new();
     private readonly Dictionary<string, DetectedAppRecord> _apps = new(StringComparer.Ordinal);
+    private ManagedDeviceStream? _devices;
 
     public Task CheckTargetAsync(CancellationToken ct) => Task.CompletedTask;
 
     public async Task<IReadOnlyList<DeviceRecord>?> ReadAsync(IProgress<SweepProgress>? progress, CancellationToken ct)
     {
+        // The devices are listed while Intune generates the export: a bounded prefetch, held until the rows are read.
+        if (graph.ReadConcurrency > 1)
+            _devices ??= ManagedDeviceStream.Start(graph, time.GetUtcNow(), trace, ct);
         try
         {
             var job = await WaitAsync(await jobs.CreateAsync(ReportName, Columns, ct), ct);
@@ -62,7 +66,14 @@ public sealed class ExportJobInventory(
         return null;
     }
 
-    public IAsyncEnumerable<ObservedDevice> DevicesAsync(CancellationToken ct) => ManagedDeviceStream.ObservedAsync(graph, _seen, coverage, trace, ct);
+    public IAsyncEnumerable<ObservedDevice> DevicesAsync(CancellationToken ct) =>
+        (_devices ??= ManagedDeviceStream.Start(graph, time.GetUtcNow(), trace, ct)).ObservedAsync(_seen, coverage, ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_devices is not null)
+            await _devices.DisposeAsync();
+    }
 
     /// <summary>Polls while the job is not started or in progress, every <see cref="ExportJobPatience.Poll"/> of the sweep's clock, at most <see cref="ExportJobPatience.Total"/>.</summary>
     private async Task<ExportJob> WaitAsync(ExportJob job, CancellationToken ct)

@@ -4,9 +4,10 @@ namespace IntuneBanSync.Inventory;
 
 /// <summary>
 /// Where a sweep's devices and the banned apps on them come from: the whole tenant (app → devices) or one user's or one
-/// device's own lists. A read that fails is recorded in the sweep's coverage and never shows as absence.
+/// device's own lists. A read that fails is recorded in the sweep's coverage and never shows as absence. Disposing it stops
+/// whatever it still has in flight.
 /// </summary>
-public interface IInventorySource
+public interface IInventorySource : IAsyncDisposable
 {
     /// <summary>Throws <see cref="TargetNotFoundException"/> when the sweep names a device the tenant does not have; nothing is journaled before.</summary>
     Task CheckTargetAsync(CancellationToken ct);

@@ -4,54 +4,104 @@ using IntuneBanSync.Sweeps;
 namespace IntuneBanSync.Inventory;
 
 /// <summary>
-/// The tenant's managed devices, streamed, each with what an inventory source saw of the ban list's apps on it. The next pages
-/// are read while the caller evaluates the devices already here (at most <see cref="Prefetched"/> held), so Graph's round trips
-/// overlap the sweep's own work instead of adding to it. A failed listing is recorded in the coverage, never taken as the end.
+/// The tenant's managed devices, streamed, each with what an inventory source saw of the ban list's apps on it. Listing starts when
+/// the stream is started, before the apps are read, and holds at most <see cref="Prefetched"/> devices until the caller takes them,
+/// so Graph's round trips overlap the sweep's own work instead of adding to it. A tenant larger than one page is listed in
+/// <see cref="SyncSlices"/>, <see cref="IIntuneGraph.ReadConcurrency"/> at a time; a service that refuses the slices' filter, or
+/// answers devices outside it, is listed whole instead. A failed listing is recorded in the coverage, never taken as the end.
 /// </summary>
-internal static class ManagedDeviceStream
+internal sealed class ManagedDeviceStream : IAsyncDisposable
 {
-    /// <summary>Two pages of Intune's largest: enough to keep a read in flight, small beside the tenant.</summary>
-    private const int Prefetched = 2000;
+    /// <summary>Twenty pages of Intune's largest: the slices' reads keep going while the apps are read, small beside the tenant.</summary>
+    private const int Prefetched = 20_000;
 
-    public static async IAsyncEnumerable<ObservedDevice> ObservedAsync(
-        IIntuneGraph graph, DeviceSightings seen, InventoryCoverage coverage, SweepTrace trace,
-        [EnumeratorCancellation] CancellationToken ct)
+    private readonly IIntuneGraph _graph;
+    private readonly SweepTrace _trace;
+    private readonly Channel<DeviceRecord> _channel = Channel.CreateBounded<DeviceRecord>(new BoundedChannelOptions(Prefetched) { SingleReader = true });
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _lister;
+
+    private ManagedDeviceStream(IIntuneGraph graph, DateTimeOffset startedAt, SweepTrace trace, CancellationToken ct)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var channel = Channel.CreateBounded<DeviceRecord>(new BoundedChannelOptions(Prefetched) { SingleReader = true, SingleWriter = true });
-        var reader = Task.Run(() => ReadDevicesAsync(graph, channel.Writer, stop.Token), stop.Token);
-        try
-        {
-            while (true)
-            {
-                try
-                {
-                    if (!await channel.Reader.WaitToReadAsync(ct))
-                        yield break;
-                }
-                catch (GraphReadException e)
-                {
-                    trace.ReadFailed(e);
-                    coverage.DeviceListFailed(e.Message);
-                    yield break;
-                }
+        _graph = graph;
+        _trace = trace;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _lister = Task.Run(() => ListAsync(startedAt, _stop.Token), _stop.Token);
+    }
 
-                while (channel.Reader.TryRead(out var device))
+    /// <summary>Starts listing the devices; <paramref name="startedAt"/> is when the sweep began, by its clock.</summary>
+    public static ManagedDeviceStream Start(IIntuneGraph graph, DateTimeOffset startedAt, SweepTrace trace, CancellationToken ct) => new(graph, startedAt, trace, ct);
+
+    /// <summary>Each device once (a device listed in two slices is given the first time), with the sightings of it.</summary>
+    public async IAsyncEnumerable<ObservedDevice> ObservedAsync(DeviceSightings seen, InventoryCoverage coverage, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var given = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (true)
+        {
+            try
+            {
+                if (!await _channel.Reader.WaitToReadAsync(ct))
+                    yield break;
+            }
+            catch (GraphReadException e)
+            {
+                _trace.ReadFailed(e);
+                coverage.DeviceListFailed(e.Message);
+                yield break;
+            }
+
+            while (_channel.Reader.TryRead(out var device))
+            {
+                if (given.Add(device.Id))
                     yield return new ObservedDevice(device, seen.Of(device.Id));
             }
         }
-        finally
-        {
-            await stop.CancelAsync();
-            await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
     }
 
-    private static async Task ReadDevicesAsync(IIntuneGraph graph, ChannelWriter<DeviceRecord> writer, CancellationToken ct)
+    public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        await _lister.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private async Task ListAsync(DateTimeOffset startedAt, CancellationToken ct)
+    {
+        var writer = _channel.Writer;
         try
         {
-            await foreach (var device in graph.ManagedDevicesAsync(ct))
+            // The first page of the whole listing is both devices and the sample the slices are cut from; a tenant of one page ends there.
+            var sample = new List<DateTimeOffset?>(_graph.DevicePageSize);
+            await using (var whole = _graph.ManagedDevicesAsync(ct).GetAsyncEnumerator(ct))
+            {
+                while (sample.Count < _graph.DevicePageSize && await whole.MoveNextAsync())
+                {
+                    sample.Add(whole.Current.LastSyncDateTime);
+                    await writer.WriteAsync(whole.Current, ct);
+                }
+
+                // Slices pay a few partial pages for reading side by side: with one read at a time there is nothing to gain.
+                var slices = sample.Count == _graph.DevicePageSize && _graph.ReadConcurrency > 1 ? SyncSlices.Plan(sample, startedAt, 2 * _graph.ReadConcurrency) : null;
+                if (slices is null)
+                {
+                    while (await whole.MoveNextAsync())
+                        await writer.WriteAsync(whole.Current, ct);
+                    writer.TryComplete();
+                    return;
+                }
+
+                if (await ListSlicesAsync(slices, writer, ct) is not { } refused)
+                {
+                    _trace.DevicesSliced(slices.Earlier.Count + 1);
+                    writer.TryComplete();
+                    return;
+                }
+
+                _trace.DeviceSlicesRefused(refused);
+            }
+
+            // Listed whole from the start: what the slices gave already is dropped by id.
+            await foreach (var device in _graph.ManagedDevicesAsync(ct))
                 await writer.WriteAsync(device, ct);
             writer.TryComplete();
         }
@@ -60,6 +110,42 @@ internal static class ManagedDeviceStream
             writer.TryComplete(e);
         }
     }
+
+    /// <summary>Null when every slice was listed; otherwise why the service's answer cannot be trusted to be the slice asked for.</summary>
+    private async Task<string?> ListSlicesAsync(SyncSlices slices, ChannelWriter<DeviceRecord> writer, CancellationToken ct)
+    {
+        try
+        {
+            await Parallel.ForEachAsync(
+                slices.Earlier, new ParallelOptions { MaxDegreeOfParallelism = _graph.ReadConcurrency, CancellationToken = ct },
+                (window, token) => ListSliceAsync(window, writer, token));
+            await ListSliceAsync(slices.Latest, writer, ct);
+            return null;
+        }
+        catch (SliceRefusedException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private async ValueTask ListSliceAsync(SyncWindow window, ChannelWriter<DeviceRecord> writer, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var device in _graph.ManagedDevicesSyncedAsync(window, ct))
+            {
+                if (!window.Contains(device.LastSyncDateTime))
+                    throw new SliceRefusedException($"device {device.Id} last synced {device.LastSyncDateTime?.ToString("O", CultureInfo.InvariantCulture) ?? "never"}, outside {window}");
+                await writer.WriteAsync(device, ct);
+            }
+        }
+        catch (GraphReadException e) when (e.Status == 400)
+        {
+            throw new SliceRefusedException(e.Message);
+        }
+    }
+
+    private sealed class SliceRefusedException(string message) : Exception(message);
 }
 
 /// <summary>What an inventory source saw of the ban list's apps, by managed device id: one sighting per (ban, detected app).</summary>

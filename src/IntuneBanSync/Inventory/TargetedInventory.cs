@@ -13,6 +13,8 @@ public sealed class TargetedInventory(IIntuneGraph graph, BanListDocument banLis
     private DeviceRecord? _device;
     private IReadOnlyList<DeviceRecord> _devices = [];
 
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     public async Task CheckTargetAsync(CancellationToken ct)
     {
         if (target.Device is { } deviceId)

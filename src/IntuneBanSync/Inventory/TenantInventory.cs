@@ -4,16 +4,21 @@ namespace IntuneBanSync.Inventory;
 
 /// <summary>
 /// The whole tenant, app → devices: detectedApps paged and matched by name here (Graph has no bundle id on it and ignores
-/// $filter), then the devices of each matched app. Only matches and their devices are held; the tenant's devices stream past.
+/// $filter), then the devices of each matched app. Only matches and their devices are held; the tenant's devices stream past,
+/// listed from the start of <see cref="ReadAsync"/> on, beside the apps.
 /// </summary>
-public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList, InventoryCoverage coverage, SweepTrace trace) : IInventorySource
+public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList, InventoryCoverage coverage, SweepTrace trace, TimeProvider time) : IInventorySource
 {
     private readonly DeviceSightings _seen = new();
+    private ManagedDeviceStream? _devices;
 
     public Task CheckTargetAsync(CancellationToken ct) => Task.CompletedTask;
 
     public async Task<IReadOnlyList<DeviceRecord>?> ReadAsync(IProgress<SweepProgress>? progress, CancellationToken ct)
     {
+        if (graph.ReadConcurrency > 1)
+            _devices ??= ManagedDeviceStream.Start(graph, time.GetUtcNow(), trace, ct);
+
         var matcher = new AppNameMatcher(banList);
         var matched = new List<(DetectedAppRecord App, IReadOnlyList<Ban> Bans)>();
         var scanned = 0;
@@ -81,5 +86,12 @@ public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList,
 
     private sealed record DeviceListing(List<string> DeviceIds, GraphReadException? Failure);
 
-    public IAsyncEnumerable<ObservedDevice> DevicesAsync(CancellationToken ct) => ManagedDeviceStream.ObservedAsync(graph, _seen, coverage, trace, ct);
+    public IAsyncEnumerable<ObservedDevice> DevicesAsync(CancellationToken ct) =>
+        (_devices ??= ManagedDeviceStream.Start(graph, time.GetUtcNow(), trace, ct)).ObservedAsync(_seen, coverage, ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_devices is not null)
+            await _devices.DisposeAsync();
+    }
 }

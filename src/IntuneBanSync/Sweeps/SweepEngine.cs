@@ -39,7 +39,7 @@ public sealed class SweepEngine(
         var trace = new SweepTrace(logger, runId);
         var banList = request.BanList;
         var coverage = new InventoryCoverage();
-        var inventory = InventoryFor(request, coverage, trace);
+        await using var inventory = InventoryFor(request, coverage, trace);
         var deadline = request.Deadline ?? TimeSpan.FromMinutes(settings.DeadlineMinutes);
         using var deadlineSource = new CancellationTokenSource(deadline, time);
         using var sweeping = CancellationTokenSource.CreateLinkedTokenSource(ct, deadlineSource.Token);
@@ -61,6 +61,13 @@ public sealed class SweepEngine(
         var enforced = new Dictionary<string, BanEnforcementResult>();
         try
         {
+            // Each ban's devices as the journal left them: read first, so a deadline that passes while reading still reports every ban.
+            foreach (var ban in banList.Bans)
+                bans.Add(new BanSweep(
+                    ban, request.ModeOf(ban), await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, sweeping.Token),
+                    [.. banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(asOf))])
+                { Contact = banList.Contact });
+
             // 3. Inventory: app → devices for the whole tenant; a user's or a device's own lists otherwise.
             IReadOnlyList<DeviceRecord>? targets;
             using (trace.Step("inventory"))
@@ -74,11 +81,6 @@ public sealed class SweepEngine(
 
             // 5. Decide each device, streamed: a decision per ban, counted, findings journaled in batches.
             phase = SweepPhase.EvaluatingDevices;
-            foreach (var ban in banList.Bans)
-                bans.Add(new BanSweep(
-                    ban, request.ModeOf(ban), await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, sweeping.Token),
-                    [.. banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(asOf))])
-                { Contact = banList.Contact });
             var attestations = new Dictionary<string, IReadOnlyDictionary<string, Attestation>>(StringComparer.Ordinal);
             foreach (var ban in banList.Bans)
                 attestations[ban.Id] = await journal.Attestations.ListAsync(request.Tenant, ban.Id, sweeping.Token);
@@ -175,7 +177,7 @@ public sealed class SweepEngine(
             ? new ExportJobInventory(
                 graph, exportJobs ?? throw new InvalidOperationException("The inventory source is ExportJob, but this engine was given no export jobs client."),
                 request.BanList, coverage, trace, time, new ExportJobPatience(TimeSpan.FromMinutes(settings.ExportJobPatienceMinutes), TimeSpan.FromSeconds(settings.ExportJobPollSeconds)))
-            : new TenantInventory(graph, request.BanList, coverage, trace);
+            : new TenantInventory(graph, request.BanList, coverage, trace, time);
 
     private async Task DecideAsync(
         SweepRequest request, string runId, IInventorySource inventory, BanPlanner planner, IReadOnlyList<BanSweep> bans, ReportBuilder report,

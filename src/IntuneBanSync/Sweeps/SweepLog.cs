@@ -30,6 +30,12 @@ internal static partial class SweepLog
 
     [LoggerMessage(9, LogLevel.Debug, "Sweep {RunId}: {Step} took {Milliseconds} ms")]
     public static partial void StepTook(ILogger logger, string runId, string step, long milliseconds);
+
+    [LoggerMessage(10, LogLevel.Debug, "Sweep {RunId} listed the managed devices in {Slices} slices of lastSyncDateTime")]
+    public static partial void DevicesSliced(ILogger logger, string runId, int slices);
+
+    [LoggerMessage(11, LogLevel.Warning, "Sweep {RunId} lists the managed devices whole: Intune did not answer the lastSyncDateTime slices as asked ({Reason})")]
+    public static partial void DeviceSlicesRefused(ILogger logger, string runId, string reason);
 }
 
 /// <summary>One sweep's logger and run id, handed to the parts of a sweep so every line names its run.</summary>
@@ -40,6 +46,10 @@ public sealed class SweepTrace(ILogger logger, string runId)
     public void ReadFailed(GraphReadException e) => SweepLog.ReadFailed(logger, e, RunId, PlainText.Strip(e.What));
 
     public void AppsMatched(int count) => SweepLog.AppsMatched(logger, RunId, count);
+
+    public void DevicesSliced(int slices) => SweepLog.DevicesSliced(logger, RunId, slices);
+
+    public void DeviceSlicesRefused(string reason) => SweepLog.DeviceSlicesRefused(logger, RunId, PlainText.Strip(reason));
 
     public void MechanismStopped(string banId, string mechanism, string reason) =>
         SweepLog.MechanismStopped(logger, RunId, banId, mechanism, PlainText.Strip(reason));

@@ -23,6 +23,38 @@ public sealed class InventoryTests(ReadOnlyTenantFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Managed_devices_filtered_by_gt_and_lt_on_lastSyncDateTime_are_those_synced_in_between()
+    {
+        using var client = SimulatorGraph.Client(tenant);
+        var times = tenant.State.ManagedDevices.Select(d => d.LastSyncDateTime).Order().ToList();
+        var (after, before) = (times[30], times[90]);
+        var filter = $"lastSyncDateTime gt {after.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'} and lastSyncDateTime lt {before.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'}";
+
+        var page = await client.DeviceManagement.ManagedDevices.GetAsync(r => { r.QueryParameters.Filter = filter; r.QueryParameters.Top = 1000; });
+
+        var expected = tenant.State.ManagedDevices.Where(d => d.LastSyncDateTime > after && d.LastSyncDateTime < before).Select(d => d.Id);
+        Assert.Equal(expected, page!.Value!.Select(d => d.Id));
+        Assert.InRange(page.Value!.Count, 50, 59);
+    }
+
+    [Theory]
+    [InlineData("lastSyncDateTime ge 2026-01-01T00:00:00Z")]
+    [InlineData("lastSyncDateTime le 2026-01-01T00:00:00Z")]
+    [InlineData("lastSyncDateTime gt '2026-01-01T00:00:00Z'")]
+    [InlineData("enrolledDateTime gt 2026-01-01T00:00:00Z")]
+    [InlineData("lastSyncDateTime gt 2026-01-01T00:00:00Z and lastSyncDateTime gt 2026-02-01T00:00:00Z")]
+    [InlineData("lastSyncDateTime gt 2026-01-01T00:00:00Z or lastSyncDateTime lt 2025-01-01T00:00:00Z")]
+    public async Task A_lastSyncDateTime_filter_beyond_the_documented_gt_and_lt_is_refused(string filter)
+    {
+        using var client = SimulatorGraph.Client(tenant);
+
+        var error = await Assert.ThrowsAsync<ODataError>(() => client.DeviceManagement.ManagedDevices.GetAsync(r => r.QueryParameters.Filter = filter));
+
+        Assert.Equal(400, error.ResponseStatusCode);
+        Assert.Contains("filter", error.Error!.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Paging_detected_apps_yields_one_entry_per_visible_name_version_and_platform()
     {
         using var client = SimulatorGraph.Client(tenant);

@@ -6,6 +6,10 @@ namespace IntuneBanSync.IntegrationTests.Sweeps;
 /// </summary>
 internal sealed record ExpectedReport(int Devices, int Offending, int People, int Exempt, int OutOfScope, int Unverified, int Clean)
 {
+    /// <summary>The same counts as a sweep reported them.</summary>
+    public static ExpectedReport Of(Reports.SweepReport report) => new(
+        report.DevicesEvaluated, report.OffendingDevices, report.AffectedPeople, report.ExemptDevices, report.OutOfScopeDevices, report.UnverifiedDevices, report.CleanDevices);
+
     private static readonly string[] BannedNames = ["tiktok", "tiktok lite"];
 
     /// <summary>Devices that are in scope, not police, not exempt, and show a banned app.</summary>
