@@ -21,6 +21,52 @@ public sealed class EnforcementTests(AzuriteFixture azurite) : AzuriteTests(azur
     }
 
     [Fact]
+    public async Task Member_PATCHes_go_a_few_at_once_and_every_enforceable_offender_lands_in_the_group_once()
+    {
+        await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(3000, seed: 12), latency: TimeSpan.FromMilliseconds(5));
+        var expected = EnforceableOffenders(harness.Tenant.State);
+        var patches = new PatchesInFlight();
+
+        var report = await harness.EnforceAsync(harness.EnforceBan(), patches, overrideBlastRadius: true);
+
+        Assert.Equal(SweepStatus.Completed, report.Status);
+        Assert.True(expected.Count > 4 * 20, $"the seed must need more PATCHes than go at once ({expected.Count} members)");
+        Assert.InRange(patches.Max, 2, 4);
+        Assert.Equal((expected.Count + 19) / 20, harness.Tenant.Requests.ByKind["PATCH groups/{id}"]);
+        Assert.Equal(expected.OrderBy(x => x), UninstallMembers(harness.Tenant.State).OrderBy(x => x));
+        Assert.Equal(expected.Count, report.Writes.Count(w => w.Action == UninstallAssignment.AddMember.Name && w.Result == "done"));
+    }
+
+    /// <summary>The most PATCH requests on the wire at once.</summary>
+    private sealed class PatchesInFlight() : DelegatingHandler(new HttpClientHandler())
+    {
+        private int _now;
+        private int _max;
+
+        public int Max => Volatile.Read(ref _max);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method != HttpMethod.Patch)
+                return await base.SendAsync(request, cancellationToken);
+            var now = Interlocked.Increment(ref _now);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
+            {
+            }
+
+            try
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _now);
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_sweep_after_check_in_that_writes_nothing_newly_enforces_nothing()
     {
         await using var harness = await SweepHarness.StartAsync(Azurite);

@@ -42,6 +42,12 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
 
     private const int MembersPerPatch = 20;
 
+    // A thousand members a step: their intents and outcomes go to the journal in ten transactions each, not two per PATCH.
+    private const int PatchesPerStep = 50;
+
+    // PATCHes of disjoint members to one group, a few at once: the directory's write pacing still holds them under its limit.
+    private const int PatchesInFlight = 4;
+
     public static IReadOnlyList<PermissionUse> Required { get; } =
     [
         new(GraphPermissions.AppsReadWrite, "find or create the catalog app and add its uninstall assignment", Id.Name),
@@ -439,11 +445,10 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         Ban ban, string groupId, List<(BanObservation Observation, UninstallRoute Route, string ObjectId)> ready,
         Dictionary<string, DeviceReach> devices, HashSet<string> members, GroupReplication replication, MechanismContext context, CancellationToken ct)
     {
-        foreach (var chunk in ready.Chunk(MembersPerPatch))
+        foreach (var step in ready.Chunk(MembersPerPatch * PatchesPerStep))
         {
-            var changes = await replication.UntilReplicatedAsync(
-                groupId, () => SendMembersAsync(ban, groupId, chunk, context, ct), answer => answer.Values.Any(c => c.Outcome == MemberOutcome.GroupNotFound), ct);
-            foreach (var (observation, route, objectId) in chunk)
+            var changes = await SendMembersAsync(ban, groupId, step, replication, context, ct);
+            foreach (var (observation, route, objectId) in step)
             {
                 var change = changes.GetValueOrDefault(objectId) ?? NoAnswer;
                 devices[observation.Device.Id] = change.Outcome switch
@@ -461,22 +466,37 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         }
     }
 
+    /// <summary>
+    /// A step's intents journaled together, its PATCHes (20 members each) sent <see cref="PatchesInFlight"/> at a time, each retried
+    /// while a group just created is not yet replicated, then the step's outcomes journaled together.
+    /// </summary>
     private async Task<IReadOnlyDictionary<string, MemberChange>> SendMembersAsync(
-        Ban ban, string groupId, (BanObservation Observation, UninstallRoute Route, string ObjectId)[] chunk, MechanismContext context, CancellationToken ct)
+        Ban ban, string groupId, (BanObservation Observation, UninstallRoute Route, string ObjectId)[] step, GroupReplication replication,
+        MechanismContext context, CancellationToken ct)
     {
-        var intents = chunk.Select(r => context.Log.Plan(Id, ban.Id, r.Observation.Device.Id, AddMember, UninstallAudit.MemberTarget(groupId, r.ObjectId))).ToList();
+        var intents = step.Select(r => context.Log.Plan(Id, ban.Id, r.Observation.Device.Id, AddMember, UninstallAudit.MemberTarget(groupId, r.ObjectId))).ToList();
         try
         {
             return await context.Log.SendManyAsync(
                 intents,
-                () => graph.AddMembersAsync(groupId, [.. chunk.Select(r => r.ObjectId)], ct),
+                () => PatchEachAsync(groupId, [.. step.Select(r => r.ObjectId)], replication, ct),
                 (answer, intent) => Describe(answer.GetValueOrDefault(UninstallAudit.MemberOf(intent.Target, groupId)!) ?? NoAnswer),
                 ct);
         }
         catch (GraphWriteException e)
         {
-            return chunk.ToDictionary(r => r.ObjectId, _ => new MemberChange(MemberOutcome.Failed, e.Message));
+            return step.ToDictionary(r => r.ObjectId, _ => new MemberChange(MemberOutcome.Failed, e.Message));
         }
+    }
+
+    private async Task<IReadOnlyDictionary<string, MemberChange>> PatchEachAsync(string groupId, string[] objectIds, GroupReplication replication, CancellationToken ct)
+    {
+        var chunks = objectIds.Chunk(MembersPerPatch).ToList();
+        var answers = new IReadOnlyDictionary<string, MemberChange>[chunks.Count];
+        await Parallel.ForAsync(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = PatchesInFlight, CancellationToken = ct }, async (i, token) =>
+            answers[i] = await replication.UntilReplicatedAsync(
+                groupId, () => graph.AddMembersAsync(groupId, chunks[i], token), answer => answer.Values.Any(c => c.Outcome == MemberOutcome.GroupNotFound), token));
+        return answers.SelectMany(a => a).ToDictionary(a => a.Key, a => a.Value, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>A check-in makes the uninstall happen now rather than at the device's next scheduled sync; asked once per enforcement.</summary>
