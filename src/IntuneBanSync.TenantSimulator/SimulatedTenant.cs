@@ -195,7 +195,10 @@ public sealed class SimulatedTenant : IAsyncDisposable
         if (response.Body is not null)
         {
             context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(response.Body.ToJsonString(GraphJsonWriter), context.RequestAborted);
+            // Written as UTF-8 straight into the response, not through a string of the whole page first.
+            await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = GraphJsonWriter.Encoder });
+            response.Body.WriteTo(writer, GraphJsonWriter);
+            await writer.FlushAsync(context.RequestAborted);
         }
     }
 }

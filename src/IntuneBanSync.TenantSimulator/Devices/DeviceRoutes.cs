@@ -69,36 +69,40 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options, 
 
     private GraphResponse ListManagedDevices(GraphRequest request, RouteArgs args)
     {
+        // The devices are records, replaced when they change: a snapshot taken under the lock is shaped outside it, so pages
+        // read side by side are built side by side, as a service's front ends build them.
+        IReadOnlyList<ManagedDevice> devices;
         lock (state.Gate)
         {
-            IReadOnlyList<ManagedDevice> devices = state.ManagedDevicesUnlocked;
-            var filter = request.QueryValue("$filter");
-            if (filter is not null && ODataFilter.TryRange(filter, "lastSyncDateTime", out var after, out var before))
-            {
-                switch (options.LastSyncFilter)
-                {
-                    case FilterSupport.Refused:
-                        return GraphJson.BadRequest($"Invalid filter clause: {filter}", Now);
-                    case FilterSupport.Honoured:
-                        devices = [.. devices.Where(d => (after is not { } a || d.LastSyncDateTime > a) && (before is not { } b || d.LastSyncDateTime < b))];
-                        break;
-                }
-            }
-            else if (filter is not null)
-            {
-                if (!ODataFilter.TryEquals(filter, out var property, out var value)
-                    || !property.Equals("userId", StringComparison.OrdinalIgnoreCase) && !property.Equals("userPrincipalName", StringComparison.OrdinalIgnoreCase))
-                {
-                    return GraphJson.BadRequest($"Invalid filter clause: {filter}", Now);
-                }
-
-                devices = property.Equals("userId", StringComparison.OrdinalIgnoreCase)
-                    ? [.. devices.Where(d => string.Equals(d.UserId, value, StringComparison.OrdinalIgnoreCase))]
-                    : [.. devices.Where(d => string.Equals(d.UserPrincipalName, value, StringComparison.OrdinalIgnoreCase))];
-            }
-
-            return Paging.Page(request, devices, options.ManagedDevicesPageSize, options.MaxTop, "deviceManagement/managedDevices", d => Shape(d, request.IncludesUnknownEnumMembers), Now);
+            devices = [.. state.ManagedDevicesUnlocked];
         }
+
+        var filter = request.QueryValue("$filter");
+        if (filter is not null && ODataFilter.TryRange(filter, "lastSyncDateTime", out var after, out var before))
+        {
+            switch (options.LastSyncFilter)
+            {
+                case FilterSupport.Refused:
+                    return GraphJson.BadRequest($"Invalid filter clause: {filter}", Now);
+                case FilterSupport.Honoured:
+                    devices = [.. devices.Where(d => (after is not { } a || d.LastSyncDateTime > a) && (before is not { } b || d.LastSyncDateTime < b))];
+                    break;
+            }
+        }
+        else if (filter is not null)
+        {
+            if (!ODataFilter.TryEquals(filter, out var property, out var value)
+                || !property.Equals("userId", StringComparison.OrdinalIgnoreCase) && !property.Equals("userPrincipalName", StringComparison.OrdinalIgnoreCase))
+            {
+                return GraphJson.BadRequest($"Invalid filter clause: {filter}", Now);
+            }
+
+            devices = property.Equals("userId", StringComparison.OrdinalIgnoreCase)
+                ? [.. devices.Where(d => string.Equals(d.UserId, value, StringComparison.OrdinalIgnoreCase))]
+                : [.. devices.Where(d => string.Equals(d.UserPrincipalName, value, StringComparison.OrdinalIgnoreCase))];
+        }
+
+        return Paging.Page(request, devices, options.ManagedDevicesPageSize, options.MaxTop, "deviceManagement/managedDevices", d => Shape(d, request.IncludesUnknownEnumMembers), Now);
     }
 
     private GraphResponse GetManagedDevice(GraphRequest request, RouteArgs args)

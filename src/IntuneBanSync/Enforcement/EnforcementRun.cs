@@ -76,8 +76,10 @@ public sealed class EnforcementBudget(int total)
 /// </summary>
 public sealed class EnforcementRun(
     IReadOnlyList<IEnforcementMechanism> mechanisms, JournalStore journal, WriteLog log, string tenant, EnforcementPolicy policy, SweepTrace trace, TimeProvider time,
-    PermissionCheck? permissions = null)
+    PermissionCheck? permissions = null, AuditReads? audits = null)
 {
+    private readonly AuditReads _audits = audits ?? new AuditReads(journal, tenant);
+
     private readonly PermissionCheck _permissions = permissions ?? PermissionCheck.Unknown;
 
     private readonly EnforcementBudget _budget = new(policy.MaxNewEnforcementsPerSweep);
@@ -90,7 +92,7 @@ public sealed class EnforcementRun(
 
         AuditView audit;
         using (trace.Step($"audit of ban {ban.Ban.Id}"))
-            audit = new AuditView(await journal.GetAuditAsync(tenant, ban.Ban.Id, ct));
+            audit = new AuditView(await _audits.OfAsync(ban.Ban.Id, ct));
         var ledger = new ResourceLedger(journal, tenant, created ?? BanResources.None(ban.Ban.Id));
         var results = new List<MechanismResult>();
         var unknown = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

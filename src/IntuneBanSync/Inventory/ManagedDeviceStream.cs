@@ -12,8 +12,8 @@ namespace IntuneBanSync.Inventory;
 /// </summary>
 internal sealed class ManagedDeviceStream : IAsyncDisposable
 {
-    /// <summary>Twenty pages of Intune's largest: the slices' reads keep going while the apps are read, small beside the tenant.</summary>
-    private const int Prefetched = 20_000;
+    /// <summary>Ten pages of Intune's largest: the slices' reads keep going while the apps are read, small beside the tenant.</summary>
+    private const int Prefetched = 10_000;
 
     private readonly IIntuneGraph _graph;
     private readonly SweepTrace _trace;
@@ -35,7 +35,7 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
     /// <summary>Each device once (a device listed in two slices is given the first time), with the sightings of it.</summary>
     public async IAsyncEnumerable<ObservedDevice> ObservedAsync(DeviceSightings seen, InventoryCoverage coverage, [EnumeratorCancellation] CancellationToken ct)
     {
-        var given = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var given = new GivenIds();
         while (true)
         {
             try
@@ -146,6 +146,16 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
     }
 
     private sealed class SliceRefusedException(string message) : Exception(message);
+}
+
+/// <summary>The ids of the devices given so far: Intune's are GUIDs, held as 16 bytes each rather than as strings of 36 characters.</summary>
+internal sealed class GivenIds
+{
+    private readonly HashSet<Guid> _guids = [];
+    private readonly HashSet<string> _others = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>False when the id was given before.</summary>
+    public bool Add(string id) => Guid.TryParse(id, out var guid) ? _guids.Add(guid) : _others.Add(id);
 }
 
 /// <summary>What an inventory source saw of the ban list's apps, by managed device id: one sighting per (ban, detected app).</summary>

@@ -85,6 +85,9 @@ public sealed class SweepEngine(
             foreach (var ban in banList.Bans)
                 attestations[ban.Id] = await journal.Attestations.ListAsync(request.Tenant, ban.Id, sweeping.Token);
             var planner = new BanPlanner(banList, groups, coverage, asOf, TimeSpan.FromDays(settings.InventoryMaxAgeDays), attestations);
+            var audits = new AuditReads(journal, request.Tenant);
+            if (request.MayWrite)
+                audits.Start(bans.Where(b => b.Mode == EnforcementMode.Enforce && b.Ban.IsActiveAt(asOf) && asOf < b.Ban.ExpiresOn).Select(b => b.Ban.Id), sweeping.Token);
             using (trace.Step("decisions and findings"))
                 await DecideAsync(request, runId, inventory, planner, bans, report, progress, sweeping.Token);
 
@@ -95,16 +98,15 @@ public sealed class SweepEngine(
             phase = SweepPhase.Enforcing;
             var granted = permissions is null ? PermissionCheck.Unknown : await permissions.CheckAsync(sweeping.Token);
             using (trace.Step("enforcement"))
-                await EnforceAsync(request, bans, log, enforced, trace, asOf, granted, progress, sweeping.Token);
+                await EnforceAsync(request, bans, log, enforced, trace, asOf, granted, audits, progress, sweeping.Token);
 
             // 7. Close: the lifecycle of each (ban, device), the findings with what each route reached, the run and its report.
             var closingStep = trace.Step("device states and closing findings");
             var states = bans.SelectMany(b => b.NextStates(coverage, runId, startedAt)).ToList();
-            await journal.SaveDeviceStatesAsync(request.Tenant, states, sweeping.Token);
-            var closing = new FindingsWriter(journal, request.Tenant, runId, settings.FindingsFlushSize);
-            foreach (var finding in bans.SelectMany(b => ClosingFindings(request, b)))
-                await closing.AddAsync(finding, sweeping.Token);
-            await closing.FlushAsync(sweeping.Token);
+            // Two tables, written side by side.
+            await Task.WhenAll(
+                journal.SaveDeviceStatesAsync(request.Tenant, states, sweeping.Token),
+                WriteClosingFindingsAsync(request, runId, bans, sweeping.Token));
             closingStep.Dispose();
             if (request.Target.IsWholeTenant && request.AsOf is null)
                 await journal.SaveLatestSweepAsync(request.Tenant, new LatestSweep(runId, startedAt), sweeping.Token);
@@ -179,6 +181,14 @@ public sealed class SweepEngine(
                 request.BanList, coverage, trace, time, new ExportJobPatience(TimeSpan.FromMinutes(settings.ExportJobPatienceMinutes), TimeSpan.FromSeconds(settings.ExportJobPollSeconds)))
             : new TenantInventory(graph, request.BanList, coverage, trace, time);
 
+    private async Task WriteClosingFindingsAsync(SweepRequest request, string runId, IReadOnlyList<BanSweep> bans, CancellationToken ct)
+    {
+        var closing = new FindingsWriter(journal, request.Tenant, runId, settings.FindingsFlushSize);
+        foreach (var finding in bans.SelectMany(b => ClosingFindings(request, b)))
+            await closing.AddAsync(finding, ct);
+        await closing.FlushAsync(ct);
+    }
+
     private async Task DecideAsync(
         SweepRequest request, string runId, IInventorySource inventory, BanPlanner planner, IReadOnlyList<BanSweep> bans, ReportBuilder report,
         IProgress<SweepProgress>? progress, CancellationToken ct)
@@ -210,14 +220,14 @@ public sealed class SweepEngine(
     /// <summary>Only bans in enforce mode write, and a ban that left the list is wound down; a report sweep, a what-if and a one-user sweep send nothing.</summary>
     private async Task EnforceAsync(
         SweepRequest request, IReadOnlyList<BanSweep> bans, WriteLog log, Dictionary<string, BanEnforcementResult> results, SweepTrace trace,
-        DateTimeOffset asOf, PermissionCheck granted, IProgress<SweepProgress>? progress, CancellationToken ct)
+        DateTimeOffset asOf, PermissionCheck granted, AuditReads audits, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
         if (!request.MayWrite)
             return;
         var enforcing = bans.Where(b => b.Mode == EnforcementMode.Enforce).ToList();
 
         var policy = new EnforcementPolicy(request.OverrideBlastRadius || settings.OverrideBlastRadius, settings.MaxNewEnforcementsPerSweep);
-        var run = new EnforcementRun(mechanisms, journal, log, request.Tenant, policy, trace, time, granted);
+        var run = new EnforcementRun(mechanisms, journal, log, request.Tenant, policy, trace, time, granted, audits);
         var created = (await journal.ListBanResourcesAsync(request.Tenant, ct)).ToDictionary(r => r.BanId);
         foreach (var ban in enforcing)
         {

@@ -84,3 +84,26 @@ public sealed class SyncSlicesTests
         Assert.False(window.Contains(null));
     }
 }
+
+public sealed class GivenIdsTests
+{
+    [Fact]
+    public void A_device_listed_twice_is_given_once_whatever_the_case_of_its_id()
+    {
+        var given = new GivenIds();
+
+        Assert.True(given.Add("0d7c8acb-9998-42b7-8c74-702d1f95c4a5"));
+        Assert.False(given.Add("0D7C8ACB-9998-42B7-8C74-702D1F95C4A5"));
+        Assert.True(given.Add("75c55ba7-a706-468f-9768-ca42c0d754e9"));
+    }
+
+    [Fact]
+    public void Ids_that_are_not_GUIDs_are_told_apart_as_text()
+    {
+        var given = new GivenIds();
+
+        Assert.True(given.Add("device-1"));
+        Assert.False(given.Add("DEVICE-1"));
+        Assert.True(given.Add("device-2"));
+    }
+}
