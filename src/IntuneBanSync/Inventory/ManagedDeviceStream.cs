@@ -12,8 +12,8 @@ namespace IntuneBanSync.Inventory;
 /// </summary>
 internal sealed class ManagedDeviceStream : IAsyncDisposable
 {
-    /// <summary>Ten pages of Intune's largest: the slices' reads keep going while the apps are read, small beside the tenant.</summary>
-    private const int Prefetched = 10_000;
+    /// <summary>Twenty pages of Intune's largest: the slices' reads keep going while the apps are read, a fraction of the tenant.</summary>
+    private const int Prefetched = 20_000;
 
     private readonly IIntuneGraph _graph;
     private readonly SweepTrace _trace;
