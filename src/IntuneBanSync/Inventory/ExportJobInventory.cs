@@ -26,15 +26,14 @@ public sealed class ExportJobInventory(
 
     private readonly DeviceSightings _seen = new();
     private readonly Dictionary<string, DetectedAppRecord> _apps = new(StringComparer.Ordinal);
-    private ManagedDeviceStream? _devices;
+    private readonly ManagedDeviceStream _devices = new(graph, time, trace);
 
     public Task CheckTargetAsync(CancellationToken ct) => Task.CompletedTask;
 
     public async Task<IReadOnlyList<DeviceRecord>?> ReadAsync(IProgress<SweepProgress>? progress, CancellationToken ct)
     {
         // The devices are listed while Intune generates the export: a bounded prefetch, held until the rows are read.
-        if (graph.ReadConcurrency > 1)
-            _devices ??= ManagedDeviceStream.Start(graph, time.GetUtcNow(), trace, ct);
+        _devices.StartEarly(ct);
         try
         {
             var job = await WaitAsync(await jobs.CreateAsync(ReportName, Columns, ct), ct);
@@ -67,13 +66,9 @@ public sealed class ExportJobInventory(
     }
 
     public IAsyncEnumerable<ObservedDevice> DevicesAsync(CancellationToken ct) =>
-        (_devices ??= ManagedDeviceStream.Start(graph, time.GetUtcNow(), trace, ct)).ObservedAsync(_seen, coverage, ct);
+        _devices.ObservedAsync(_seen, coverage, ct);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_devices is not null)
-            await _devices.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _devices.DisposeAsync();
 
     /// <summary>Polls while the job is not started or in progress, every <see cref="ExportJobPatience.Poll"/> of the sweep's clock, at most <see cref="ExportJobPatience.Total"/>.</summary>
     private async Task<ExportJob> WaitAsync(ExportJob job, CancellationToken ct)

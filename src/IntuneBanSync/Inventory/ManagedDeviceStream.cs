@@ -4,8 +4,8 @@ using IntuneBanSync.Sweeps;
 namespace IntuneBanSync.Inventory;
 
 /// <summary>
-/// The tenant's managed devices, streamed, each with what an inventory source saw of the ban list's apps on it. Listing starts when
-/// the stream is started, before the apps are read, and holds at most <see cref="Prefetched"/> devices until the caller takes them,
+/// The tenant's managed devices, streamed, each with what an inventory source saw of the ban list's apps on it. Listing starts
+/// early (<see cref="StartEarly"/>), before the apps are read, and holds at most <see cref="Prefetched"/> devices until the caller takes them,
 /// so Graph's round trips overlap the sweep's own work instead of adding to it. A tenant larger than one page is listed in
 /// <see cref="SyncSlices"/>, <see cref="IIntuneGraph.ReadConcurrency"/> at a time; a service that refuses the slices' filter, or
 /// answers devices outside it, is listed whole instead. A failed listing is recorded in the coverage, never taken as the end.
@@ -16,25 +16,34 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
     private const int Prefetched = 20_000;
 
     private readonly IIntuneGraph _graph;
+    private readonly TimeProvider _time;
     private readonly SweepTrace _trace;
     private readonly Channel<DeviceRecord> _channel = Channel.CreateBounded<DeviceRecord>(new BoundedChannelOptions(Prefetched) { SingleReader = true });
-    private readonly CancellationTokenSource _stop;
-    private readonly Task _lister;
+    private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource? _listing;
+    private Task? _lister;
 
-    private ManagedDeviceStream(IIntuneGraph graph, DateTimeOffset startedAt, SweepTrace trace, CancellationToken ct)
+    public ManagedDeviceStream(IIntuneGraph graph, TimeProvider time, SweepTrace trace)
     {
         _graph = graph;
+        _time = time;
         _trace = trace;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        _lister = Task.Run(() => ListAsync(startedAt, _stop.Token), _stop.Token);
     }
 
-    /// <summary>Starts listing the devices; <paramref name="startedAt"/> is when the sweep began, by its clock.</summary>
-    public static ManagedDeviceStream Start(IIntuneGraph graph, DateTimeOffset startedAt, SweepTrace trace, CancellationToken ct) => new(graph, startedAt, trace, ct);
+    /// <summary>
+    /// Starts listing before the apps are read, when reads may run side by side; with one read at a time the listing waits for
+    /// <see cref="ObservedAsync"/>.
+    /// </summary>
+    public void StartEarly(CancellationToken ct)
+    {
+        if (_graph.ReadConcurrency > 1)
+            Start(ct);
+    }
 
     /// <summary>Each device once (a device listed in two slices is given the first time), with the sightings of it.</summary>
     public async IAsyncEnumerable<ObservedDevice> ObservedAsync(DeviceSightings seen, InventoryCoverage coverage, [EnumeratorCancellation] CancellationToken ct)
     {
+        Start(ct);
         var given = new GivenIds();
         while (true)
         {
@@ -61,8 +70,21 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _lister.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_lister is not null)
+            await _lister.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _listing?.Dispose();
         _stop.Dispose();
+    }
+
+    /// <summary>Once; the slices are cut by the sweep's clock at that moment.</summary>
+    private void Start(CancellationToken ct)
+    {
+        if (_lister is not null)
+            return;
+        _listing = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, ct);
+        var token = _listing.Token;
+        var startedAt = _time.GetUtcNow();
+        _lister = Task.Run(() => ListAsync(startedAt, token), token);
     }
 
     private async Task ListAsync(DateTimeOffset startedAt, CancellationToken ct)

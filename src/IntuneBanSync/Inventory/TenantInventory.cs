@@ -10,14 +10,13 @@ namespace IntuneBanSync.Inventory;
 public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList, InventoryCoverage coverage, SweepTrace trace, TimeProvider time) : IInventorySource
 {
     private readonly DeviceSightings _seen = new();
-    private ManagedDeviceStream? _devices;
+    private readonly ManagedDeviceStream _devices = new(graph, time, trace);
 
     public Task CheckTargetAsync(CancellationToken ct) => Task.CompletedTask;
 
     public async Task<IReadOnlyList<DeviceRecord>?> ReadAsync(IProgress<SweepProgress>? progress, CancellationToken ct)
     {
-        if (graph.ReadConcurrency > 1)
-            _devices ??= ManagedDeviceStream.Start(graph, time.GetUtcNow(), trace, ct);
+        _devices.StartEarly(ct);
 
         var matcher = new AppNameMatcher(banList);
         var matched = new List<(DetectedAppRecord App, IReadOnlyList<Ban> Bans)>();
@@ -87,11 +86,7 @@ public sealed class TenantInventory(IIntuneGraph graph, BanListDocument banList,
     private sealed record DeviceListing(List<string> DeviceIds, GraphReadException? Failure);
 
     public IAsyncEnumerable<ObservedDevice> DevicesAsync(CancellationToken ct) =>
-        (_devices ??= ManagedDeviceStream.Start(graph, time.GetUtcNow(), trace, ct)).ObservedAsync(_seen, coverage, ct);
+        _devices.ObservedAsync(_seen, coverage, ct);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_devices is not null)
-            await _devices.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _devices.DisposeAsync();
 }
