@@ -215,30 +215,4 @@ public sealed class ScaleTests(AzuriteFixture azurite) : AzuriteTests(azurite)
         }
     }
 
-    /// <summary>The most requests this client had on the wire at once.</summary>
-    private sealed class InFlightCounter() : DelegatingHandler(new HttpClientHandler())
-    {
-        private int _now;
-        private int _max;
-
-        public int Max => Volatile.Read(ref _max);
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var now = Interlocked.Increment(ref _now);
-            int seen;
-            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
-            {
-            }
-
-            try
-            {
-                return await base.SendAsync(request, cancellationToken);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _now);
-            }
-        }
-    }
 }

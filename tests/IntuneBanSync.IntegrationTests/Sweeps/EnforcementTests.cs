@@ -25,7 +25,7 @@ public sealed class EnforcementTests(AzuriteFixture azurite) : AzuriteTests(azur
     {
         await using var harness = await SweepHarness.StartAsync(Azurite, TenantSeed.Sized(3000, seed: 12), latency: TimeSpan.FromMilliseconds(5));
         var expected = EnforceableOffenders(harness.Tenant.State);
-        var patches = new PatchesInFlight();
+        var patches = new InFlightCounter(r => r.Method == HttpMethod.Patch);
 
         var report = await harness.EnforceAsync(harness.EnforceBan(), patches, overrideBlastRadius: true);
 
@@ -35,35 +35,6 @@ public sealed class EnforcementTests(AzuriteFixture azurite) : AzuriteTests(azur
         Assert.Equal((expected.Count + 19) / 20, harness.Tenant.Requests.ByKind["PATCH groups/{id}"]);
         Assert.Equal(expected.OrderBy(x => x), UninstallMembers(harness.Tenant.State).OrderBy(x => x));
         Assert.Equal(expected.Count, report.Writes.Count(w => w.Action == UninstallAssignment.AddMember.Name && w.Result == "done"));
-    }
-
-    /// <summary>The most PATCH requests on the wire at once.</summary>
-    private sealed class PatchesInFlight() : DelegatingHandler(new HttpClientHandler())
-    {
-        private int _now;
-        private int _max;
-
-        public int Max => Volatile.Read(ref _max);
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (request.Method != HttpMethod.Patch)
-                return await base.SendAsync(request, cancellationToken);
-            var now = Interlocked.Increment(ref _now);
-            int seen;
-            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
-            {
-            }
-
-            try
-            {
-                return await base.SendAsync(request, cancellationToken);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _now);
-            }
-        }
     }
 
     [Fact]
