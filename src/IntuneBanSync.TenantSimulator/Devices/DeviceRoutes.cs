@@ -3,6 +3,8 @@ namespace IntuneBanSync.TenantSimulator;
 /// <summary>deviceManagement: managed devices, their aggregate and per-device app inventory, syncDevice.</summary>
 internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options, DetectedAppIndex index)
 {
+    private readonly SliceCache slices = new();
+
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
 
     private static readonly Needs DevicesRead = Needs.Any("DeviceManagementManagedDevices.Read.All");
@@ -74,7 +76,7 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options, 
         IReadOnlyList<ManagedDevice> devices;
         lock (state.Gate)
         {
-            devices = [.. state.ManagedDevicesUnlocked];
+            devices = state.ManagedDeviceSnapshotUnlocked;
         }
 
         var filter = request.QueryValue("$filter");
@@ -85,7 +87,7 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options, 
                 case FilterSupport.Refused:
                     return GraphJson.BadRequest($"Invalid filter clause: {filter}", Now);
                 case FilterSupport.Honoured:
-                    devices = [.. devices.Where(d => (after is not { } a || d.LastSyncDateTime > a) && (before is not { } b || d.LastSyncDateTime < b))];
+                    devices = slices.Of(devices, after, before);
                     break;
             }
         }
@@ -102,7 +104,8 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options, 
                 : [.. devices.Where(d => string.Equals(d.UserPrincipalName, value, StringComparison.OrdinalIgnoreCase))];
         }
 
-        return Paging.Page(request, devices, options.ManagedDevicesPageSize, options.MaxTop, "deviceManagement/managedDevices", d => Shape(d, request.IncludesUnknownEnumMembers), Now);
+        var includeUnknown = request.IncludesUnknownEnumMembers;
+        return Paging.Page(request, devices, options.ManagedDevicesPageSize, options.MaxTop, "deviceManagement/managedDevices", d => Shape(d, includeUnknown), Now);
     }
 
     private GraphResponse GetManagedDevice(GraphRequest request, RouteArgs args)
@@ -173,6 +176,41 @@ internal sealed class DeviceRoutes(TenantState state, SimulatorOptions options, 
 
             var devices = app.DeviceIds.Select(id => state.FindManagedDevice(id)!).ToList();
             return Paging.Page(request, devices, options.AppDevicesPageSize, options.MaxTop, $"deviceManagement/detectedApps('{app.Id}')/managedDevices", SparseShape, Now);
+        }
+    }
+
+    /// <summary>
+    /// A range's devices, filtered once per snapshot and range: the pages of one slice then cost a page each, not a scan of the
+    /// fleet each (a service answers a nextLink from its own cursor, not by filtering the tenant again).
+    /// </summary>
+    private sealed class SliceCache
+    {
+        private readonly Lock gate = new();
+        private readonly Dictionary<(DateTimeOffset? After, DateTimeOffset? Before), IReadOnlyList<ManagedDevice>> ranges = [];
+        private IReadOnlyList<ManagedDevice>? snapshot;
+
+        public IReadOnlyList<ManagedDevice> Of(IReadOnlyList<ManagedDevice> devices, DateTimeOffset? after, DateTimeOffset? before)
+        {
+            lock (gate)
+            {
+                if (!ReferenceEquals(snapshot, devices) || ranges.Count >= 64)
+                {
+                    ranges.Clear();
+                    snapshot = devices;
+                }
+
+                if (ranges.TryGetValue((after, before), out var cached))
+                    return cached;
+            }
+
+            IReadOnlyList<ManagedDevice> range = [.. devices.Where(d => (after is not { } a || d.LastSyncDateTime > a) && (before is not { } b || d.LastSyncDateTime < b))];
+            lock (gate)
+            {
+                if (ReferenceEquals(snapshot, devices))
+                    ranges[(after, before)] = range;
+            }
+
+            return range;
         }
     }
 }

@@ -23,7 +23,8 @@ internal sealed class TenantGenerator(TenantSeed seed)
         var users = GenerateUsers();
         var (managedDevices, entraDevices) = GenerateDevices(users);
         var groups = GenerateGroups(users, managedDevices, entraDevices);
-        users = [.. users.Select(u => u with { Department = DepartmentOf(u, groups), PreferredLanguage = PickLanguage() })];
+        var departments = DepartmentsOf(groups);
+        users = [.. users.Select(u => u with { Department = departments.GetValueOrDefault(u.Id), PreferredLanguage = PickLanguage() })];
         var apps = AppCatalog.SeedCatalog(groups.First(g => g.DisplayName == AllStaff).Id, NewId, seed.Now);
         return new TenantState(users, groups, entraDevices, managedDevices, apps);
     }
@@ -94,9 +95,25 @@ internal sealed class TenantGenerator(TenantSeed seed)
         return (managed, entra);
     }
 
-    private static string? DepartmentOf(User user, List<Group> groups) =>
-        groups.FirstOrDefault(g => g.DisplayName.StartsWith("IBS Dept ", StringComparison.Ordinal) && g.MemberIds.Contains(user.Id))?.DisplayName["IBS Dept ".Length..]
-        ?? (groups.Any(g => g.DisplayName is Police or PoliceZoneBrussels && g.MemberIds.Contains(user.Id)) ? "Police" : null);
+    /// <summary>Each member's department: the first department group that holds them, else Police for the police groups' members.</summary>
+    private static Dictionary<string, string> DepartmentsOf(List<Group> groups)
+    {
+        // One pass over the members, not a scan of every group for every user (quadratic at 100,000 devices).
+        var departments = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in groups.Where(g => g.DisplayName.StartsWith("IBS Dept ", StringComparison.Ordinal)))
+        {
+            foreach (var member in group.MemberIds)
+                departments.TryAdd(member, group.DisplayName["IBS Dept ".Length..]);
+        }
+
+        foreach (var group in groups.Where(g => g.DisplayName is Police or PoliceZoneBrussels))
+        {
+            foreach (var member in group.MemberIds)
+                departments.TryAdd(member, "Police");
+        }
+
+        return departments;
+    }
 
     // Brussels and federal staff: mostly Dutch and French speakers, some English and German.
     private string PickLanguage() => enrollment.NextDouble() switch

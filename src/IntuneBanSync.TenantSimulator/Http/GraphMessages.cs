@@ -25,6 +25,21 @@ internal sealed record GraphRequest(
     public bool IncludesUnknownEnumMembers => Header("Prefer")?.Contains("include-unknown-enum-members", StringComparison.OrdinalIgnoreCase) == true;
 
     public string VersionRoot => $"{BaseUrl}{Version}/";
+
+    private (string Source, HashSet<string> Names)? _selected;
+
+    /// <summary>The properties $select names, parsed once per request, not once for each of a page's thousand items.</summary>
+    public IReadOnlySet<string>? Selected
+    {
+        get
+        {
+            if (QueryValue("$select") is not { Length: > 0 } select)
+                return null;
+            if (_selected is not { } cached || !ReferenceEquals(cached.Source, select))
+                _selected = cached = (select, select.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase));
+            return cached.Names;
+        }
+    }
 }
 
 internal sealed record GraphResponse(int Status, JsonNode? Body, IReadOnlyDictionary<string, string> Headers)

@@ -48,9 +48,8 @@ internal static class Paging
     /// <summary>$select returns only the properties selected (and the type annotation), as Graph does: a client must ask for what it reads.</summary>
     public static JsonNode Select(GraphRequest request, JsonNode item)
     {
-        if (request.QueryValue("$select") is not { Length: > 0 } select || item is not JsonObject shaped)
+        if (request.Selected is not { } wanted || item is not JsonObject shaped)
             return item;
-        var wanted = select.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         // Trimmed in place: a page of a thousand devices is shaped once, not copied node by node into a second tree.
         foreach (var name in shaped.Select(p => p.Key).Where(name => !name.StartsWith('@') && !wanted.Contains(name)).ToList())
             shaped.Remove(name);

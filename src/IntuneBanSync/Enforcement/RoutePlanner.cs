@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using IntuneBanSync.Inventory;
 
 namespace IntuneBanSync.Enforcement;
@@ -42,7 +43,12 @@ public static class RoutePlanner
     public const string UnknownUnreachable =
         "IntuneBanSync cannot tell how this device is managed (its platform or ownership is unknown), so it applies no route to it";
 
-    public static ClassRoutes For(DeviceClass deviceClass) => deviceClass switch
+    /// <summary>The routes of a class, planned once: a sweep asks for every device of a hundred thousand.</summary>
+    public static ClassRoutes For(DeviceClass deviceClass) => Planned.TryGetValue(deviceClass, out var routes) ? routes : Plan(deviceClass);
+
+    private static readonly FrozenDictionary<DeviceClass, ClassRoutes> Planned = Enum.GetValues<DeviceClass>().ToFrozenDictionary(c => c, Plan);
+
+    private static ClassRoutes Plan(DeviceClass deviceClass) => deviceClass switch
     {
         DeviceClass.IosSupervised => new(deviceClass, [Route.UninstallAssignment, Route.LaunchBlock, Route.Compliance, Route.Notification]),
         DeviceClass.IosCompany or DeviceClass.IosPersonal or DeviceClass.IosUserEnrollment => new(deviceClass, [Route.UninstallAssignment, Route.Compliance, Route.Notification]),

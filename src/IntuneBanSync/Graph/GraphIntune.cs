@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -33,14 +34,13 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
             ToRecord,
             ct);
 
+    /// <summary>The sparse devices (id and name) of a detected app, read as JSON like every device list, not through the SDK's model.</summary>
     public IAsyncEnumerable<DeviceRecord> DevicesWithAppAsync(string detectedAppId, CancellationToken ct) =>
-        GraphCalls.PagesAsync(
+        DevicePagesAsync(
             $"the devices of detected app {detectedAppId}",
-            () => client.DeviceManagement.DetectedApps[detectedAppId].ManagedDevices.GetAsync(r => r.QueryParameters.Top = IntuneMaxTop, ct),
-            next => client.DeviceManagement.DetectedApps[detectedAppId].ManagedDevices.WithUrl(next).GetAsync(cancellationToken: ct),
-            page => (page?.Value, page?.OdataNextLink),
-            ToRecord,
-            ct);
+            client.DeviceManagement.DetectedApps[detectedAppId].ManagedDevices.ToGetRequestInformation(r => r.QueryParameters.Top = IntuneMaxTop),
+            ct,
+            sparse: true);
 
     public IAsyncEnumerable<DeviceRecord> ManagedDevicesAsync(CancellationToken ct) =>
         DevicePagesAsync(
@@ -223,30 +223,60 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     private static DetectedAppRecord ToRecord(DetectedApp app) =>
         new(app.Id ?? "", app.DisplayName ?? "", app.Version, app.Platform?.ToString());
 
-    private static DeviceRecord ToRecord(ManagedDevice d) => new(d.Id ?? "", d.DeviceName, null, null, null, null, null, false, null);
-
     /// <summary>
     /// Devices are read as JSON, not through the SDK's model: its deviceEnrollmentType enum predates the Android Enterprise
     /// members, which v1.0 sends only to a client that asks for them (Prefer: include-unknown-enum-members,
     /// learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations); the model would read them as null.
     /// </summary>
-    private async IAsyncEnumerable<DeviceRecord> DevicePagesAsync(string what, RequestInformation first, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<DeviceRecord> DevicePagesAsync(string what, RequestInformation first, [EnumeratorCancellation] CancellationToken ct, bool sparse = false)
     {
         var request = first;
         while (true)
         {
-            using var page = await GraphCalls.ReadAsync(what, () => SendJsonAsync(request, ct), ct);
+            var page = await GraphCalls.ReadAsync(what, () => SendPageAsync(request, sparse, ct), ct);
             if (page is null)
                 yield break;
-            if (page.RootElement.TryGetProperty("value", out var items))
-            {
-                foreach (var item in items.EnumerateArray())
-                    yield return DeviceJson.Read(item);
-            }
-
-            if (!page.RootElement.TryGetProperty("@odata.nextLink", out var next) || next.GetString() is not { Length: > 0 } nextLink)
+            foreach (var device in page.Devices)
+                yield return device;
+            if (page.NextLink is not { Length: > 0 } nextLink)
                 yield break;
             request = new RequestInformation { HttpMethod = Method.GET, URI = new Uri(nextLink) };
+        }
+    }
+
+    /// <summary>A page's bytes, read into a pooled buffer and parsed in one pass (<see cref="DeviceJson.ReadPage"/>).</summary>
+    private async Task<DevicePage?> SendPageAsync(RequestInformation request, bool sparse, CancellationToken ct)
+    {
+        request.Headers.TryAdd("Accept", "application/json");
+        request.Headers.TryAdd("Prefer", "include-unknown-enum-members");
+        await using var stream = await client.RequestAdapter.SendPrimitiveAsync<Stream>(request, ErrorMapping, ct);
+        if (stream is null)
+            return null;
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), ct);
+                if (read == 0)
+                    break;
+                length += read;
+            }
+
+            return DeviceJson.ReadPage(buffer.AsSpan(0, length), sparse);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

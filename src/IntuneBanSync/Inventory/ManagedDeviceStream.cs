@@ -15,10 +15,14 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
     /// <summary>Twenty pages of Intune's largest: the slices' reads keep going while the apps are read, a fraction of the tenant.</summary>
     private const int Prefetched = 20_000;
 
+    /// <summary>Devices go through the channel a few hundred at a time: one at a time, the slices' listers and the reader contended for its lock.</summary>
+    private const int ChunkSize = 250;
+
     private readonly IIntuneGraph _graph;
     private readonly TimeProvider _time;
     private readonly SweepTrace _trace;
-    private readonly Channel<DeviceRecord> _channel = Channel.CreateBounded<DeviceRecord>(new BoundedChannelOptions(Prefetched) { SingleReader = true });
+    private readonly Channel<IReadOnlyList<DeviceRecord>> _channel =
+        Channel.CreateBounded<IReadOnlyList<DeviceRecord>>(new BoundedChannelOptions(Prefetched / ChunkSize) { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private CancellationTokenSource? _listing;
     private Task? _lister;
@@ -59,10 +63,13 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
                 yield break;
             }
 
-            while (_channel.Reader.TryRead(out var device))
+            while (_channel.Reader.TryRead(out var chunk))
             {
-                if (given.Add(device.Id))
-                    yield return new ObservedDevice(device, seen.Of(device.Id));
+                foreach (var device in chunk)
+                {
+                    if (given.Add(device.Id))
+                        yield return new ObservedDevice(device, seen.Of(device.Id));
+                }
             }
         }
     }
@@ -96,18 +103,23 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
             var sample = new List<DateTimeOffset?>(_graph.DevicePageSize);
             await using (var whole = _graph.ManagedDevicesAsync(ct).GetAsyncEnumerator(ct))
             {
+                var first = new Chunks(writer);
                 while (sample.Count < _graph.DevicePageSize && await whole.MoveNextAsync())
                 {
                     sample.Add(whole.Current.LastSyncDateTime);
-                    await writer.WriteAsync(whole.Current, ct);
+                    await first.AddAsync(whole.Current, ct);
                 }
+
+                await first.FlushAsync(ct);
 
                 // Slices pay a few partial pages for reading side by side: with one read at a time there is nothing to gain.
                 var slices = sample.Count == _graph.DevicePageSize && _graph.ReadConcurrency > 1 ? SyncSlices.Plan(sample, startedAt, 2 * _graph.ReadConcurrency) : null;
                 if (slices is null)
                 {
+                    var rest = new Chunks(writer);
                     while (await whole.MoveNextAsync())
-                        await writer.WriteAsync(whole.Current, ct);
+                        await rest.AddAsync(whole.Current, ct);
+                    await rest.FlushAsync(ct);
                     writer.TryComplete();
                     return;
                 }
@@ -123,8 +135,10 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
             }
 
             // Listed whole from the start: what the slices gave already is dropped by id.
+            var again = new Chunks(writer);
             await foreach (var device in _graph.ManagedDevicesAsync(ct))
-                await writer.WriteAsync(device, ct);
+                await again.AddAsync(device, ct);
+            await again.FlushAsync(ct);
             writer.TryComplete();
         }
         catch (Exception e)
@@ -134,7 +148,7 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
     }
 
     /// <summary>Null when every slice was listed; otherwise why the service's answer cannot be trusted to be the slice asked for.</summary>
-    private async Task<string?> ListSlicesAsync(SyncSlices slices, ChannelWriter<DeviceRecord> writer, CancellationToken ct)
+    private async Task<string?> ListSlicesAsync(SyncSlices slices, ChannelWriter<IReadOnlyList<DeviceRecord>> writer, CancellationToken ct)
     {
         try
         {
@@ -150,16 +164,19 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
         }
     }
 
-    private async ValueTask ListSliceAsync(SyncWindow window, ChannelWriter<DeviceRecord> writer, CancellationToken ct)
+    private async ValueTask ListSliceAsync(SyncWindow window, ChannelWriter<IReadOnlyList<DeviceRecord>> writer, CancellationToken ct)
     {
         try
         {
+            var chunks = new Chunks(writer);
             await foreach (var device in _graph.ManagedDevicesSyncedAsync(window, ct))
             {
                 if (!window.Contains(device.LastSyncDateTime))
                     throw new SliceRefusedException($"device {device.Id} last synced {device.LastSyncDateTime?.ToString("O", CultureInfo.InvariantCulture) ?? "never"}, outside {window}");
-                await writer.WriteAsync(device, ct);
+                await chunks.AddAsync(device, ct);
             }
+
+            await chunks.FlushAsync(ct);
         }
         catch (GraphReadException e) when (e.Status == 400)
         {
@@ -168,6 +185,27 @@ internal sealed class ManagedDeviceStream : IAsyncDisposable
     }
 
     private sealed class SliceRefusedException(string message) : Exception(message);
+
+    /// <summary>One lister's devices, written to the channel <see cref="ChunkSize"/> at a time.</summary>
+    private sealed class Chunks(ChannelWriter<IReadOnlyList<DeviceRecord>> writer)
+    {
+        private List<DeviceRecord> _pending = new(ChunkSize);
+
+        public ValueTask AddAsync(DeviceRecord device, CancellationToken ct)
+        {
+            _pending.Add(device);
+            return _pending.Count < ChunkSize ? ValueTask.CompletedTask : FlushAsync(ct);
+        }
+
+        public ValueTask FlushAsync(CancellationToken ct)
+        {
+            if (_pending.Count == 0)
+                return ValueTask.CompletedTask;
+            var full = _pending;
+            _pending = new(ChunkSize);
+            return writer.WriteAsync(full, ct);
+        }
+    }
 }
 
 /// <summary>The ids of the devices given so far: Intune's are GUIDs, held as 16 bytes each rather than as strings of 36 characters.</summary>
