@@ -14,7 +14,7 @@ await using var azurite = await AzuriteServer.StartAsync();
 var failures = new List<string>();
 foreach (var devices in arguments.Devices)
 {
-    var results = await SideBySide.RunAsync(arguments, devices, azurite.ConnectionString);
+    var results = await SideBySide.RunAsync(arguments, devices, azurite.ConnectionString, () => azurite.ProcessorTime);
     Tables.Print(Console.Out, arguments, devices, results);
     failures.AddRange(Gates.Check(arguments, devices, results));
 }

@@ -13,9 +13,16 @@ namespace IntuneBanSync.Benchmark;
 
 /// <summary>What one measured run cost.</summary>
 internal sealed record RunResult(
-    string Name, TimeSpan Wall, RequestLogSnapshot Graph, long PeakWorkingSet, long Allocated, TableCounts Tables, string Outcome, int Offending)
+    string Name, TimeSpan Wall, RequestLogSnapshot Graph, long PeakWorkingSet, long Allocated, TableCounts Tables, string Outcome, int Offending, ProcessorTimes Cpu)
 {
     public bool IsBaseline => Name.StartsWith("baseline", StringComparison.Ordinal);
+}
+
+/// <summary>CPU time during a run, by process: the sweep's, and the stand-ins' for Graph and Table Storage, which share its cores here.</summary>
+internal readonly record struct ProcessorTimes(TimeSpan Ours, TimeSpan Simulator, TimeSpan Azurite)
+{
+    public static ProcessorTimes operator -(ProcessorTimes after, ProcessorTimes before) =>
+        new(after.Ours - before.Ours, after.Simulator - before.Simulator, after.Azurite - before.Azurite);
 }
 
 /// <summary>One tenant size: the simulator in its own process, then our sweeps and the baseline one after the other, each with fresh counters.</summary>
@@ -23,11 +30,12 @@ internal static class SideBySide
 {
     private static readonly DateTimeOffset SeedNow = new(2026, 11, 28, 0, 0, 0, TimeSpan.Zero);
 
-    public static async Task<IReadOnlyList<RunResult>> RunAsync(BenchArguments arguments, int devices, string storage)
+    public static async Task<IReadOnlyList<RunResult>> RunAsync(BenchArguments arguments, int devices, string storage, Func<TimeSpan> azuriteCpu)
     {
         using var simulator = Simulator.Start(arguments, devices);
         try
         {
+            ProcessorTimes Cpu() => new(Process.GetCurrentProcess().TotalProcessorTime, simulator.ProcessorTime, azuriteCpu());
             using var http = new HttpClient();
             var sim = new SimClient(http, simulator.GraphUrl);
             var banList = BanListParser.Parse("""
@@ -39,16 +47,16 @@ internal static class SideBySide
             var prefix = $"b{devices.ToString(CultureInfo.InvariantCulture)}x{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
             var results = new List<RunResult>
             {
-                await MeasureAsync("ours report", arguments, sim, storage, prefix, SweepAsync(arguments, simulator.GraphUrl, banList, EnforcementMode.Report)),
+                await MeasureAsync("ours report", arguments, sim, Cpu, storage, prefix, SweepAsync(arguments, simulator.GraphUrl, banList, EnforcementMode.Report)),
             };
             if (arguments.Enforce)
             {
-                results.Add(await MeasureAsync("ours enforce", arguments, sim, storage, prefix, SweepAsync(arguments, simulator.GraphUrl, banList, EnforcementMode.Enforce)));
-                results.Add(await MeasureAsync("ours enforce again", arguments, sim, storage, prefix, SweepAsync(arguments, simulator.GraphUrl, banList, EnforcementMode.Enforce)));
+                results.Add(await MeasureAsync("ours enforce", arguments, sim, Cpu, storage, prefix, SweepAsync(arguments, simulator.GraphUrl, banList, EnforcementMode.Enforce)));
+                results.Add(await MeasureAsync("ours enforce again", arguments, sim, Cpu, storage, prefix, SweepAsync(arguments, simulator.GraphUrl, banList, EnforcementMode.Enforce)));
             }
 
             if (arguments.Baseline)
-                results.Add(await MeasureAsync("baseline report", arguments, sim, storage, prefix, BaselineAsync(arguments, simulator.GraphUrl, banList)));
+                results.Add(await MeasureAsync("baseline report", arguments, sim, Cpu, storage, prefix, BaselineAsync(arguments, simulator.GraphUrl, banList)));
             return results;
         }
         finally
@@ -59,7 +67,7 @@ internal static class SideBySide
 
     private delegate Task<(string Outcome, int Offending)> Run(JournalStore journal);
 
-    private static async Task<RunResult> MeasureAsync(string name, BenchArguments arguments, SimClient sim, string storage, string prefix, Run run)
+    private static async Task<RunResult> MeasureAsync(string name, BenchArguments arguments, SimClient sim, Func<ProcessorTimes> cpu, string storage, string prefix, Run run)
     {
         // Each run starts in fresh throttling windows, as a sweep an hour after the last would.
         await Task.Delay(arguments.Window + TimeSpan.FromMilliseconds(200));
@@ -70,13 +78,15 @@ internal static class SideBySide
         GC.WaitForPendingFinalizers();
         PeakMemory.Reset();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = cpu();
         var clock = Stopwatch.StartNew();
         var (outcome, offending) = await run(journal);
         clock.Stop();
+        var cpuUsed = cpu() - cpuBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var peak = PeakMemory.Read();
         var stats = await sim.StatsAsync();
-        return new RunResult(name, clock.Elapsed, stats, peak, allocated, tables.Counts(), outcome, offending);
+        return new RunResult(name, clock.Elapsed, stats, peak, allocated, tables.Counts(), outcome, offending, cpuUsed);
     }
 
     private static GraphOptions OursOptions(BenchArguments arguments, string graphUrl) =>
@@ -164,6 +174,15 @@ internal sealed class Simulator(Process process, string graphUrl) : IDisposable
         var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The simulator exited before it listened.");
         var url = line.StartsWith("Graph: ", StringComparison.Ordinal) ? line["Graph: ".Length..] : throw new InvalidOperationException(line);
         return new Simulator(process, url);
+    }
+
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
+        }
     }
 
     public void Stop()

@@ -42,6 +42,7 @@ internal static class Tables
             Row(o, "wall / sequential cost", runs, r => Inv($"{r.Wall.TotalSeconds / Math.Max(0.001, SequentialSeconds(r.Graph, a)):0.00}"));
         }
 
+        Row(o, "CPU: ours / simulator / Azurite", runs, r => Inv($"{r.Cpu.Ours.TotalSeconds:0.0} / {r.Cpu.Simulator.TotalSeconds:0.0} / {r.Cpu.Azurite.TotalSeconds:0.0} s"));
         Row(o, "peak working set", runs, r => Inv($"{r.PeakWorkingSet / 1048576.0:0} MiB"));
         Row(o, "allocated", runs, r => Inv($"{r.Allocated / 1048576.0:0} MiB"));
         Row(o, "table transactions / floor", runs, r => Inv($"{r.Tables.Transactions:N0} / {r.Tables.Floor:N0}"));

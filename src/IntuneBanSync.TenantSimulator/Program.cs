@@ -22,6 +22,10 @@ public static class Program
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         await using var tenant = await SimulatedTenant.StartAsync(seed, options);
+        // The generated tenant (a hundred thousand devices, their apps, users and groups) is all young objects: promoted by the
+        // first collections of the first sweep, it cost that sweep several seconds of the simulator's CPU, on the cores the sweep
+        // shares here. A service's data is not a heap built a moment ago; it is settled before the simulator says it listens.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         Console.WriteLine($"Graph: {tenant.GraphUrl}");
         await stopped.Task;
         return 0;

@@ -38,6 +38,16 @@ public sealed partial class AzuriteServer : IAsyncDisposable
 
     public int TablePort { get; }
 
+    /// <summary>The CPU time Azurite's process has used: the benchmark reports what the stand-ins take from the cores a sweep shares.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>The well-known development account, at the ports this server listens on.</summary>
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +

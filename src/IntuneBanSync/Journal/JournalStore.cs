@@ -60,9 +60,9 @@ public sealed class JournalStore
 
     private async Task CreateTablesAsync(CancellationToken ct)
     {
-        foreach (var table in (TableClient[])[_runs, _findings, _deviceStates, _audit, _banResources])
-            await table.CreateIfNotExistsAsync(ct);
-        await Attestations.EnsureCreatedAsync(ct);
+        // Side by side: six round trips a new process pays before its first sweep, not one after another.
+        await Task.WhenAll(
+            [.. ((TableClient[])[_runs, _findings, _deviceStates, _audit, _banResources]).Select(table => (Task)table.CreateIfNotExistsAsync(ct)), Attestations.EnsureCreatedAsync(ct)]);
     }
 
     /// <summary>Writes the run, replacing what was saved before under the same tenant and run id.</summary>

@@ -47,11 +47,13 @@ public sealed class SweepEngine(
         // An unknown device is the caller's mistake, not a failed run: nothing is journaled for it.
         await inventory.CheckTargetAsync(sweeping.Token);
 
+        var opening = trace.Step("open the run");
         await journal.EnsureCreatedAsync(sweeping.Token);
         if (guard is not null)
             await MarkAbandonedAsync(request.Tenant, sweeping.Token);
         var run = new SweepRun(runId, request.Tenant, request.Trigger, request.Mode, startedAt, null, SweepStatus.Running, SweepCounts.Empty);
         await journal.SaveRunAsync(run, sweeping.Token);
+        opening.Dispose();
         SweepLog.Started(logger, runId, request.Tenant, request.Target.ToString(), WireName.Of(request.Mode));
 
         var phase = SweepPhase.ReadingDetectedApps;
@@ -62,11 +64,14 @@ public sealed class SweepEngine(
         try
         {
             // Each ban's devices as the journal left them: read first, so a deadline that passes while reading still reports every ban.
-            foreach (var ban in banList.Bans)
-                bans.Add(new BanSweep(
-                    ban, request.ModeOf(ban), await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, sweeping.Token),
-                    [.. banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(asOf))])
-                { Contact = banList.Contact });
+            using (trace.Step("device states"))
+            {
+                foreach (var ban in banList.Bans)
+                    bans.Add(new BanSweep(
+                        ban, request.ModeOf(ban), await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, sweeping.Token),
+                        [.. banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(asOf))])
+                    { Contact = banList.Contact });
+            }
 
             // 3. Inventory: app → devices for the whole tenant; a user's or a device's own lists otherwise.
             IReadOnlyList<DeviceRecord>? targets;
@@ -92,7 +97,8 @@ public sealed class SweepEngine(
                 await DecideAsync(request, runId, inventory, planner, bans, report, progress, sweeping.Token);
 
             // Departments of the affected people only, in batches: never the whole tenant's users.
-            var (users, usersProblem) = await UsersAsync(report.AffectedUserIds, trace, sweeping.Token);
+            // Read while the tenant is enforced and the journal closed: only the report needs them.
+            var departments = UsersAsync(report.AffectedUserIds, trace, sweeping.Token);
 
             // 6. Enforce: bans in enforce mode, every mechanism; bans that expired or left the list are wound down.
             phase = SweepPhase.Enforcing;
@@ -108,6 +114,7 @@ public sealed class SweepEngine(
                 journal.SaveDeviceStatesAsync(request.Tenant, states, sweeping.Token),
                 WriteClosingFindingsAsync(request, runId, bans, sweeping.Token));
             closingStep.Dispose();
+            var (users, usersProblem) = await departments;
             if (request.Target.IsWholeTenant && request.AsOf is null)
                 await journal.SaveLatestSweepAsync(request.Tenant, new LatestSweep(runId, startedAt), sweeping.Token);
             // A mechanism that could not run for lack of a permission leaves the sweep's work undone as surely as an unread page.
@@ -119,7 +126,8 @@ public sealed class SweepEngine(
                     [.. coverage.Problems, .. Problems(enforced), .. usersProblem is null ? Array.Empty<string>() : [usersProblem]], users),
                 bans, enforced, states, asOf) with
             { Permissions = PermissionReport.Of(granted) };
-            return await CloseAsync(run, result, CancellationToken.None);
+            using (trace.Step("close the run"))
+                return await CloseAsync(run, result, CancellationToken.None);
         }
         catch (OperationCanceledException) when (deadlineSource.IsCancellationRequested && !ct.IsCancellationRequested)
         {
