@@ -147,8 +147,8 @@ public sealed class JournalStore
     public async Task<IReadOnlyDictionary<string, DeviceBanState>> GetDeviceStatesAsync(string tenant, string banId, CancellationToken ct)
     {
         var states = new Dictionary<string, DeviceBanState>(StringComparer.OrdinalIgnoreCase);
-        // The legacy partition sorts before the spread ones, so a device's spread row, written later, replaces its legacy one.
-        await foreach (var entity in _deviceStates.QueryAsync<TableEntity>(LegacyOrSpread(JournalKeys.DeviceStatesPartition(tenant, banId)), cancellationToken: ct))
+        // The legacy partition comes before the spread ones, so a device's spread row, written later, replaces its legacy one.
+        foreach (var entity in await LegacyThenSpreadAsync(_deviceStates, JournalKeys.DeviceStatesPartition(tenant, banId), ct))
         {
             var state = TableRows.ToRow<DeviceBanState>(entity);
             if (!states.ContainsKey(state.DeviceId) || IsSpread(entity.PartitionKey, tenant, banId))
@@ -282,6 +282,23 @@ public sealed class JournalStore
     {
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             yield return TableRows.ToRow<T>(entity);
+    }
+
+    /// <summary>
+    /// A partition written before its rows were spread, then each spread partition, in the order one range query over them gives.
+    /// They are read side by side: a range query pages through the partitions one after another (7,000 device states took a
+    /// second and a half on the critical path of every sweep), and the service serves queries of distinct partitions in parallel.
+    /// </summary>
+    private static async Task<IReadOnlyList<TableEntity>> LegacyThenSpreadAsync(TableClient table, string legacy, CancellationToken ct)
+    {
+        var partitions = await Task.WhenAll(JournalKeys.SpreadPartitions(legacy).Prepend(legacy).Select(async partition =>
+        {
+            var rows = new List<TableEntity>();
+            await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: ct))
+                rows.Add(entity);
+            return rows;
+        }));
+        return [.. partitions.SelectMany(rows => rows)];
     }
 
     /// <summary>A partition written before its rows were spread, and every spread partition of it.</summary>
