@@ -32,9 +32,13 @@ public sealed record GraphOptions : IValidatableObject
     [Range(1, 1000)]
     public int DevicePageSize { get; set; } = 1000;
 
-    /// <summary>Independent reads in flight at once (the devices of each matched app, group members, Entra lookups, $batch envelopes).</summary>
+    /// <summary>
+    /// Independent reads in flight at once (the devices of each matched app, group members, Entra lookups, $batch envelopes, the
+    /// device listing's slices). Eight, not four: at 100 ms a request, the 110 app-device pages of a 100,000-device tenant were
+    /// the report's critical path (the benchmark: wall 0.39 → 0.33 of the sequential cost), far inside the devices bucket's 2,000 per 20 s.
+    /// </summary>
     [Range(1, 16)]
-    public int ReadConcurrency { get; set; } = 4;
+    public int ReadConcurrency { get; set; } = 8;
 
     /// <summary>
     /// Requests are paced per Intune service bucket so a sweep stays under the limits instead of collecting 429s. Off, only
