@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace IntuneBanSync.Graph;
 
@@ -69,52 +70,61 @@ internal static class DeviceJson
         return new(devices, nextLink);
     }
 
+    /// <summary>The text properties a device record is read from, by slot; the first two are all a sparse device has.</summary>
+    private static readonly (byte[] Name, bool Shared)[] TextProperties =
+    [
+        ("id"u8.ToArray(), false), ("deviceName"u8.ToArray(), false), ("userId"u8.ToArray(), false), ("userPrincipalName"u8.ToArray(), false),
+        ("azureADDeviceId"u8.ToArray(), false), ("operatingSystem"u8.ToArray(), true), ("managedDeviceOwnerType"u8.ToArray(), true),
+        ("deviceEnrollmentType"u8.ToArray(), true), ("managementAgent"u8.ToArray(), true), ("lastSyncDateTime"u8.ToArray(), false),
+    ];
+
+    private const int SparseProperties = 2;
+
+    [InlineArray(10)]
+    private struct Texts
+    {
+        private string? _first;
+    }
+
     private static DeviceRecord ReadDevice(ref Utf8JsonReader reader, bool sparse)
     {
-        string? id = null, name = null, user = null, upn = null, entraId = null, os = null, owner = null, enrollment = null, agent = null;
+        var text = new Texts();
         var supervised = false;
-        DateTimeOffset? lastSync = null;
+        var read = sparse ? SparseProperties : TextProperties.Length;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8))
-                id = TextValue(ref reader);
-            else if (reader.ValueTextEquals("deviceName"u8))
-                name = TextValue(ref reader);
-            else if (sparse)
-                Skip(ref reader);
-            else if (reader.ValueTextEquals("userId"u8))
-                user = TextValue(ref reader);
-            else if (reader.ValueTextEquals("userPrincipalName"u8))
-                upn = TextValue(ref reader);
-            else if (reader.ValueTextEquals("azureADDeviceId"u8))
-                entraId = TextValue(ref reader);
-            else if (reader.ValueTextEquals("operatingSystem"u8))
-                os = SharedValue(ref reader);
-            else if (reader.ValueTextEquals("managedDeviceOwnerType"u8))
-                owner = SharedValue(ref reader);
-            else if (reader.ValueTextEquals("deviceEnrollmentType"u8))
-                enrollment = SharedValue(ref reader);
-            else if (reader.ValueTextEquals("managementAgent"u8))
-                agent = SharedValue(ref reader);
-            else if (reader.ValueTextEquals("isSupervised"u8))
+            var slot = SlotOf(ref reader, read);
+            if (slot >= 0)
+                text[slot] = TextProperties[slot].Shared ? SharedValue(ref reader) : TextValue(ref reader);
+            else if (!sparse && reader.ValueTextEquals("isSupervised"u8))
             {
                 reader.Read();
                 supervised = reader.TokenType == JsonTokenType.True;
                 reader.Skip();
             }
-            else if (reader.ValueTextEquals("lastSyncDateTime"u8))
-                lastSync = Instant(TextValue(ref reader));
             else
                 Skip(ref reader);
         }
 
         if (sparse)
-            return new(id ?? "", name, null, null, null, null, null, false, null);
-        return new(id ?? "", name, user is { Length: > 0 } && !string.IsNullOrWhiteSpace(user) ? user : null, upn, entraId, os, owner, supervised, lastSync)
+            return new(text[0] ?? "", text[1], null, null, null, null, null, false, null);
+        var user = text[2];
+        return new(text[0] ?? "", text[1], user is { Length: > 0 } && !string.IsNullOrWhiteSpace(user) ? user : null, text[3], text[4], text[5], text[6], supervised, Instant(text[9]))
         {
-            EnrollmentType = enrollment,
-            ManagementAgent = agent,
+            EnrollmentType = text[7],
+            ManagementAgent = text[8],
         };
+    }
+
+    private static int SlotOf(ref Utf8JsonReader reader, int count)
+    {
+        for (var slot = 0; slot < count; slot++)
+        {
+            if (reader.ValueTextEquals(TextProperties[slot].Name))
+                return slot;
+        }
+
+        return -1;
     }
 
     private static string? TextValue(ref Utf8JsonReader reader)
