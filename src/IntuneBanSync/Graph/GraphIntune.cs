@@ -247,9 +247,7 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
     /// <summary>A page's bytes, read into a pooled buffer and parsed in one pass (<see cref="DeviceJson.ReadPage"/>).</summary>
     private async Task<DevicePage?> SendPageAsync(RequestInformation request, bool sparse, CancellationToken ct)
     {
-        request.Headers.TryAdd("Accept", "application/json");
-        request.Headers.TryAdd("Prefer", "include-unknown-enum-members");
-        await using var stream = await client.RequestAdapter.SendPrimitiveAsync<Stream>(request, ErrorMapping, ct);
+        await using var stream = await SendForJsonAsync(request, ct);
         if (stream is null)
             return null;
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -282,10 +280,16 @@ public sealed class GraphIntune(GraphServiceClient client, GraphOptions options)
 
     private async Task<JsonDocument?> SendJsonAsync(RequestInformation request, CancellationToken ct)
     {
+        await using var stream = await SendForJsonAsync(request, ct);
+        return stream is null ? null : await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+    }
+
+    /// <summary>The response body of a request for JSON, with the evolvable enums' members added since they were published.</summary>
+    private Task<Stream?> SendForJsonAsync(RequestInformation request, CancellationToken ct)
+    {
         request.Headers.TryAdd("Accept", "application/json");
         request.Headers.TryAdd("Prefer", "include-unknown-enum-members");
-        await using var stream = await client.RequestAdapter.SendPrimitiveAsync<Stream>(request, ErrorMapping, ct);
-        return stream is null ? null : await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        return client.RequestAdapter.SendPrimitiveAsync<Stream>(request, ErrorMapping, ct);
     }
 
     private static readonly Dictionary<string, ParsableFactory<IParsable>> ErrorMapping = new() { ["XXX"] = ODataError.CreateFromDiscriminatorValue };

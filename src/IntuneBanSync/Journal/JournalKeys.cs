@@ -48,11 +48,13 @@ public static class JournalKeys
 
     /// <summary>Every spread partition of a run's findings, as a half-open range ('}' follows '|' directly).</summary>
     /// <summary>"{partition}|{shard}": the shard two hex digits of <see cref="FindingShard"/> over the id.</summary>
-    private static string Spread(string partition, string id, string what) => TableKeys.Validate($"{partition}{Separator}{FindingShard(id):x2}", what);
+    private static string Spread(string partition, string id, string what) => Shard(partition, FindingShard(id), what);
 
     /// <summary>Every spread partition of a partition, in key order: the shards <see cref="FindingShard"/> gives.</summary>
     public static IEnumerable<string> SpreadPartitions(string partition) =>
-        Enumerable.Range(0, FindingPartitions).Select(shard => TableKeys.Validate($"{partition}{Separator}{shard:x2}", "partition"));
+        Enumerable.Range(0, FindingPartitions).Select(shard => Shard(partition, shard, "partition"));
+
+    private static string Shard(string partition, int shard, string what) => TableKeys.Validate($"{partition}{Separator}{shard:x2}", what);
 
     /// <summary>Every spread partition of a partition, as a half-open range ('}' follows '|' directly).</summary>
     public static (string FromInclusive, string ToExclusive) SpreadRange(string partition) => (partition + Separator, partition + (char)(Separator + 1));

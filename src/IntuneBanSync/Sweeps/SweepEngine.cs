@@ -47,13 +47,15 @@ public sealed class SweepEngine(
         // An unknown device is the caller's mistake, not a failed run: nothing is journaled for it.
         await inventory.CheckTargetAsync(sweeping.Token);
 
-        var opening = trace.Step("open the run");
-        await journal.EnsureCreatedAsync(sweeping.Token);
-        if (guard is not null)
-            await MarkAbandonedAsync(request.Tenant, sweeping.Token);
         var run = new SweepRun(runId, request.Tenant, request.Trigger, request.Mode, startedAt, null, SweepStatus.Running, SweepCounts.Empty);
-        await journal.SaveRunAsync(run, sweeping.Token);
-        opening.Dispose();
+        using (trace.Step("open the run"))
+        {
+            await journal.EnsureCreatedAsync(sweeping.Token);
+            if (guard is not null)
+                await MarkAbandonedAsync(request.Tenant, sweeping.Token);
+            await journal.SaveRunAsync(run, sweeping.Token);
+        }
+
         SweepLog.Started(logger, runId, request.Tenant, request.Target.ToString(), WireName.Of(request.Mode));
 
         var phase = SweepPhase.ReadingDetectedApps;
@@ -61,6 +63,7 @@ public sealed class SweepEngine(
         var report = new ReportBuilder(banList.Bans, banList.Bans.ToDictionary(b => b.Id, request.ModeOf));
         var log = new WriteLog(journal, request.Tenant, runId, time, guard);
         var enforced = new Dictionary<string, BanEnforcementResult>();
+        Task<(IReadOnlyDictionary<string, UserRecord>? Users, string? Problem)>? departments = null;
         try
         {
             // Each ban's devices as the journal left them: read first, so a deadline that passes while reading still reports every ban.
@@ -98,7 +101,7 @@ public sealed class SweepEngine(
 
             // Departments of the affected people only, in batches: never the whole tenant's users.
             // Read while the tenant is enforced and the journal closed: only the report needs them.
-            var departments = UsersAsync(report.AffectedUserIds, trace, sweeping.Token);
+            departments = UsersAsync(report.AffectedUserIds, trace, sweeping.Token);
 
             // 6. Enforce: bans in enforce mode, every mechanism; bans that expired or left the list are wound down.
             phase = SweepPhase.Enforcing;
@@ -156,6 +159,12 @@ public sealed class SweepEngine(
             SweepLog.Failed(logger, e, runId);
             await SaveQuietlyAsync(run with { EndedAt = time.GetUtcNow(), Status = SweepStatus.Failed, Error = PlainText.Strip(e.Message) });
             throw;
+        }
+        finally
+        {
+            // A sweep that ended before the departments were awaited does not leave their reads running after it.
+            if (departments is { IsCompleted: false })
+                await ((Task)departments).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
