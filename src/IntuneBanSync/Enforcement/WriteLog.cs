@@ -62,37 +62,100 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
     }
 
     /// <summary>
-    /// One action per intent, sent many to a request (<see cref="GraphActions"/>), a step at a time through <see cref="SendManyAsync"/>:
-    /// the step's intents journaled before it is sent, its outcomes after. An action not done is journaled as failed with Graph's
-    /// answer; a 403 stops the mechanism once its step's outcomes are journaled. Answers by write id.
+    /// One action per intent, sent many to a request (<see cref="GraphActions"/>), a step at a time: each step's intents journaled
+    /// before it is sent, its outcomes after. An action not done is journaled as failed with Graph's answer; a 403 stops the mechanism
+    /// once its step's outcomes are journaled. Answers by write id.
+    /// </summary>
+    public Task<IReadOnlyDictionary<string, ActionAnswer>> SendEachAsync(
+        IReadOnlyList<WriteIntent> intents, Func<IReadOnlyList<WriteIntent>, Task<IReadOnlyDictionary<string, ActionAnswer>>> send,
+        Func<WriteIntent, string?> doneDetail, CancellationToken ct) =>
+        SendEachAsync(Steps(intents), send, doneDetail, ct);
+
+    /// <summary>
+    /// The steps as they come (a mechanism may still be producing them): the next step's intents and the last step's outcomes are
+    /// written while a step's requests are out, so the write bucket does not idle while the journal is written. A step that throws
+    /// leaves its intents open for the next sweep to reconcile; the step announced after it, never sent, is journaled as not applied.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, ActionAnswer>> SendEachAsync(
-        IReadOnlyList<WriteIntent> intents, Func<IReadOnlyList<WriteIntent>, Task<IReadOnlyDictionary<string, ActionAnswer>>> send,
+        IAsyncEnumerable<IReadOnlyList<WriteIntent>> steps, Func<IReadOnlyList<WriteIntent>, Task<IReadOnlyDictionary<string, ActionAnswer>>> send,
         Func<WriteIntent, string?> doneDetail, CancellationToken ct)
     {
+        guard?.ThrowIfLost();
         var answers = new Dictionary<string, ActionAnswer>(StringComparer.Ordinal);
-        foreach (var step in intents.Chunk(IntentsPerStep))
+        await using var pending = steps.GetAsyncEnumerator(ct);
+        var announcing = AnnounceNextAsync(pending, ct);
+        var recording = Task.CompletedTask;
+        IReadOnlyList<WriteIntent>? sending = null;
+        try
         {
-            var answered = await SendManyAsync(
-                step,
-                () => send(step),
-                (all, intent) => AnswerOf(all, intent) is { Done: true } ? (WriteResult.Done, doneDetail(intent)) : (WriteResult.Failed, AnswerOf(all, intent).Detail),
-                ct);
-            foreach (var intent in step)
-                answers[intent.WriteId] = AnswerOf(answered, intent);
-            if (step.FirstOrDefault(i => answers[i.WriteId].Status == 403) is { } denied)
-                throw new PermissionDeniedException(denied.Action, new GraphWriteException(denied.Target, 403, new HttpRequestException(answers[denied.WriteId].Detail)));
+            while (await announcing is { } step)
+            {
+                guard?.ThrowIfLost();
+                sending = step;
+                announcing = AnnounceNextAsync(pending, ct);
+                var answered = await send(step);
+                sending = null;
+                await recording;
+                foreach (var intent in step)
+                    answers[intent.WriteId] = AnswerOf(answered, intent);
+                recording = RecordAsync(
+                    [.. step.Select(w => answers[w.WriteId] is { Done: true } ? (w, WriteResult.Done, doneDetail(w)) : (w, WriteResult.Failed, answers[w.WriteId].Detail))], ct);
+                if (step.FirstOrDefault(w => answers[w.WriteId].Status == 403) is { } denied)
+                {
+                    await recording;
+                    throw new PermissionDeniedException(denied.Action, new GraphWriteException(denied.Target, 403, new HttpRequestException(answers[denied.WriteId].Detail)));
+                }
+            }
+
+            await recording;
+        }
+        catch
+        {
+            await recording.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)announcing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (announcing.IsCompletedSuccessfully && announcing.Result is { } unsent && !ReferenceEquals(unsent, sending))
+                await NotSentAsync(unsent, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
 
         return answers;
     }
 
+    /// <summary>The next non-empty step, its intents journaled; null when there is none.</summary>
+    private async Task<IReadOnlyList<WriteIntent>?> AnnounceNextAsync(IAsyncEnumerator<IReadOnlyList<WriteIntent>> steps, CancellationToken ct)
+    {
+        while (await steps.MoveNextAsync())
+        {
+            if (steps.Current.Count == 0)
+                continue;
+            await journal.RecordIntentsAsync(tenant, steps.Current, ct);
+            return steps.Current;
+        }
+
+        return null;
+    }
+
+#pragma warning disable CS1998 // the steps of a list, as the pipelined overload takes them
+    private static async IAsyncEnumerable<IReadOnlyList<WriteIntent>> Steps(IReadOnlyList<WriteIntent> intents)
+#pragma warning restore CS1998
+    {
+        foreach (var step in intents.Chunk(IntentsPerStep))
+            yield return step;
+    }
+
+    /// <summary>Steps of at most <see cref="IntentsPerStep"/> out of a mechanism's own steps.</summary>
+    public static IEnumerable<IReadOnlyList<WriteIntent>> InSteps(IReadOnlyList<WriteIntent> intents) => intents.Chunk(IntentsPerStep);
+
+    private Task NotSentAsync(IReadOnlyList<WriteIntent> intents, CancellationToken ct) =>
+        journal.RecordOutcomesAsync(
+            tenant, [.. intents.Select(i => new WriteOutcome(i.WriteId, i.BanId, WriteResult.NotApplied, "not sent: the step before it failed", time.GetUtcNow()))], ct);
+
     private static ActionAnswer AnswerOf(IReadOnlyDictionary<string, ActionAnswer> answers, WriteIntent intent) =>
         answers.GetValueOrDefault(intent.WriteId) ?? ActionAnswer.None;
 
     /// <summary>
-    /// Five windows' worth of device writes (200 per 20 s): ten table transactions of intents, then the requests paced without a pause,
-    /// then ten of outcomes. Smaller steps would leave the bucket idle while each step's journal is written.
+    /// Five windows' worth of device writes (200 per 20 s): ten table transactions of intents, written while the step before is sent;
+    /// smaller steps would make more of them, larger ones more to reconcile after a crash.
     /// </summary>
     private const int IntentsPerStep = 1_000;
 

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using IntuneBanSync.Enforcement.Groups;
 
 namespace IntuneBanSync.Enforcement.Uninstall;
@@ -156,8 +157,25 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
             }
         }
 
-        await AddMembersAsync(ban, groupId, ready, devices, members, replication, context, ct);
-        await SyncAsync(ban, devices, audit, context, ct);
+        // Devices already in the group whose check-in a crash lost are synced at once; each step's new members as soon as its PATCHes
+        // are answered, while the next step's go out: the check-ins (devices bucket) and the PATCHes (directory bucket) overlap.
+        var checkIns = Channel.CreateUnbounded<IReadOnlyList<string>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        checkIns.Writer.TryWrite(ToSync(devices, audit));
+        var syncing = SyncAsync(ban, checkIns.Reader, context, ct);
+        try
+        {
+            await AddMembersAsync(ban, groupId, ready, devices, members, replication, context, added => checkIns.Writer.TryWrite(ToSync(added, audit)), ct);
+        }
+        catch
+        {
+            // Nothing the mechanism started outlives it: the check-ins in flight are journaled before the failure goes on.
+            checkIns.Writer.TryComplete();
+            await syncing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        checkIns.Writer.TryComplete();
+        await syncing;
         await ReleaseAsync(ban, groupId, uninstall.Released, sweep, members, audit, devices, context, ct);
         return new MechanismResult(Id, devices, Notes: notes.Count > 0 ? notes : null);
     }
@@ -441,9 +459,11 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         return null;
     }
 
+    /// <param name="stepDone">Called with each step's devices and their reach once its outcomes are journaled.</param>
     private async Task AddMembersAsync(
         Ban ban, string groupId, List<(BanObservation Observation, UninstallRoute Route, string ObjectId)> ready,
-        Dictionary<string, DeviceReach> devices, HashSet<string> members, GroupReplication replication, MechanismContext context, CancellationToken ct)
+        Dictionary<string, DeviceReach> devices, HashSet<string> members, GroupReplication replication, MechanismContext context,
+        Action<IReadOnlyList<KeyValuePair<string, DeviceReach>>> stepDone, CancellationToken ct)
     {
         foreach (var step in ready.Chunk(MembersPerPatch * PatchesPerStep))
         {
@@ -463,6 +483,8 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
                 if (change.Outcome is MemberOutcome.Done or MemberOutcome.AlreadyDone)
                     members.Add(objectId);
             }
+
+            stepDone([.. step.Select(r => KeyValuePair.Create(r.Observation.Device.Id, devices[r.Observation.Device.Id]))]);
         }
     }
 
@@ -499,17 +521,26 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
         return answers.SelectMany(a => a).ToDictionary(a => a.Key, a => a.Value, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>A check-in makes the uninstall happen now rather than at the device's next scheduled sync; asked once per enforcement.</summary>
-    private async Task SyncAsync(Ban ban, Dictionary<string, DeviceReach> devices, UninstallAudit audit, MechanismContext context, CancellationToken ct)
-    {
-        var toSync = devices.Where(d => d.Value.Reach == Reach.Assigned && !audit.SyncedSinceLastAdd(d.Key))
+    /// <summary>The devices in the group a check-in has not been asked of since we added them: asked once per enforcement.</summary>
+    private static List<string> ToSync(IEnumerable<KeyValuePair<string, DeviceReach>> devices, UninstallAudit audit) =>
+        [.. devices.Where(d => d.Value.Reach == Reach.Assigned && !audit.SyncedSinceLastAdd(d.Key))
             .Where(d => d.Value.Newly || audit.Added(d.Key))
-            .Select(d => d.Key)
-            .ToList();
-        var intents = toSync.Select(deviceId => context.Log.Plan(Id, ban.Id, deviceId, SyncDevice, $"managedDevices/{deviceId}/syncDevice")).ToList();
+            .Select(d => d.Key)];
 
+    /// <summary>A check-in makes the uninstall happen now rather than at the device's next scheduled sync.</summary>
+    private async Task SyncAsync(Ban ban, ChannelReader<IReadOnlyList<string>> toSync, MechanismContext context, CancellationToken ct)
+    {
         // A refused check-in is journaled as failed; the device still syncs on its own schedule.
-        await context.Log.SendEachAsync(intents, step => graph.SyncDevicesAsync([.. step.Select(i => (i.WriteId, i.DeviceId!))], ct), _ => null, ct);
+        await context.Log.SendEachAsync(Steps(), step => graph.SyncDevicesAsync([.. step.Select(i => (i.WriteId, i.DeviceId!))], ct), _ => null, ct);
+
+        async IAsyncEnumerable<IReadOnlyList<WriteIntent>> Steps()
+        {
+            await foreach (var devices in toSync.ReadAllAsync(ct))
+            {
+                foreach (var step in WriteLog.InSteps([.. devices.Select(deviceId => context.Log.Plan(Id, ban.Id, deviceId, SyncDevice, $"managedDevices/{deviceId}/syncDevice"))]))
+                    yield return step;
+            }
+        }
     }
 
     /// <summary>Devices that became exempt or left the ban's scope come out of the group, if we put them there.</summary>
