@@ -71,7 +71,8 @@ public sealed class EnforcementBudget(int total)
 
 /// <summary>
 /// The enforcement step of one sweep, for every registered mechanism alike: plan (pure), the blast radius over the devices any
-/// mechanism would newly reach, reconcile what a crash left open, apply; and the wind-down of bans that expired or left the list.
+/// mechanism would newly reach, reconcile what a crash left open, apply (a mechanism that runs beside the others in a lane of its
+/// own); and the wind-down of bans that expired or left the list, one mechanism after another.
 /// A read that fails stops that mechanism for the ban, changes nothing, and makes the run incomplete.
 /// </summary>
 public sealed class EnforcementRun(
@@ -94,24 +95,34 @@ public sealed class EnforcementRun(
         using (trace.Step($"audit of ban {ban.Ban.Id}"))
             audit = new AuditView(await _audits.OfAsync(ban.Ban.Id, ct));
         var ledger = new ResourceLedger(journal, tenant, created ?? BanResources.None(ban.Ban.Id));
-        var results = new List<MechanismResult>();
+        var results = new MechanismResult[plans.Count];
         var unknown = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (mechanism, plan) in plans)
-        {
-            var context = new MechanismContext(ban.Ban.Id, ban.Ban, ban, audit.Of(mechanism), log, ledger, trace, time);
-            MechanismResult result;
-            using (trace.Step($"{mechanism.Name} for ban {ban.Ban.Id}"))
-            {
-                result = await GuardedAsync(mechanism, context, async () =>
-                {
-                    await ReconcileAsync(mechanism, context, ct);
-                    return await mechanism.ApplyAsync(plan, context, ct);
-                });
-            }
 
-            if (result.Stop?.Reason is StopReason.ReadFailed or StopReason.ForeignObject)
-                unknown.UnionWith(plan.Targets.Where(id => !result.Devices.ContainsKey(id)));
-            results.Add(result);
+        async Task LaneAsync(IEnumerable<int> lane)
+        {
+            foreach (var i in lane)
+            {
+                var (mechanism, plan) = plans[i];
+                var context = new MechanismContext(ban.Ban.Id, ban.Ban, ban, audit.Of(mechanism), log, ledger, trace, time);
+                using (trace.Step($"{mechanism.Name} for ban {ban.Ban.Id}"))
+                {
+                    results[i] = await GuardedAsync(mechanism, context, async () =>
+                    {
+                        await ReconcileAsync(mechanism, context, ct);
+                        return await mechanism.ApplyAsync(plan, context, ct);
+                    });
+                }
+            }
+        }
+
+        // A mechanism whose tenant objects are its own runs in a lane of its own, beside the others, which share theirs (the exemption
+        // group, the assignment filters) and keep their order. A lane that fails lets the others finish and journal their writes.
+        var beside = Enumerable.Range(0, plans.Count).Where(i => plans[i].Mechanism.RunsBesideOthers).ToList();
+        await Task.WhenAll([.. beside.Select(i => LaneAsync([i])), LaneAsync(Enumerable.Range(0, plans.Count).Except(beside))]);
+        for (var i = 0; i < plans.Count; i++)
+        {
+            if (results[i].Stop?.Reason is StopReason.ReadFailed or StopReason.ForeignObject)
+                unknown.UnionWith(plans[i].Plan.Targets.Where(id => !results[i].Devices.ContainsKey(id)));
         }
 
         await ledger.MarkWoundDownAsync(false, ct);

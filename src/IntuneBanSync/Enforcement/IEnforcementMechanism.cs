@@ -5,8 +5,8 @@ namespace IntuneBanSync.Enforcement;
 /// <summary>
 /// One way of acting on a tenant for a ban (an uninstall assignment, a compliance policy, a launch block, …). The engine asks
 /// every registered mechanism, in order, to plan from the sweep's observations (pure), checks the plans against the ban's blast
-/// radius, lets each reconcile the writes a crash left open, then applies; it winds a mechanism down when its ban expired or
-/// left the list. A mechanism writes only through <see cref="MechanismContext.Log"/> and changes only what its
+/// radius, lets each reconcile the writes a crash left open, then applies, in order but for a mechanism that
+/// <see cref="RunsBesideOthers"/>; it winds a mechanism down when its ban expired or left the list. A mechanism writes only through <see cref="MechanismContext.Log"/> and changes only what its
 /// <see cref="MechanismContext.Resources"/> say it created.
 /// </summary>
 public interface IEnforcementMechanism
@@ -18,6 +18,12 @@ public interface IEnforcementMechanism
 
     /// <summary>Audit rows written before mechanisms were named belong to the mechanism that says so (the uninstall assignment).</summary>
     bool OwnsUnnamedWrites => false;
+
+    /// <summary>
+    /// Every object the mechanism writes in the tenant is its own (no other mechanism reads or writes it), so it may run beside the
+    /// others instead of before them. The policy mechanisms share the ban's exemption group and assignment filters: they do not.
+    /// </summary>
+    bool RunsBesideOthers => false;
 
     /// <summary>
     /// What the mechanism would do for this ban in this sweep, from what the sweep saw and what the journal knew: the devices it

@@ -34,10 +34,11 @@ internal sealed class SweepHarness(SimulatedTenant tenant, AzuriteFixture azurit
     public Task<Reports.SweepReport> SweepAsync(BanListDocument banList, SweepTarget? target = null) =>
         Engine().RunAsync(new SweepRequest(banList, "contoso", "test", target ?? SweepTarget.WholeTenant), null, CancellationToken.None);
 
+    /// <param name="finalHandler">A <see cref="WriteRecorder"/> runs the sweep under its host's token, which its crash cancels.</param>
     public Task<Reports.SweepReport> EnforceAsync(BanListDocument banList, HttpMessageHandler? finalHandler = null, bool overrideBlastRadius = false) =>
         Engine(finalHandler: finalHandler).RunAsync(
             new SweepRequest(banList, "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce, OverrideBlastRadius: overrideBlastRadius),
-            null, CancellationToken.None);
+            null, (finalHandler as WriteRecorder)?.Host ?? CancellationToken.None);
 
     /// <summary>The TikTok ban, enforced over the whole tenant.</summary>
     public SweepRequest EnforceRequest() => new(EnforceBan(), "contoso", "test", SweepTarget.WholeTenant, EnforcementMode.Enforce);

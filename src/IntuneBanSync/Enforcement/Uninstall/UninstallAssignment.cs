@@ -67,6 +67,9 @@ public sealed class UninstallAssignment(IUninstallGraph graph, TimeSpan? patienc
 
     public bool OwnsUnnamedWrites => true;
 
+    /// <summary>Its group, catalog apps and app assignments are its own: no policy mechanism touches them.</summary>
+    public bool RunsBesideOthers => true;
+
     public static string GroupName(Ban ban) => $"IntuneBanSync – {PlainText.Strip(ban.Name)} – uninstall";
 
     public MechanismPlan Plan(BanSweep ban)

@@ -127,13 +127,14 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite) : AzuriteTest
         await using var clean = await SweepHarness.StartAsync(Azurite);
         await clean.EnforceAsync(clean.EnforceBan());
         await using var harness = await SweepHarness.StartAsync(Azurite);
-        var recorder = new WriteRecorder(crashAfter);
+        var recorder = new WriteRecorder(crashAfter, WriteRecorder.UninstallWrite);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.EnforceAsync(harness.EnforceBan(), recorder));
-        var beforeRecovery = recorder.Writes.ToList();
+        var beforeRecovery = recorder.Writes.Where(WriteRecorder.UninstallWrite).ToList();
         recorder.CrashAfter = null;
         var recovered = await harness.EnforceAsync(harness.EnforceBan(), recorder);
 
+        Assert.Equal(crashAfter, beforeRecovery.Count);
         Assert.All(beforeRecovery, w => Assert.Contains("androidManagedStoreAccountEnterpriseSettings", w, StringComparison.Ordinal));
         Assert.Equal(SweepStatus.Completed, recovered.Status);
         Assert.Equal(EndState(clean.Tenant.State), EndState(harness.Tenant.State));
