@@ -7,7 +7,7 @@ using IntuneBanSync.Enforcement.Uninstall;
 
 namespace IntuneBanSync.Enforcement;
 
-/// <summary>The enforcement mechanisms, in the order the engine applies them (strongest first). A new mechanism is one line here.</summary>
+/// <summary>The enforcement mechanisms, in the order the engine applies them (strongest first; one that runs beside the others aside). A new mechanism is one line here.</summary>
 public static class Mechanisms
 {
     private static readonly Registration[] Registered =
