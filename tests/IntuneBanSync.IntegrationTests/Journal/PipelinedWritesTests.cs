@@ -43,20 +43,9 @@ public sealed class PipelinedWritesTests(AzuriteFixture azurite) : JournalTests(
     [Fact]
     public async Task A_step_that_fails_stays_open_and_the_step_announced_after_it_is_journaled_as_not_applied()
     {
-        var journal = await NewStoreAsync();
-        var log = new WriteLog(journal, Tenant, "20260301T060000Z-bbbbbb", new FakeTimeProvider(Start));
-        var intents = Intents(log, 2_500);
-        var sent = 0;
+        var (intents, audit, sent) = await FailingAsync<OperationCanceledException>(
+            2_500, (n, step) => n == 2 ? throw new OperationCanceledException("the host died") : step.ToDictionary(i => i.WriteId, _ => new ActionAnswer(204), StringComparer.Ordinal));
 
-        await Assert.ThrowsAsync<OperationCanceledException>(() => log.SendEachAsync(
-            intents,
-            step => ++sent == 2
-                ? throw new OperationCanceledException("the host died")
-                : Task.FromResult<IReadOnlyDictionary<string, ActionAnswer>>(step.ToDictionary(i => i.WriteId, _ => new ActionAnswer(204), StringComparer.Ordinal)),
-            _ => null,
-            CancellationToken.None));
-
-        var audit = (await journal.GetAuditAsync(Tenant, Ban, CancellationToken.None)).ToDictionary(e => e.Intent.WriteId, StringComparer.Ordinal);
         Assert.Equal(2_500, audit.Count);
         Assert.All(intents.Take(1_000), i => Assert.Equal(WriteResult.Done, audit[i.WriteId].Outcome?.Result));
         // The step in flight may or may not have reached the tenant: open, for the next sweep to reconcile.
@@ -68,25 +57,28 @@ public sealed class PipelinedWritesTests(AzuriteFixture azurite) : JournalTests(
     [Fact]
     public async Task A_403_stops_after_its_step_is_journaled_and_the_next_step_is_not_sent()
     {
-        var journal = await NewStoreAsync();
-        var log = new WriteLog(journal, Tenant, "20260301T060000Z-cccccc", new FakeTimeProvider(Start));
-        var intents = Intents(log, 1_500);
-        var sent = 0;
+        var (intents, audit, sent) = await FailingAsync<PermissionDeniedException>(
+            1_500, (_, step) => step.ToDictionary(i => i.WriteId, _ => new ActionAnswer(403, "HTTP 403"), StringComparer.Ordinal));
 
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => log.SendEachAsync(
-            intents,
-            step =>
-            {
-                sent++;
-                return Task.FromResult<IReadOnlyDictionary<string, ActionAnswer>>(step.ToDictionary(i => i.WriteId, _ => new ActionAnswer(403, "HTTP 403"), StringComparer.Ordinal));
-            },
-            _ => null,
-            CancellationToken.None));
-
-        var audit = (await journal.GetAuditAsync(Tenant, Ban, CancellationToken.None)).ToDictionary(e => e.Intent.WriteId, StringComparer.Ordinal);
         Assert.Equal(1, sent);
         Assert.All(intents.Take(1_000), i => Assert.Equal(WriteResult.Failed, audit[i.WriteId].Outcome?.Result));
         Assert.All(intents.Skip(1_000), i => Assert.Equal(WriteResult.NotApplied, audit[i.WriteId].Outcome?.Result));
+    }
+
+    /// <summary>Sends <paramref name="count"/> intents, the n-th step answered by <paramref name="answer"/>, expecting the send to fail; the audit after.</summary>
+    private async Task<(List<WriteIntent> Intents, Dictionary<string, AuditEntry> Audit, int Sent)> FailingAsync<TException>(
+        int count, Func<int, IReadOnlyList<WriteIntent>, IReadOnlyDictionary<string, ActionAnswer>> answer)
+        where TException : Exception
+    {
+        var journal = await NewStoreAsync();
+        var log = new WriteLog(journal, Tenant, "20260301T060000Z-bbbbbb", new FakeTimeProvider(Start));
+        var intents = Intents(log, count);
+        var sent = 0;
+
+        await Assert.ThrowsAsync<TException>(() => log.SendEachAsync(intents, step => Task.FromResult(answer(++sent, step)), _ => null, CancellationToken.None));
+
+        var audit = (await journal.GetAuditAsync(Tenant, Ban, CancellationToken.None)).ToDictionary(e => e.Intent.WriteId, StringComparer.Ordinal);
+        return (intents, audit, sent);
     }
 
     private static List<WriteIntent> Intents(WriteLog log, int count) =>
