@@ -69,7 +69,7 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
     public Task<IReadOnlyDictionary<string, ActionAnswer>> SendEachAsync(
         IReadOnlyList<WriteIntent> intents, Func<IReadOnlyList<WriteIntent>, Task<IReadOnlyDictionary<string, ActionAnswer>>> send,
         Func<WriteIntent, string?> doneDetail, CancellationToken ct) =>
-        SendEachAsync(Steps(intents), send, doneDetail, ct);
+        SendEachAsync(InSteps(intents).ToAsyncEnumerable(), send, doneDetail, ct);
 
     /// <summary>
     /// The steps as they come (a mechanism may still be producing them): the next step's intents and the last step's outcomes are
@@ -85,16 +85,13 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
         await using var pending = steps.GetAsyncEnumerator(ct);
         var announcing = AnnounceNextAsync(pending, ct);
         var recording = Task.CompletedTask;
-        IReadOnlyList<WriteIntent>? sending = null;
         try
         {
             while (await announcing is { } step)
             {
                 guard?.ThrowIfLost();
-                sending = step;
                 announcing = AnnounceNextAsync(pending, ct);
                 var answered = await send(step);
-                sending = null;
                 await recording;
                 foreach (var intent in step)
                     answers[intent.WriteId] = AnswerOf(answered, intent);
@@ -113,7 +110,8 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
         {
             await recording.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await ((Task)announcing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (announcing.IsCompletedSuccessfully && announcing.Result is { } unsent && !ReferenceEquals(unsent, sending))
+            // The step announced last was never sent: the one before it failed, or the guard stopped the sweep before it.
+            if (announcing.IsCompletedSuccessfully && announcing.Result is { } unsent)
                 await NotSentAsync(unsent, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
@@ -133,14 +131,6 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
         }
 
         return null;
-    }
-
-#pragma warning disable CS1998 // the steps of a list, as the pipelined overload takes them
-    private static async IAsyncEnumerable<IReadOnlyList<WriteIntent>> Steps(IReadOnlyList<WriteIntent> intents)
-#pragma warning restore CS1998
-    {
-        foreach (var step in intents.Chunk(IntentsPerStep))
-            yield return step;
     }
 
     /// <summary>Steps of at most <see cref="IntentsPerStep"/> out of a mechanism's own steps.</summary>
