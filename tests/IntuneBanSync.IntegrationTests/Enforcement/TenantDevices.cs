@@ -37,6 +37,23 @@ internal static class TenantDevices
 
     public const string UninstallGroup = "IntuneBanSync – TikTok – uninstall";
 
+    /// <summary>
+    /// The uninstall group's members and assignments, what a crash test compares with a clean sweep's. The remediation runs beside
+    /// the uninstall and removes the app from a Windows device at once: an uninstall that crashed before reaching the Windows devices
+    /// finds them clean in the sweep after, and rightly leaves them (and the WinGet app) alone. So after a crash the end state is the
+    /// other platforms'.
+    /// </summary>
+    public static string UninstallEndState(TenantState state, bool afterCrash = true)
+    {
+        var group = state.Groups.Single(g => g.DisplayName == UninstallGroup).Id;
+        var assignments = state.MobileApps
+            .Where(a => !afterCrash || a.ODataType != "winGetApp")
+            .SelectMany(a => a.Assignments.Where(x => x.GroupId == group).Select(x => $"{a.ODataType}:{a.Identifier}:{x.Intent}"))
+            .Order();
+        var windows = state.ManagedDevices.Where(d => afterCrash && d.OperatingSystem == "Windows").Select(d => d.Id).ToHashSet();
+        return string.Join(";", UninstallMembers(state).Where(id => !windows.Contains(id)).Order()) + "|" + string.Join(";", assignments);
+    }
+
     /// <summary>The managed device ids whose Entra device object is in the TikTok ban's uninstall group.</summary>
     public static HashSet<string> UninstallMembers(TenantState state)
     {

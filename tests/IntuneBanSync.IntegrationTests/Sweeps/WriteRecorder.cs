@@ -19,7 +19,10 @@ internal sealed class WriteRecorder(int? crashAfter, Func<string, bool>? counts 
         {
             _crashAfter = value;
             if (value is null && _host.IsCancellationRequested)
+            {
+                _host.Dispose();
                 _host = new CancellationTokenSource();
+            }
         }
     }
 
@@ -58,6 +61,13 @@ internal sealed class WriteRecorder(int? crashAfter, Func<string, bool>? counts 
         }
 
         return response;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _host.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>A $batch of GETs (the users a report reads) is a POST that writes nothing.</summary>

@@ -213,13 +213,6 @@ public sealed class ManagedGooglePlayTests(AzuriteFixture azurite) : AzuriteTest
     private static List<ManagedDevice> EnterpriseOffenders(TenantState state) =>
         [.. ExpectedReport.OffendingDevices(state).Where(d => d.AndroidMode is not (null or AndroidMode.DeviceAdministrator))];
 
-
-    private static string EndState(TenantState state)
-    {
-        var group = state.Groups.Single(g => g.DisplayName == UninstallGroup).Id;
-        var assignments = state.MobileApps
-            .SelectMany(a => a.Assignments.Where(x => x.GroupId == group).Select(x => $"{a.ODataType}:{a.Identifier}:{x.Intent}"))
-            .Order();
-        return string.Join(";", UninstallMembers(state).Order()) + "|" + string.Join(";", assignments) + "|" + string.Join(";", state.ManagedGooglePlay.Approved.Order());
-    }
+    private static string EndState(TenantState state) =>
+        UninstallEndState(state) + "|" + string.Join(";", state.ManagedGooglePlay.Approved.Order());
 }
