@@ -84,14 +84,22 @@ public static class DeviceLifecycle
         return state with { State = LifecycleState.Guarded, StateReason = "no copy seen; applied where the inventory cannot see: " + routes, Route = routes };
     }
 
-    /// <summary>What each mechanism reached at the last sweep it acted: this sweep's answers replace that mechanism's earlier ones.</summary>
+    /// <summary>
+    /// What each mechanism reached at the last sweep it acted: this sweep's answers replace that mechanism's earlier ones. A route
+    /// that still reaches the device as it did, not newly, keeps the earlier answer and its reason ("added to the uninstall
+    /// group", "notice sent in fr"): the sweep after an enforcement finds the device already reached, which is no change to write.
+    /// </summary>
     private static ValueList<RouteReach>? Merge(ValueList<RouteReach>? earlier, IReadOnlyList<DeviceReach> now)
     {
         if (now.Count == 0)
             return earlier;
+        var before = earlier ?? new ValueList<RouteReach>([]);
         var acted = now.Select(r => r.Mechanism).ToHashSet();
-        return new([.. (earlier ?? new ValueList<RouteReach>([])).Where(r => !acted.Contains(r.Mechanism)), .. now.Select(r => new RouteReach(r.Mechanism, r.Route, r.Reach, r.Reason))]);
+        return new([.. before.Where(r => !acted.Contains(r.Mechanism)), .. now.Select(r => Kept(before, r) ?? new RouteReach(r.Mechanism, r.Route, r.Reach, r.Reason))]);
     }
+
+    private static RouteReach? Kept(IEnumerable<RouteReach> earlier, DeviceReach now) =>
+        now.Newly ? null : earlier.FirstOrDefault(e => e.Reached && e.Mechanism == now.Mechanism && e.Route == now.Route && e.Reach == now.Reach);
 
     private static DeviceBanState Offending(
         DeviceBanState state, DeviceBanState? previous, BanObservation observation, IReadOnlyList<DeviceReach> reaches, DateTimeOffset now)

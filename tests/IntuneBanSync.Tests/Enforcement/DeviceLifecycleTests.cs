@@ -68,6 +68,29 @@ public sealed class DeviceLifecycleTests
     }
 
     [Fact]
+    public void The_sweep_after_an_enforcement_finds_the_device_already_reached_and_writes_nothing()
+    {
+        var enforced = DeviceLifecycle.Next(null, Seen(DecisionKind.Offending), [Did(Outcome.Enforced)], false, "20230324T120000Z-000001", Now.AddDays(-1))!;
+
+        var next = Next(enforced, Seen(DecisionKind.Offending), Did(Outcome.AlreadyEnforced));
+
+        Assert.Same(enforced, next);
+        Assert.Equal("added to the uninstall group", Assert.Single(next!.Reaches!).Reason);
+    }
+
+    [Fact]
+    public void A_route_that_reaches_the_device_differently_replaces_what_it_reached_before()
+    {
+        var enforced = DeviceLifecycle.Next(null, Seen(DecisionKind.Offending), [Did(Outcome.Enforced)], false, "20230324T120000Z-000001", Now.AddDays(-1))!;
+
+        var next = Next(enforced, Seen(DecisionKind.Offending), Did(Outcome.Failed));
+
+        Assert.NotNull(next);
+        var reach = Assert.Single(next.Reaches!);
+        Assert.Equal((Reach.Failed, "because Failed"), (reach.Reach, reach.Reason));
+    }
+
+    [Fact]
     public void Device_whose_state_changes_records_this_run_and_when_it_was_seen()
     {
         var previous = DeviceLifecycle.Next(null, Seen(DecisionKind.Offending), [], false, "20230324T120000Z-000001", Now.AddDays(-1))!;
