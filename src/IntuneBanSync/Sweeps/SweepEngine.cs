@@ -64,22 +64,25 @@ public sealed class SweepEngine(
         var log = new WriteLog(journal, request.Tenant, runId, time, guard);
         var enforced = new Dictionary<string, BanEnforcementResult>();
         Task<(IReadOnlyDictionary<string, UserRecord>? Users, string? Problem)>? departments = null;
+        Task<IReadOnlyList<DeviceRecord>?>? inventoryRead = null;
         try
         {
-            // Each ban's devices as the journal left them: read first, so a deadline that passes while reading still reports every ban.
+            // 3. Inventory: app → devices for the whole tenant; a user's or a device's own lists otherwise. Read from Graph while the
+            // journal's device states are read from storage: neither needs the other.
+            inventoryRead = inventory.ReadAsync(progress, sweeping.Token);
+
+            // Each ban's devices as the journal left them, before the inventory is awaited. The deadline does not stop this read (the
+            // caller's cancellation does): a deadline that passes while the inventory is read still reports every ban.
             using (trace.Step("device states"))
             {
-                foreach (var ban in banList.Bans)
-                    bans.Add(new BanSweep(
-                        ban, request.ModeOf(ban), await journal.GetDeviceStatesAsync(request.Tenant, ban.Id, sweeping.Token),
-                        [.. banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(asOf))])
-                    { Contact = banList.Contact });
+                var earlier = await Task.WhenAll(banList.Bans.Select(ban => journal.GetDeviceStatesAsync(request.Tenant, ban.Id, ct)));
+                foreach (var (ban, known) in banList.Bans.Zip(earlier))
+                    bans.Add(new BanSweep(ban, request.ModeOf(ban), known, [.. banList.Exemptions.Where(e => e.BanId == ban.Id && e.IsInForceAt(asOf))]) { Contact = banList.Contact });
             }
 
-            // 3. Inventory: app → devices for the whole tenant; a user's or a device's own lists otherwise.
             IReadOnlyList<DeviceRecord>? targets;
             using (trace.Step("inventory"))
-                targets = await inventory.ReadAsync(progress, sweeping.Token);
+                targets = await inventoryRead;
 
             // 4. Scope: the groups the ban list names, read once.
             phase = SweepPhase.ReadingScopeGroups;
@@ -162,6 +165,13 @@ public sealed class SweepEngine(
         }
         finally
         {
+            // A sweep that failed before it awaited the inventory (its device states unreadable) stops that read first.
+            if (inventoryRead is { IsCompleted: false })
+            {
+                await sweeping.CancelAsync();
+                await ((Task)inventoryRead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             // A sweep that ended before the departments were awaited does not leave their reads running after it.
             if (departments is { IsCompleted: false })
                 await ((Task)departments).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -99,6 +99,32 @@ public sealed class SweepEndingTests(AzuriteFixture azurite) : AzuriteTests(azur
         Assert.True(logs.Warnings > 0);
     }
 
+    [Fact]
+    public async Task A_sweep_whose_device_states_cannot_be_read_fails_and_stops_the_inventory_read_beside_it()
+    {
+        await using var harness = await SweepHarness.StartAsync(Azurite);
+        var inventoryStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = false;
+        var lateRequests = 0;
+        var graph = new SlowDeviceListing(() => inventoryStarted.TrySetResult(), () =>
+        {
+            if (Volatile.Read(ref ended))
+                Interlocked.Increment(ref lateRequests);
+        });
+        var journal = new JournalStore(Azurite.CreateTableService(Options(new FailingStateReads(inventoryStarted.Task))), harness.TablePrefix);
+        var engine = SweepEngine.Over(harness.GraphOptions, journal, harness.Clock, finalHandler: graph);
+        var request = new SweepRequest(harness.TikTokBan(), "contoso", "test", SweepTarget.WholeTenant, RunId: "run-states");
+
+        // The device states fail only once the inventory's first Graph request is out: read one after the other, they would wait forever.
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => engine.RunAsync(request, null, CancellationToken.None));
+        Volatile.Write(ref ended, true);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(503, error.Status);
+        Assert.Equal(SweepStatus.Failed, (await harness.Journal.GetRunAsync("contoso", "run-states", CancellationToken.None))?.Status);
+        Assert.Equal(0, Volatile.Read(ref lateRequests));
+    }
+
     private TenantLocks Locks(SweepHarness harness) => new(Azurite.CreateTableService(), harness.TablePrefix, harness.Clock);
 
     private static TableClientOptions Options(HttpPipelinePolicy policy)
@@ -119,6 +145,40 @@ public sealed class SweepEndingTests(AzuriteFixture azurite) : AzuriteTests(azur
             if (request.RequestUri!.AbsolutePath.Contains(pathFragment, StringComparison.OrdinalIgnoreCase) && Interlocked.Exchange(ref _fired, 1) == 0)
                 action();
             return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>Reads of the device states answer 503 once the inventory has begun (a wait of 30 s says it never did).</summary>
+    private sealed class FailingStateReads(Task inventoryStarted) : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The table clients of these tests are asynchronous.");
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == RequestMethod.Get && message.Request.Uri.Path.Contains("DeviceStates", StringComparison.Ordinal))
+            {
+                await inventoryStarted.WaitAsync(TimeSpan.FromSeconds(30));
+                throw new RequestFailedException(503, "The storage account is paused.");
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+    }
+
+    /// <summary>Graph with every managed-device page 200 ms slower (unless the sweep cancels it), so the inventory outlasts a failure beside it.</summary>
+    private sealed class SlowDeviceListing(Action started, Action each) : DelegatingHandler(new HttpClientHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            each();
+            if (request.RequestUri!.AbsolutePath.Contains("deviceManagement", StringComparison.OrdinalIgnoreCase))
+            {
+                started();
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
+
+            return await base.SendAsync(request, cancellationToken);
         }
     }
 
