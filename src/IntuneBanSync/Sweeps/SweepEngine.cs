@@ -165,10 +165,11 @@ public sealed class SweepEngine(
         }
         finally
         {
-            // A sweep that failed before it awaited the inventory (its device states unreadable) stops that read first.
-            if (inventoryRead is { IsCompleted: false })
+            // A sweep that failed before it awaited the inventory (its device states unreadable) stops that read, and observes it.
+            if (inventoryRead is not null)
             {
-                await sweeping.CancelAsync();
+                if (!inventoryRead.IsCompleted)
+                    await sweeping.CancelAsync();
                 await ((Task)inventoryRead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
