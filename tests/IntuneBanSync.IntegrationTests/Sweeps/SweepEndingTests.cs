@@ -166,7 +166,7 @@ public sealed class SweepEndingTests(AzuriteFixture azurite) : AzuriteTests(azur
         }
     }
 
-    /// <summary>Graph with every managed-device page 200 ms slower (unless the sweep cancels it), so the inventory outlasts a failure beside it.</summary>
+    /// <summary>Graph with every Intune request 200 ms slower (unless the sweep cancels it), so the inventory outlasts a failure beside it.</summary>
     private sealed class SlowDeviceListing(Action started, Action each) : DelegatingHandler(new HttpClientHandler())
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
