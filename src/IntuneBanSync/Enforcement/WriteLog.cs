@@ -136,9 +136,11 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
     /// <summary>Steps of at most <see cref="IntentsPerStep"/> out of a mechanism's own steps.</summary>
     public static IEnumerable<IReadOnlyList<WriteIntent>> InSteps(IReadOnlyList<WriteIntent> intents) => intents.Chunk(IntentsPerStep);
 
-    private Task NotSentAsync(IReadOnlyList<WriteIntent> intents, CancellationToken ct) =>
-        journal.RecordOutcomesAsync(
-            tenant, [.. intents.Select(i => new WriteOutcome(i.WriteId, i.BanId, WriteResult.NotApplied, "not sent: the step before it failed", time.GetUtcNow()))], ct);
+    private Task NotSentAsync(IReadOnlyList<WriteIntent> intents, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return journal.RecordOutcomesAsync(tenant, [.. intents.Select(i => Outcome(i, WriteResult.NotApplied, "not sent: the step before it failed", now))], ct);
+    }
 
     private static ActionAnswer AnswerOf(IReadOnlyDictionary<string, ActionAnswer> answers, WriteIntent intent) =>
         answers.GetValueOrDefault(intent.WriteId) ?? ActionAnswer.None;
@@ -156,16 +158,18 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
     public Task ReconcileAsync(IReadOnlyList<ReconciledWrite> outcomes, CancellationToken ct) =>
         outcomes.Count == 0
             ? Task.CompletedTask
-            : journal.RecordOutcomesAsync(
-                tenant, [.. outcomes.Select(o => new WriteOutcome(o.Intent.WriteId, o.Intent.BanId, o.Result, o.Detail, time.GetUtcNow()))], ct);
+            : journal.RecordOutcomesAsync(tenant, [.. outcomes.Select(o => Outcome(o.Intent, o.Result, o.Detail, time.GetUtcNow()))], ct);
 
     private async Task RecordAsync(IReadOnlyList<(WriteIntent Intent, WriteResult Result, string? Detail)> outcomes, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await journal.RecordOutcomesAsync(tenant, [.. outcomes.Select(o => new WriteOutcome(o.Intent.WriteId, o.Intent.BanId, o.Result, o.Detail, now))], ct);
+        await journal.RecordOutcomesAsync(tenant, [.. outcomes.Select(o => Outcome(o.Intent, o.Result, o.Detail, now))], ct);
         lock (_writes)
             _writes.AddRange(outcomes.Select(o => new WriteRecord(o.Intent.BanId, o.Intent.Action.Name, o.Intent.Target, WireName.Of(o.Result))));
     }
+
+    private static WriteOutcome Outcome(WriteIntent intent, WriteResult result, string? detail, DateTimeOffset at) =>
+        new(intent.WriteId, intent.BanId, result, detail, at);
 }
 
 /// <summary>Graph refused a write with 403: the app lacks a permission. Not a <see cref="GraphWriteException"/>, so no mechanism treats it as one device's failure: it stops the mechanism.</summary>
