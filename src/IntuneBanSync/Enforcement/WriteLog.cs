@@ -155,10 +155,13 @@ public sealed class WriteLog(JournalStore journal, string tenant, string runId, 
         (intent, outcome.Result, outcome.Detail);
 
     /// <summary>An outcome for an intent an earlier, interrupted sweep left open, found out by reading the tenant.</summary>
-    public Task ReconcileAsync(IReadOnlyList<ReconciledWrite> outcomes, CancellationToken ct) =>
-        outcomes.Count == 0
-            ? Task.CompletedTask
-            : journal.RecordOutcomesAsync(tenant, [.. outcomes.Select(o => Outcome(o.Intent, o.Result, o.Detail, time.GetUtcNow()))], ct);
+    public Task ReconcileAsync(IReadOnlyList<ReconciledWrite> outcomes, CancellationToken ct)
+    {
+        if (outcomes.Count == 0)
+            return Task.CompletedTask;
+        var now = time.GetUtcNow();
+        return journal.RecordOutcomesAsync(tenant, [.. outcomes.Select(o => Outcome(o.Intent, o.Result, o.Detail, now))], ct);
+    }
 
     private async Task RecordAsync(IReadOnlyList<(WriteIntent Intent, WriteResult Result, string? Detail)> outcomes, CancellationToken ct)
     {
